@@ -1,0 +1,49 @@
+// 2-D convolution and transposed convolution with PyTorch's semantics
+// (torch.nn.functional.conv2d / conv_transpose2d), NCHW float32.
+#pragma once
+
+#include <optional>
+#include <xtensor/xarray.hpp>
+#include <xtensor/xtensor.hpp>
+
+#include "tconv/validate.hpp"
+
+namespace tconv {
+
+struct Conv2dParams {
+  Pair stride{1, 1};
+  Pair padding{0, 0};
+  Pair dilation{1, 1};
+  std::int64_t groups = 1;
+};
+
+struct ConvTranspose2dParams {
+  Pair stride{1, 1};
+  Pair padding{0, 0};
+  Pair output_padding{0, 0};
+  Pair dilation{1, 1};
+  std::int64_t groups = 1;
+};
+
+/// Spatial output size of conv2d: floor((in + 2·padding − dilation·(k−1) − 1) / stride) + 1.
+/// Throws when the dilated kernel does not fit in the padded input.
+Pair conv2d_output_size(const Pair& input_size, const Pair& kernel_size, const Conv2dParams& params);
+
+/// Spatial output size of conv_transpose2d:
+/// (in − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1.
+Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_size,
+                                  const ConvTranspose2dParams& params);
+
+/// input: (N, Cin, H, W) or unbatched (Cin, H, W); weight: (Cout, Cin/groups, kH, kW);
+/// bias: (Cout). The result has the input's rank.
+xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                         const std::optional<xt::xarray<float>>& bias = std::nullopt,
+                         const Conv2dParams& params = {});
+
+/// input: (N, Cin, H, W) or (Cin, H, W); weight: (Cin, Cout/groups, kH, kW); bias: (Cout).
+/// Computed directly (each input pixel scatters its kernel), never by zero insertion.
+xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                                   const std::optional<xt::xarray<float>>& bias = std::nullopt,
+                                   const ConvTranspose2dParams& params = {});
+
+}  // namespace tconv

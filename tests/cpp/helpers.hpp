@@ -1,0 +1,50 @@
+// Small helpers shared by the native tests.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <xtensor/xarray.hpp>
+#include <xtensor/xrandom.hpp>
+
+#include "tconv/validate.hpp"
+
+namespace tconv::test {
+
+inline xt::xarray<float> random_tensor(const Shape& shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  xt::xarray<float> t = xt::xarray<float>::from_shape(shape);
+  for (auto& v : t) v = dist(rng);
+  return t;
+}
+
+/// A 1-D tensor; xarray's own braces are ambiguous for a single element.
+inline xt::xarray<float> vector_of(std::initializer_list<float> values) {
+  xt::xarray<float> v = xt::xarray<float>::from_shape({values.size()});
+  std::copy(values.begin(), values.end(), v.begin());
+  return v;
+}
+
+inline double dot(const xt::xarray<float>& a, const xt::xarray<float>& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a.data()[i]) * double(b.data()[i]);
+  return sum;
+}
+
+/// Runs `call`, expects InvalidArgument, and returns its message.
+template <class F>
+std::string error_of(F&& call) {
+  try {
+    call();
+  } catch (const InvalidArgument& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "expected tconv::InvalidArgument";
+  return "";
+}
+
+#define EXPECT_ERROR(call, text) EXPECT_THAT(::tconv::test::error_of([&] { call; }), ::testing::HasSubstr(text))
+
+}  // namespace tconv::test

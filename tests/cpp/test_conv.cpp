@@ -1,0 +1,290 @@
+#include "tconv/conv.hpp"
+
+#include <xtensor/xio.hpp>
+#include <xtensor/xview.hpp>
+
+#include "helpers.hpp"
+
+namespace tconv {
+namespace {
+
+using test::dot;
+using test::random_tensor;
+
+// The seed example ("up-sampling with transposed convolution"): a 4×4 input,
+// a 3×3 kernel, no padding, stride 1.
+const xt::xarray<float> kSeedInput = {{{{4, 5, 8, 7}, {1, 8, 8, 8}, {3, 6, 6, 4}, {6, 5, 7, 8}}}};
+const xt::xarray<float> kSeedKernel = {{{{1, 4, 1}, {1, 4, 3}, {3, 3, 1}}}};
+
+TEST(conv2d, seed_example_by_hand) {
+  // Top-left: 4·1 + 5·4 + 8·1 + 1·1 + 8·4 + 8·3 + 3·3 + 6·3 + 6·1 = 122.
+  const xt::xarray<float> expected = {{{{122, 148}, {126, 134}}}};
+  EXPECT_EQ(conv2d(kSeedInput, kSeedKernel), expected);
+}
+
+TEST(conv_transpose2d, seed_example_by_hand) {
+  // Each input value paints a scaled copy of the kernel into the 4×4 output;
+  // overlapping copies add up: e.g. output(0, 1) = 2·4 + 1·1 = 9.
+  const xt::xarray<float> y = {{{{2, 1}, {4, 4}}}};
+  const xt::xarray<float> expected = {
+      {{{2, 9, 6, 1}, {6, 29, 30, 7}, {10, 29, 33, 13}, {12, 24, 16, 4}}}};
+  EXPECT_EQ(conv_transpose2d(y, kSeedKernel), expected);
+}
+
+TEST(conv2d, stride_padding_dilation_bias_by_hand) {
+  // 1×1×3×3 input 1..9, 2×2 kernel of ones, padding 1, stride 2 → 2×2 output
+  // of the corner windows of the padded input.
+  const xt::xarray<float> x = {{{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}}};
+  const xt::xarray<float> ones = xt::ones<float>({1, 1, 2, 2});
+  Conv2dParams p;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  EXPECT_EQ(conv2d(x, ones, std::nullopt, p), (xt::xarray<float>{{{{1, 5}, {11, 28}}}}));
+  // Dilation 2 on the 3×3 input: the kernel touches the four corners.
+  Conv2dParams d;
+  d.dilation = {2, 2};
+  const xt::xarray<float> bias = test::vector_of({0.5f});
+  EXPECT_EQ(conv2d(x, ones, bias, d)(0, 0, 0, 0), 20.5f);
+}
+
+TEST(conv2d, groups_keep_channels_apart) {
+  // Two groups, one channel each: output c only sees input c.
+  const xt::xarray<float> x = {{{{1, 2}, {3, 4}}, {{10, 20}, {30, 40}}}};
+  xt::xarray<float> w = xt::ones<float>({2, 1, 1, 1});
+  w(1, 0, 0, 0) = 2;
+  Conv2dParams p;
+  p.groups = 2;
+  EXPECT_EQ(conv2d(x, w, std::nullopt, p), (xt::xarray<float>{{{{1, 2}, {3, 4}}, {{20, 40}, {60, 80}}}}));
+}
+
+TEST(conv2d, unbatched_input_keeps_its_rank) {
+  const xt::xarray<float> x = xt::view(kSeedInput, 0);
+  const auto out = conv2d(x, kSeedKernel);
+  ASSERT_EQ(out.dimension(), 3u);
+  EXPECT_EQ(out, (xt::xarray<float>{{{122, 148}, {126, 134}}}));
+}
+
+TEST(conv_transpose2d, stride_two_output_padding_by_hand) {
+  // A single 1 with stride 2 and a 2×2 kernel 1..4 copies the kernel; output
+  // padding adds a row and column that nothing writes to (zeros plus bias).
+  const xt::xarray<float> y = xt::ones<float>({1, 1, 1, 1});
+  const xt::xarray<float> w = {{{{1, 2}, {3, 4}}}};
+  ConvTranspose2dParams p;
+  p.stride = {2, 2};
+  p.output_padding = {1, 1};
+  const xt::xarray<float> bias = test::vector_of({10});
+  EXPECT_EQ(conv_transpose2d(y, w, bias, p), (xt::xarray<float>{{{{11, 12, 10}, {13, 14, 10}, {10, 10, 10}}}}));
+}
+
+TEST(conv_output_size, formulas) {
+  Conv2dParams c;
+  c.stride = {2, 3};
+  c.padding = {1, 0};
+  c.dilation = {1, 2};
+  // H: floor((7 + 2 − 3) / 2) + 1 = 4; W: floor((7 − 5) / 3) + 1 = 1.
+  EXPECT_EQ(conv2d_output_size({7, 7}, {3, 3}, c), (Pair{4, 1}));
+  ConvTranspose2dParams t;
+  t.stride = {2, 2};
+  t.padding = {1, 1};
+  t.output_padding = {1, 0};
+  // (2 − 1)·2 − 2 + (3 − 1) + 1 + 1 = 4 and 3.
+  EXPECT_EQ(conv_transpose2d_output_size({2, 2}, {3, 3}, t), (Pair{4, 3}));
+}
+
+// The transposed convolution by its textbook construction: insert stride − 1
+// zeros between inputs, pad dilation·(k − 1) − padding around (cropping when
+// negative, plus output_padding at the bottom/right), then convolve with
+// stride 1 using the kernel flipped in both axes and with in/out swapped.
+xt::xarray<float> zero_insertion_reference(const xt::xarray<float>& x, const xt::xarray<float>& w,
+                                           const ConvTranspose2dParams& p) {
+  const std::size_t n = x.shape()[0], c_in = x.shape()[1], h = x.shape()[2], wd = x.shape()[3];
+  const std::size_t kh = w.shape()[2], kw = w.shape()[3];
+  const std::size_t groups = std::size_t(p.groups), group_in = c_in / groups, group_out = w.shape()[1];
+  const std::int64_t border_h = p.dilation[0] * std::int64_t(kh - 1) - p.padding[0];
+  const std::int64_t border_w = p.dilation[1] * std::int64_t(kw - 1) - p.padding[1];
+  const std::int64_t ph = std::int64_t(h - 1) * p.stride[0] + 1 + 2 * border_h + p.output_padding[0];
+  const std::int64_t pw = std::int64_t(wd - 1) * p.stride[1] + 1 + 2 * border_w + p.output_padding[1];
+  xt::xarray<float> padded = xt::zeros<float>({n, c_in, std::size_t(ph), std::size_t(pw)});
+  for (std::size_t b = 0; b < n; ++b)
+    for (std::size_t c = 0; c < c_in; ++c)
+      for (std::size_t i = 0; i < h; ++i)
+        for (std::size_t j = 0; j < wd; ++j) {
+          const std::int64_t r = std::int64_t(i) * p.stride[0] + border_h;
+          const std::int64_t s = std::int64_t(j) * p.stride[1] + border_w;
+          if (r >= 0 && r < ph && s >= 0 && s < pw) padded(b, c, std::size_t(r), std::size_t(s)) = x(b, c, i, j);
+        }
+  xt::xarray<float> flipped = xt::zeros<float>({group_out * groups, group_in, kh, kw});
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t ic = 0; ic < group_in; ++ic)
+      for (std::size_t oc = 0; oc < group_out; ++oc)
+        for (std::size_t a = 0; a < kh; ++a)
+          for (std::size_t b = 0; b < kw; ++b)
+            flipped(g * group_out + oc, ic, a, b) = w(g * group_in + ic, oc, kh - 1 - a, kw - 1 - b);
+  Conv2dParams conv;
+  conv.dilation = p.dilation;
+  conv.groups = p.groups;
+  return conv2d(padded, flipped, std::nullopt, conv);
+}
+
+struct Case {
+  std::size_t batch, c_in, c_out, groups, h, w, kh, kw;
+  Pair stride, padding, dilation;
+};
+
+// A deterministic sweep over the parameter space, small enough to run under
+// the sanitizers in a few seconds.
+std::vector<Case> sweep() {
+  std::vector<Case> cases;
+  std::mt19937 rng(7);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  while (cases.size() < 300) {
+    Case c{};
+    c.groups = std::size_t(pick(1, 3));
+    c.c_in = c.groups * std::size_t(pick(1, 2));
+    c.c_out = c.groups * std::size_t(pick(1, 2));
+    c.batch = std::size_t(pick(1, 2));
+    c.h = std::size_t(pick(1, 8));
+    c.w = std::size_t(pick(1, 8));
+    c.kh = std::size_t(pick(1, 4));
+    c.kw = std::size_t(pick(1, 4));
+    c.stride = {pick(1, 3), pick(1, 3)};
+    c.padding = {pick(0, 2), pick(0, 2)};
+    c.dilation = {pick(1, 3), pick(1, 3)};
+    const bool fits = std::int64_t(c.h) + 2 * c.padding[0] >= c.dilation[0] * std::int64_t(c.kh - 1) + 1 &&
+                      std::int64_t(c.w) + 2 * c.padding[1] >= c.dilation[1] * std::int64_t(c.kw - 1) + 1;
+    if (fits) cases.push_back(c);
+  }
+  return cases;
+}
+
+TEST(conv_transpose2d, is_the_adjoint_of_conv2d) {
+  std::mt19937 rng(1);
+  for (const Case& c : sweep()) {
+    Conv2dParams cp{c.stride, c.padding, c.dilation, std::int64_t(c.groups)};
+    const auto x = random_tensor({c.batch, c.c_in, c.h, c.w}, rng);
+    const auto w = random_tensor({c.c_out, c.c_in / c.groups, c.kh, c.kw}, rng);
+    const auto y_shape = conv2d(x, w, std::nullopt, cp).shape();
+    const auto y = random_tensor(Shape(y_shape.begin(), y_shape.end()), rng);
+    // output_padding recovers the rows/columns the forward stride dropped.
+    ConvTranspose2dParams tp{c.stride, c.padding, {}, c.dilation, std::int64_t(c.groups)};
+    for (int d = 0; d < 2; ++d) {
+      const std::int64_t in = d == 0 ? std::int64_t(c.h) : std::int64_t(c.w);
+      const std::int64_t k = d == 0 ? std::int64_t(c.kh) : std::int64_t(c.kw);
+      tp.output_padding[d] = (in + 2 * c.padding[d] - c.dilation[d] * (k - 1) - 1) % c.stride[d];
+    }
+    const auto xt_y = conv_transpose2d(y, w, std::nullopt, tp);
+    ASSERT_EQ(xt_y.shape(), x.shape());
+    const double lhs = dot(conv2d(x, w, std::nullopt, cp), y), rhs = dot(x, xt_y);
+    EXPECT_NEAR(lhs, rhs, 1e-4 * (1 + std::abs(lhs)));
+  }
+}
+
+TEST(conv_transpose2d, equals_zero_insertion_then_flipped_convolution) {
+  std::mt19937 rng(2);
+  int checked = 0;
+  for (const Case& c : sweep()) {
+    ConvTranspose2dParams tp{c.stride, c.padding, {0, 0}, c.dilation, std::int64_t(c.groups)};
+    tp.output_padding = {std::min<std::int64_t>(c.h % 2, std::max(c.stride[0], c.dilation[0]) - 1),
+                         std::min<std::int64_t>(c.w % 2, std::max(c.stride[1], c.dilation[1]) - 1)};
+    const auto x = random_tensor({c.batch, c.c_in, c.h, c.w}, rng);
+    const auto w = random_tensor({c.c_in, c.c_out / c.groups, c.kh, c.kw}, rng);
+    xt::xarray<float> direct;
+    try {
+      direct = conv_transpose2d(x, w, std::nullopt, tp);
+    } catch (const InvalidArgument&) {
+      continue;  // output smaller than 1: heavy padding, nothing to compare
+    }
+    const auto reference = zero_insertion_reference(x, w, tp);
+    ASSERT_EQ(direct.shape(), reference.shape());
+    EXPECT_TRUE(xt::allclose(direct, reference, 1e-5, 1e-5));
+    ++checked;
+  }
+  EXPECT_GT(checked, 250);
+}
+
+TEST(conv2d, rejects_invalid_arguments) {
+  const xt::xarray<float> x = xt::zeros<float>({1, 4, 4, 4});
+  const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
+  Conv2dParams g2;
+  g2.groups = 2;
+  EXPECT_ERROR(conv2d(xt::zeros<float>({4, 4}), w),
+               "conv2d: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got 2-D shape [4, 4]");
+  EXPECT_ERROR(conv2d(x, xt::zeros<float>({1, 3, 3})),
+               "conv2d: weight must be 4-D (out_channels, in_channels/groups, kH, kW), got 3-D shape [1, 3, 3]");
+  EXPECT_ERROR(conv2d(xt::zeros<float>({1, 3, 4, 4}), w, std::nullopt, g2),
+               "conv2d: input has 3 channels but weight [4, 2, 3, 3] with groups 2 expects 4 channels");
+  Conv2dParams g3;
+  g3.groups = 3;
+  EXPECT_ERROR(conv2d(xt::zeros<float>({1, 6, 4, 4}), xt::zeros<float>({5, 2, 3, 3}), std::nullopt, g3),
+               "conv2d: out_channels 5 (weight.shape[0]) must be divisible by groups 3");
+  Conv2dParams g0;
+  g0.groups = 0;
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, g0), "conv2d: groups must be a positive integer, got 0");
+  EXPECT_ERROR(conv2d(x, w, xt::xarray<float>(xt::zeros<float>({3})), g2),
+               "conv2d: bias must have 4 elements (one per output channel), got 3");
+  Conv2dParams bad;
+  bad.groups = 2;
+  bad.stride = {0, 1};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, bad), "conv2d: stride (0, 1) must be positive integers");
+  bad = g2;
+  bad.padding = {-1, 0};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, bad), "conv2d: padding (-1, 0) must be non-negative integers");
+  bad = g2;
+  bad.dilation = {1, 0};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, bad), "conv2d: dilation (1, 0) must be positive integers");
+  bad = g2;
+  bad.dilation = {2, 2};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, bad),
+               "conv2d: dilated kernel size (5, 5) is larger than padded input size (4, 4)");
+  EXPECT_ERROR(conv2d(xt::zeros<float>({1, 4, 0, 4}), w, std::nullopt, g2),
+               "input shape [1, 4, 0, 4] has an empty dimension");
+}
+
+TEST(conv2d, output_beyond_the_element_limit_is_rejected_before_allocating) {
+  // 1×1 kernel, padding 2^13 on a 1×1 input: a (2^14 + 1)² output plane times
+  // 2^10 channels is far over 2^28 elements.
+  const xt::xarray<float> x = xt::zeros<float>({1, 1, 1, 1});
+  const xt::xarray<float> w = xt::zeros<float>({1024, 1, 1, 1});
+  Conv2dParams p;
+  p.padding = {1 << 13, 1 << 13};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p), "more than the limit of 268435456");
+  Conv2dParams huge;
+  huge.padding = {std::int64_t(1) << 40, 0};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, huge), "padded input size 2199023255553 is larger than the limit");
+}
+
+TEST(conv_transpose2d, rejects_invalid_arguments) {
+  const xt::xarray<float> y = xt::zeros<float>({1, 4, 2, 2});
+  const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
+  EXPECT_ERROR(conv_transpose2d(y, xt::zeros<float>({4, 2, 3})),
+               "conv_transpose2d: weight must be 4-D (in_channels, out_channels/groups, kH, kW), got 3-D shape");
+  EXPECT_ERROR(conv_transpose2d(xt::zeros<float>({1, 3, 2, 2}), w),
+               "conv_transpose2d: input has 3 channels but weight [4, 2, 3, 3] expects 4 channels");
+  ConvTranspose2dParams g3;
+  g3.groups = 3;
+  EXPECT_ERROR(conv_transpose2d(xt::zeros<float>({1, 5, 2, 2}), xt::zeros<float>({5, 1, 3, 3}), std::nullopt, g3),
+               "conv_transpose2d: in_channels 5 (weight.shape[0]) must be divisible by groups 3");
+  ConvTranspose2dParams op;
+  op.stride = {2, 2};
+  op.output_padding = {2, 0};
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, op),
+               "conv_transpose2d: output_padding (2, 0) must be smaller than either stride (2, 2) or dilation (1, 1)");
+  op.output_padding = {-1, 0};
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, op),
+               "conv_transpose2d: output_padding (-1, 0) must be non-negative integers");
+  ConvTranspose2dParams pad;
+  pad.padding = {2, 2};
+  // (2 − 1)·1 − 4 + 2 + 0 + 1 = 0.
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, pad),
+               "conv_transpose2d: output size (0, 0) is too small: each dimension must be at least 1");
+  EXPECT_ERROR(conv_transpose2d(y, w, xt::xarray<float>(xt::zeros<float>({4}))),
+               "conv_transpose2d: bias must have 2 elements (one per output channel), got 4");
+  // output_padding below the dilation is allowed even when it is not below the stride.
+  ConvTranspose2dParams dil;
+  dil.dilation = {3, 3};
+  dil.output_padding = {2, 2};
+  EXPECT_EQ(conv_transpose2d(y, w, std::nullopt, dil).shape()[2], 2u + 6 + 2);
+}
+
+}  // namespace
+}  // namespace tconv

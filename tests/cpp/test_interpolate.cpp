@@ -1,0 +1,108 @@
+#include "tconv/interpolate.hpp"
+
+#include "helpers.hpp"
+
+namespace tconv {
+namespace {
+
+InterpolateOptions by_size(std::int64_t h, std::int64_t w, InterpolateMode mode, bool align = false) {
+  InterpolateOptions o;
+  o.size = Pair{h, w};
+  o.mode = mode;
+  o.align_corners = align;
+  return o;
+}
+
+InterpolateOptions by_scale(double h, double w, InterpolateMode mode, bool align = false) {
+  InterpolateOptions o;
+  o.scale_factor = std::array<double, 2>{h, w};
+  o.mode = mode;
+  o.align_corners = align;
+  return o;
+}
+
+const xt::xarray<float> k2x2 = {{{{1, 2}, {3, 4}}}};
+
+TEST(interpolate, nearest_doubles_each_pixel) {
+  const xt::xarray<float> expected = {{{{1, 1, 2, 2}, {1, 1, 2, 2}, {3, 3, 4, 4}, {3, 3, 4, 4}}}};
+  EXPECT_EQ(interpolate(k2x2, by_scale(2, 2, InterpolateMode::nearest)), expected);
+  EXPECT_EQ(interpolate(k2x2, by_size(4, 4, InterpolateMode::nearest_exact)), expected);
+}
+
+TEST(interpolate, nearest_floors_and_nearest_exact_rounds) {
+  // 3 → 2 pixels: nearest takes floor(dst · 1.5) = 0, 1; nearest-exact takes
+  // floor((dst + 0.5) · 1.5) = 0, 2.
+  const xt::xarray<float> row = {{{{10, 20, 30}}}};
+  EXPECT_EQ(interpolate(row, by_size(1, 2, InterpolateMode::nearest)), (xt::xarray<float>{{{{10, 20}}}}));
+  EXPECT_EQ(interpolate(row, by_size(1, 2, InterpolateMode::nearest_exact)), (xt::xarray<float>{{{{10, 30}}}}));
+}
+
+TEST(interpolate, bilinear_half_pixel_centres) {
+  // 2 → 4 without align_corners: sources −0.25 (clamped to 0), 0.25, 0.75, 1.25
+  // (clamped to the last pixel) → 1, 1.25, 1.75, 2 along a row [1, 2].
+  const xt::xarray<float> row = {{{{1, 2}}}};
+  EXPECT_TRUE(xt::allclose(interpolate(row, by_size(1, 4, InterpolateMode::bilinear)),
+                           xt::xarray<float>{{{{1, 1.25f, 1.75f, 2}}}}));
+  // With align_corners the corners map onto each other: 1, 4/3, 5/3, 2.
+  EXPECT_TRUE(xt::allclose(interpolate(row, by_size(1, 4, InterpolateMode::bilinear, true)),
+                           xt::xarray<float>{{{{1, 4.f / 3, 5.f / 3, 2}}}}));
+}
+
+TEST(interpolate, bicubic_uses_keys_kernel_with_a_minus_three_quarters) {
+  // align_corners, 4 → 7 pixels: output 3 samples source 1.5, halfway between
+  // pixels 1 and 2. Keys' weights at t = 0.5 with a = −0.75 are
+  // (−0.09375, 0.59375, 0.59375, −0.09375), so [1, 2, 4, 8] gives
+  // −0.09375 + 1.1875 + 2.375 − 0.75 = 2.71875.
+  const xt::xarray<float> row = {{{{1, 2, 4, 8}}}};
+  const auto up = interpolate(row, by_size(1, 7, InterpolateMode::bicubic, true));
+  EXPECT_FLOAT_EQ(up(0, 0, 0, 3), 2.71875f);
+  EXPECT_FLOAT_EQ(up(0, 0, 0, 0), 1.0f);  // corners map onto corners
+  EXPECT_FLOAT_EQ(up(0, 0, 0, 6), 8.0f);
+  // A step 0 → 1 rings below 0 and above 1.
+  const xt::xarray<float> step = {{{{0, 0, 1, 1}}}};
+  const auto s = interpolate(step, by_scale(1, 4, InterpolateMode::bicubic));
+  EXPECT_LT(xt::amin(s)(), 0.0f);
+  EXPECT_GT(xt::amax(s)(), 1.0f);
+}
+
+TEST(interpolate, scale_factor_is_used_as_given) {
+  // 5 rows ×1.3 → floor(6.5) = 6 rows, but the mapping uses 1/1.3, not 5/6:
+  // the last output row (5) samples source floor(5 / 1.3) = 3, not 4.
+  xt::xarray<float> col = xt::zeros<float>({1, 1, 5, 1});
+  for (std::size_t i = 0; i < 5; ++i) col(0, 0, i, 0) = float(i);
+  const auto out = interpolate(col, by_scale(1.3, 1, InterpolateMode::nearest));
+  ASSERT_EQ(out.shape()[2], 6u);
+  EXPECT_EQ(out(0, 0, 5, 0), 3.0f);
+}
+
+TEST(interpolate, output_size) {
+  EXPECT_EQ(interpolate_output_size({5, 7}, by_scale(1.5, 0.5, InterpolateMode::nearest)), (Pair{7, 3}));
+  EXPECT_EQ(interpolate_output_size({5, 7}, by_size(2, 9, InterpolateMode::bicubic)), (Pair{2, 9}));
+}
+
+TEST(interpolate, rejects_invalid_arguments) {
+  EXPECT_ERROR(interpolate(xt::zeros<float>({1, 4, 4}), by_size(2, 2, InterpolateMode::nearest)),
+               "interpolate: input must be 4-D (N, C, H, W), got 3-D shape [1, 4, 4]");
+  EXPECT_ERROR(parse_interpolate_mode("area"),
+               "interpolate: mode must be one of nearest, nearest-exact, bilinear, bicubic, got \"area\"");
+  InterpolateOptions neither;
+  EXPECT_ERROR(interpolate(k2x2, neither), "interpolate: give exactly one of size and scale_factor");
+  InterpolateOptions both = by_size(2, 2, InterpolateMode::nearest);
+  both.scale_factor = std::array<double, 2>{2, 2};
+  EXPECT_ERROR(interpolate(k2x2, both), "interpolate: give exactly one of size and scale_factor");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(0, 2, InterpolateMode::nearest)),
+               "interpolate: scale_factor (0, 2) must be positive and finite");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(std::nan(""), 2, InterpolateMode::nearest)), "scale_factor (NaN, 2)");
+  EXPECT_ERROR(interpolate(k2x2, by_size(0, 4, InterpolateMode::nearest)),
+               "interpolate: size (0, 4) must be positive integers");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(0.25, 2, InterpolateMode::nearest)),
+               "interpolate: output size (0, 4) is too small: each dimension must be at least 1");
+  EXPECT_ERROR(interpolate(k2x2, by_size(4, 4, InterpolateMode::nearest, true)),
+               "interpolate: align_corners is only valid for bilinear and bicubic, not nearest");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(1e6, 1e6, InterpolateMode::nearest)),
+               "interpolate: output shape [1, 1, 2000000, 2000000] has 4000000000000 elements");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(1e300, 1, InterpolateMode::nearest)), "is larger than the limit");
+}
+
+}  // namespace
+}  // namespace tconv
