@@ -30,18 +30,21 @@ float source_coordinate(float scale, std::int64_t dst, bool align_corners, bool 
   return (!cubic && src < 0.0f) ? 0.0f : src;
 }
 
+// torch 1.13 runs 'nearest' through two kernels: the channels-last one (which
+// a 1-channel NCHW tensor also takes) returns the index itself when out == in
+// and dst / 2 when out == 2·in, whatever the scale factor; the generic one
+// always uses floor(dst · scale). With a scale factor such as 1.05 they pick
+// different pixels, so `legacy_sizes` selects the channels-last behaviour.
 std::vector<std::size_t> nearest_indices(std::int64_t in, std::int64_t out, const std::optional<double>& scale_factor,
-                                         bool exact) {
+                                         bool exact, bool legacy_sizes) {
   std::vector<std::size_t> index(static_cast<std::size_t>(out));
   const float scale = input_per_output(in, out, scale_factor);
   for (std::int64_t dst = 0; dst < out; ++dst) {
-    // torch's legacy "nearest" special-cases these two sizes whatever the
-    // scale factor; the formula can pick another pixel there (e.g. 9 → 9 at ×1.05).
-    if (!exact && out == in) {
+    if (legacy_sizes && !exact && out == in) {
       index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(dst);
       continue;
     }
-    if (!exact && out == 2 * in) {
+    if (legacy_sizes && !exact && out == 2 * in) {
       index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(dst >> 1);
       continue;
     }
@@ -57,15 +60,22 @@ std::vector<std::size_t> nearest_indices(std::int64_t in, std::int64_t out, cons
 // clamped to the border) and their weights.
 struct Taps {
   std::vector<std::size_t> index;
-  std::vector<float> weight;
+  std::vector<double> weight;
   std::size_t count;
 };
 
 Taps linear_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor) {
-  Taps taps{std::vector<std::size_t>(2 * out), std::vector<float>(2 * out), 2};
+  const std::size_t n = static_cast<std::size_t>(out);
+  Taps taps{std::vector<std::size_t>(2 * n), std::vector<double>(2 * n), 2};
   const float scale = linear_scale(in, out, align_corners, scale_factor);
-  for (std::int64_t dst = 0; dst < out; ++dst) {
-    const float src = source_coordinate(scale, dst, align_corners, false);
+  for (std::size_t dst = 0; dst < n; ++dst) {
+    if (out == in) {  // torch copies along a dimension whose size does not change
+      taps.index[2 * dst] = taps.index[2 * dst + 1] = dst;
+      taps.weight[2 * dst] = 1.0f;
+      taps.weight[2 * dst + 1] = 0.0f;
+      continue;
+    }
+    const float src = source_coordinate(scale, std::int64_t(dst), align_corners, false);
     const std::int64_t i0 = std::min(static_cast<std::int64_t>(src), in - 1);
     const std::int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
     const float lambda1 = std::min(std::max(src - static_cast<float>(i0), 0.0f), 1.0f);
@@ -77,21 +87,26 @@ Taps linear_taps(std::int64_t in, std::int64_t out, bool align_corners, const st
   return taps;
 }
 
-// Keys' cubic convolution with a = -0.75, as torch uses.
-constexpr float kCubicA = -0.75f;
-float cubic_near(float x) { return ((kCubicA + 2) * x - (kCubicA + 3)) * x * x + 1; }
-float cubic_far(float x) { return ((kCubicA * x - 5 * kCubicA) * x + 8 * kCubicA) * x - 4 * kCubicA; }
+// Keys' cubic convolution with a = -0.75, as torch uses. The polynomial is
+// evaluated in double: torch's float build contracts it into fused
+// multiply-adds (more exact than plain float steps, which wasm has no FMA for),
+// and double lands closer to those weights than float arithmetic does.
+constexpr double kCubicA = -0.75;
+double cubic_near(double x) { return ((kCubicA + 2) * x - (kCubicA + 3)) * x * x + 1; }
+double cubic_far(double x) { return ((kCubicA * x - 5 * kCubicA) * x + 8 * kCubicA) * x - 4 * kCubicA; }
 
 Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor) {
-  Taps taps{std::vector<std::size_t>(4 * out), std::vector<float>(4 * out), 4};
+  const std::size_t n = static_cast<std::size_t>(out);
+  Taps taps{std::vector<std::size_t>(4 * n), std::vector<double>(4 * n), 4};
   const float scale = linear_scale(in, out, align_corners, scale_factor);
-  for (std::int64_t dst = 0; dst < out; ++dst) {
-    const float src = source_coordinate(scale, dst, align_corners, true);
+  for (std::size_t dst = 0; dst < n; ++dst) {
+    const float src = source_coordinate(scale, std::int64_t(dst), align_corners, true);
     const std::int64_t i = static_cast<std::int64_t>(std::floor(src));
     const float t = src - static_cast<float>(i);
-    const float weights[4] = {cubic_far(t + 1.0f), cubic_near(t), cubic_near(1.0f - t), cubic_far(2.0f - t)};
-    for (std::int64_t k = 0; k < 4; ++k) {
-      taps.index[4 * dst + k] = static_cast<std::size_t>(std::clamp<std::int64_t>(i - 1 + k, 0, in - 1));
+    const float x2 = 1.0f - t;  // rounded before adding 1, as torch does
+    const double weights[4] = {cubic_far(double(t) + 1.0), cubic_near(t), cubic_near(x2), cubic_far(double(x2) + 1.0)};
+    for (std::size_t k = 0; k < 4; ++k) {
+      taps.index[4 * dst + k] = static_cast<std::size_t>(std::clamp<std::int64_t>(i - 1 + std::int64_t(k), 0, in - 1));
       taps.weight[4 * dst + k] = weights[k];
     }
   }
@@ -99,6 +114,10 @@ Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std
 }
 
 // Separable resampling of every plane: out(y, x) = Σ_j Σ_k wy_j · wx_k · in(iy_j, ix_k).
+// Source coordinates are float, exactly as torch computes them (they pick the
+// pixels); weights and sums are double, because with 0–255 pixel values a
+// float sum that cancels to near zero is off by ~1e-4, more than torch's own
+// float error. Double keeps tconv within torch's rounding of the exact result.
 void resample(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w, std::size_t out_h,
               std::size_t out_w, const Taps& rows, const Taps& cols) {
   for (std::size_t p = 0; p < planes; ++p) {
@@ -106,16 +125,16 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
     float* dst = out + p * out_h * out_w;
     for (std::size_t y = 0; y < out_h; ++y) {
       for (std::size_t x = 0; x < out_w; ++x) {
-        float sum = 0.0f;
+        double sum = 0.0;
         for (std::size_t j = 0; j < rows.count; ++j) {
           const float* row = src + rows.index[y * rows.count + j] * in_w;
-          float across = 0.0f;
+          double across = 0.0;
           for (std::size_t k = 0; k < cols.count; ++k) {
-            across += cols.weight[x * cols.count + k] * row[cols.index[x * cols.count + k]];
+            across += cols.weight[x * cols.count + k] * double(row[cols.index[x * cols.count + k]]);
           }
           sum += rows.weight[y * rows.count + j] * across;
         }
-        dst[y * out_w + x] = sum;
+        dst[y * out_w + x] = static_cast<float>(sum);
       }
     }
   }
@@ -206,8 +225,8 @@ xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateO
     case InterpolateMode::nearest:
     case InterpolateMode::nearest_exact: {
       const bool exact = options.mode == InterpolateMode::nearest_exact;
-      const auto rows = nearest_indices(ih, out[0], scale_h, exact);
-      const auto cols = nearest_indices(iw, out[1], scale_w, exact);
+      const auto rows = nearest_indices(ih, out[0], scale_h, exact, channels == 1);
+      const auto cols = nearest_indices(iw, out[1], scale_w, exact, channels == 1);
       for (std::size_t p = 0; p < planes; ++p) {
         const float* src = input.data() + p * in_h * in_w;
         float* dst = output.data() + p * out_h * out_w;
