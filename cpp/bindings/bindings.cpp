@@ -1,0 +1,116 @@
+// Embind declarations: each function converts its arguments (convert.hpp),
+// calls the core and converts the result. Errors come back as { error }.
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include "convert.hpp"
+#include "tconv/conv.hpp"
+#include "tconv/conv_matrix.hpp"
+#include "tconv/interpolate.hpp"
+
+namespace tconv::js {
+namespace {
+
+val conv2d_js(const TensorArg& input, const TensorArg& weight, const val& bias, const ConvOptions& options) {
+  return guarded("conv2d", [&] {
+    const Conv2dParams params = to_conv2d_params("conv2d", options);
+    return to_js(conv2d(to_tensor("conv2d", "input", input), to_tensor("conv2d", "weight", weight),
+                        to_bias("conv2d", bias), params));
+  });
+}
+
+val conv_transpose2d_js(const TensorArg& input, const TensorArg& weight, const val& bias,
+                        const ConvOptions& options) {
+  constexpr std::string_view f = "conv_transpose2d";
+  return guarded(f, [&] {
+    const ConvTranspose2dParams params = to_conv_transpose2d_params(f, options);
+    return to_js(conv_transpose2d(to_tensor(f, "input", input), to_tensor(f, "weight", weight), to_bias(f, bias),
+                                  params));
+  });
+}
+
+val interpolate_js(const TensorArg& input, const val& options) {
+  return guarded("interpolate", [&] {
+    const InterpolateOptions parsed = to_interpolate_options(options);
+    return to_js(interpolate(to_tensor("interpolate", "input", input), parsed));
+  });
+}
+
+val conv_matrix_js(const ConvMatrixOptions& options, const val& kernel) {
+  constexpr std::string_view f = "conv_matrix";
+  return guarded(f, [&] {
+    ConvMatrixParams params;
+    params.input_size = to_pair(f, "input_size", options.input_size, Rule::positive);
+    params.kernel_size = to_pair(f, "kernel_size", options.kernel_size, Rule::positive);
+    params.stride = to_pair(f, "stride", options.stride, Rule::positive);
+    params.padding = to_pair(f, "padding", options.padding, Rule::non_negative);
+    params.dilation = to_pair(f, "dilation", options.dilation, Rule::positive);
+    std::optional<xt::xtensor<float, 2>> weights;
+    if (!kernel.isNull() && !kernel.isUndefined()) {
+      TensorArg arg;
+      arg.data = kernel;
+      arg.shape = to_js(params.kernel_size);
+      weights = xt::xtensor<float, 2>(to_tensor(f, "kernel", arg));
+    }
+    const ConvMatrix c = conv_matrix(params, weights);
+    val result = val::object();
+    result.set("rows", static_cast<double>(c.matrix.shape()[0]));
+    result.set("cols", static_cast<double>(c.matrix.shape()[1]));
+    result.set("data", float32_copy(c.matrix.data(), c.matrix.size()));
+    result.set("source", int32_copy(c.source.data(), c.source.size()));
+    return result;
+  });
+}
+
+val conv2d_output_size_js(const std::array<double, 2>& input_size, const std::array<double, 2>& kernel_size,
+                          const ConvOptions& options) {
+  constexpr std::string_view f = "conv2d";
+  return guarded(f, [&] {
+    return to_js(conv2d_output_size(to_pair(f, "input_size", input_size, Rule::positive),
+                                    to_pair(f, "kernel_size", kernel_size, Rule::positive),
+                                    to_conv2d_params(f, options)));
+  });
+}
+
+val conv_transpose2d_output_size_js(const std::array<double, 2>& input_size, const std::array<double, 2>& kernel_size,
+                                    const ConvOptions& options) {
+  constexpr std::string_view f = "conv_transpose2d";
+  return guarded(f, [&] {
+    return to_js(conv_transpose2d_output_size(to_pair(f, "input_size", input_size, Rule::positive),
+                                              to_pair(f, "kernel_size", kernel_size, Rule::positive),
+                                              to_conv_transpose2d_params(f, options)));
+  });
+}
+
+// Bytes currently allocated by malloc: lets tests check that calls free
+// everything they allocate.
+double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
+}  // namespace
+}  // namespace tconv::js
+
+EMSCRIPTEN_BINDINGS(tconv) {
+  using namespace emscripten;
+  using namespace tconv::js;
+  value_array<std::array<double, 2>>("Pair").element(emscripten::index<0>()).element(emscripten::index<1>());
+  value_object<TensorArg>("TensorArg").field("data", &TensorArg::data).field("shape", &TensorArg::shape);
+  value_object<ConvOptions>("ConvOptions")
+      .field("stride", &ConvOptions::stride)
+      .field("padding", &ConvOptions::padding)
+      .field("dilation", &ConvOptions::dilation)
+      .field("outputPadding", &ConvOptions::output_padding)
+      .field("groups", &ConvOptions::groups);
+  value_object<ConvMatrixOptions>("ConvMatrixOptions")
+      .field("inputSize", &ConvMatrixOptions::input_size)
+      .field("kernelSize", &ConvMatrixOptions::kernel_size)
+      .field("stride", &ConvMatrixOptions::stride)
+      .field("padding", &ConvMatrixOptions::padding)
+      .field("dilation", &ConvMatrixOptions::dilation);
+  function("conv2d", &conv2d_js);
+  function("convTranspose2d", &conv_transpose2d_js);
+  function("interpolate", &interpolate_js);
+  function("convMatrix", &conv_matrix_js);
+  function("conv2dOutputSize", &conv2d_output_size_js);
+  function("convTranspose2dOutputSize", &conv_transpose2d_output_size_js);
+  function("heapInUse", &heap_in_use);
+}

@@ -1,0 +1,95 @@
+#include "convert.hpp"
+
+#include <emscripten/wire.h>
+
+namespace tconv::js {
+
+namespace {
+
+std::vector<double> shape_dims(std::string_view function, std::string_view name, const val& shape) {
+  if (!shape.isArray()) fail(function, std::string(name) + ".shape must be an array of integers");
+  return emscripten::vecFromJSArray<double>(shape);  // at most a few entries
+}
+
+}  // namespace
+
+xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg) {
+  const std::size_t length = arg.data["length"].as<std::size_t>();
+  const Shape shape = checked_shape(function, name, shape_dims(function, name, arg.shape), length);
+  xt::xarray<float> tensor = xt::xarray<float>::from_shape(shape);
+  // TypedArray.prototype.set on a view of the tensor: one native copy.
+  val(emscripten::typed_memory_view(tensor.size(), tensor.data())).call<void>("set", arg.data);
+  return tensor;
+}
+
+std::optional<xt::xarray<float>> to_bias(std::string_view function, const val& bias) {
+  if (bias.isNull() || bias.isUndefined()) return std::nullopt;
+  const std::size_t length = bias["length"].as<std::size_t>();
+  checked_element_count(function, "bias", {length});
+  xt::xarray<float> tensor = xt::xarray<float>::from_shape({length});
+  val(emscripten::typed_memory_view(length, tensor.data())).call<void>("set", bias);
+  return tensor;
+}
+
+Pair to_pair(std::string_view function, std::string_view name, const std::array<double, 2>& value, Rule rule) {
+  return checked_pair(function, name, value[0], value[1], rule);
+}
+
+Conv2dParams to_conv2d_params(std::string_view function, const ConvOptions& options) {
+  Conv2dParams params;
+  params.stride = to_pair(function, "stride", options.stride, Rule::positive);
+  params.padding = to_pair(function, "padding", options.padding, Rule::non_negative);
+  params.dilation = to_pair(function, "dilation", options.dilation, Rule::positive);
+  params.groups = checked_integer(function, "groups", options.groups, Rule::positive);
+  return params;
+}
+
+ConvTranspose2dParams to_conv_transpose2d_params(std::string_view function, const ConvOptions& options) {
+  ConvTranspose2dParams params;
+  params.stride = to_pair(function, "stride", options.stride, Rule::positive);
+  params.padding = to_pair(function, "padding", options.padding, Rule::non_negative);
+  params.output_padding = to_pair(function, "output_padding", options.output_padding, Rule::non_negative);
+  params.dilation = to_pair(function, "dilation", options.dilation, Rule::positive);
+  params.groups = checked_integer(function, "groups", options.groups, Rule::positive);
+  return params;
+}
+
+InterpolateOptions to_interpolate_options(const val& options) {
+  constexpr std::string_view function = "interpolate";
+  InterpolateOptions result;
+  result.mode = parse_interpolate_mode(options["mode"].as<std::string>());
+  result.align_corners = options["alignCorners"].as<bool>();
+  const val size = options["size"];
+  if (!size.isNull()) {
+    result.size = checked_pair(function, "size", size[0].as<double>(), size[1].as<double>(), Rule::positive);
+  }
+  const val scale = options["scaleFactor"];
+  if (!scale.isNull()) result.scale_factor = std::array<double, 2>{scale[0].as<double>(), scale[1].as<double>()};
+  return result;
+}
+
+val float32_copy(const float* data, std::size_t size) {
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(size, data));
+}
+
+val int32_copy(const std::int32_t* data, std::size_t size) {
+  return val::global("Int32Array").new_(emscripten::typed_memory_view(size, data));
+}
+
+val to_js(const xt::xarray<float>& tensor) {
+  val shape = val::array();
+  for (std::size_t dim : tensor.shape()) shape.call<void>("push", static_cast<double>(dim));
+  val result = val::object();
+  result.set("data", float32_copy(tensor.data(), tensor.size()));
+  result.set("shape", shape);
+  return result;
+}
+
+val to_js(const Pair& pair) {
+  val result = val::array();
+  result.call<void>("push", static_cast<double>(pair[0]));
+  result.call<void>("push", static_cast<double>(pair[1]));
+  return result;
+}
+
+}  // namespace tconv::js

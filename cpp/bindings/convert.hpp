@@ -1,0 +1,83 @@
+// Conversions between JavaScript values and the core's types. No maths here:
+// bulk copies of typed arrays, field reads, and the error protocol.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <array>
+#include <optional>
+#include <string_view>
+#include <xtensor/xarray.hpp>
+#include <xtensor/xtensor.hpp>
+
+#include "tconv/conv.hpp"
+#include "tconv/interpolate.hpp"
+#include "tconv/validate.hpp"
+
+namespace tconv::js {
+
+using emscripten::val;
+
+/// { data: Float32Array, shape: number[] } as the JS wrapper passes it.
+struct TensorArg {
+  val data = val::undefined();
+  val shape = val::undefined();
+};
+
+/// Every field is filled in by the JS wrapper; values stay doubles until the
+/// core has checked that they are integers.
+struct ConvOptions {
+  std::array<double, 2> stride{1, 1};
+  std::array<double, 2> padding{0, 0};
+  std::array<double, 2> dilation{1, 1};
+  std::array<double, 2> output_padding{0, 0};
+  double groups = 1;
+};
+
+struct ConvMatrixOptions {
+  std::array<double, 2> input_size{4, 4};
+  std::array<double, 2> kernel_size{3, 3};
+  std::array<double, 2> stride{1, 1};
+  std::array<double, 2> padding{0, 0};
+  std::array<double, 2> dilation{1, 1};
+};
+
+Conv2dParams to_conv2d_params(std::string_view function, const ConvOptions& options);
+ConvTranspose2dParams to_conv_transpose2d_params(std::string_view function, const ConvOptions& options);
+/// { mode: string, size: [h, w] | null, scaleFactor: [h, w] | null, alignCorners: boolean }
+InterpolateOptions to_interpolate_options(const val& options);
+
+/// One bulk copy from the typed array into a new tensor, after the shape has
+/// been validated against the data length.
+xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg);
+/// null/undefined → no bias; otherwise a 1-D tensor.
+std::optional<xt::xarray<float>> to_bias(std::string_view function, const val& bias);
+Pair to_pair(std::string_view function, std::string_view name, const std::array<double, 2>& value, Rule rule);
+
+/// { data: Float32Array (a JS-owned copy), shape: number[] }.
+val to_js(const xt::xarray<float>& tensor);
+val to_js(const Pair& pair);
+/// A fresh JS-owned typed array copied from wasm memory in one call.
+val float32_copy(const float* data, std::size_t size);
+val int32_copy(const std::int32_t* data, std::size_t size);
+
+/// Runs `body`; a C++ exception becomes { error: message } so that the JS
+/// wrapper throws an Error. Nothing is thrown across the boundary, so C++
+/// destructors always run and no memory leaks on the error path.
+template <class Body>
+val guarded(std::string_view function, Body&& body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    val error = val::object();
+    error.set("error", std::string(function) +
+                           ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)");
+    return error;
+  } catch (const std::exception& e) {
+    val error = val::object();
+    error.set("error", std::string(e.what()));
+    return error;
+  }
+}
+
+}  // namespace tconv::js

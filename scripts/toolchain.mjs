@@ -1,0 +1,132 @@
+// Setting up and building, shared by `npm start`, `npm test`, `npm run build`
+// and `npm run bench`. Only Node built-ins are used: this runs before
+// node_modules exists. Every step is skipped when already done, so a second
+// run costs a few seconds.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const log = (message) => console.log(`\x1b[36m[tconv]\x1b[0m ${message}`);
+
+/** Runs a command in the project root, streaming its output; exits on failure. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0 && !options.allowFailure) {
+    console.error(`\n[tconv] failed: ${command} ${args.join(' ')} (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+  return result.status;
+}
+
+function osRelease() {
+  try {
+    const fields = {};
+    for (const line of readFileSync('/etc/os-release', 'utf8').split('\n')) {
+      const m = line.match(/^([A-Z_]+)=(.*)$/);
+      if (m) fields[m[1]] = m[2].replace(/^"|"$/g, '');
+    }
+    return fields;
+  } catch {
+    return {};
+  }
+}
+
+// What each part of the project needs from the system's package manager.
+const PACKAGES = {
+  wasm: ['emscripten', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'cmake', 'ninja-build'],
+  native: ['g++', 'cmake', 'ninja-build', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'libgtest-dev'],
+  browser: ['chromium'],
+};
+
+function installed(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/** The Chromium binary the browser tests drive (CHROMIUM_PATH overrides). */
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+function ensureSystemPackages(parts) {
+  const os = osRelease();
+  const debianLike = [os.ID, ...(os.ID_LIKE ?? '').split(' ')].some((id) => id === 'debian' || id === 'ubuntu');
+  const wanted = [...new Set(parts.flatMap((part) => PACKAGES[part]))];
+  if (os.ID === 'ubuntu') {
+    // Ubuntu ships Chromium as a snap; its apt name is chromium-browser.
+    const i = wanted.indexOf('chromium');
+    if (i >= 0) wanted[i] = 'chromium-browser';
+  }
+  if (!debianLike) {
+    const missingTools = ['em++', 'cmake', 'ninja', 'g++'].filter((t) => spawnSync('which', [t]).status !== 0);
+    if (missingTools.length === 0 && (!parts.includes('browser') || chromiumPath())) return;
+    console.error(
+      `[tconv] This system (${os.PRETTY_NAME ?? process.platform}) is not Debian or Ubuntu, so tconv cannot install its tools itself.\n` +
+        `Install: Emscripten 3.1.x (em++ on PATH), CMake >= 3.21, Ninja, a C++17 compiler, xtensor 0.24 + xtl + xsimd headers in /usr/include,\n` +
+        `GoogleTest (CMake package GTest) and Chromium (set CHROMIUM_PATH). On Debian 12 this is:\n` +
+        `  sudo apt-get install ${PACKAGES.wasm.concat(PACKAGES.native, PACKAGES.browser).filter((v, i, a) => a.indexOf(v) === i).join(' ')}\n` +
+        `Missing now: ${missingTools.join(', ') || 'Chromium'}`,
+    );
+    process.exit(1);
+  }
+  const missing = wanted.filter((pkg) => !installed(pkg));
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot && spawnSync('which', ['sudo']).status !== 0) {
+    console.error(`[tconv] Missing system packages and no sudo. As root, run:\n  apt-get update && apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const asRoot = (args) => (isRoot ? run(args[0], args.slice(1), { env }) : run('sudo', ['-E', ...args], { env }));
+  log(`installing system packages: ${missing.join(' ')}`);
+  asRoot(['apt-get', 'update', '-qq']);
+  asRoot(['apt-get', 'install', '-y', '-qq', ...missing]);
+}
+
+function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Installs what is missing for the given parts: 'wasm', 'native', 'browser'. */
+export function setup(parts) {
+  ensureSystemPackages(parts);
+  ensureNodeModules();
+}
+
+function cmakeBuild(preset) {
+  if (!existsSync(join(root, 'build', preset, 'CMakeCache.txt'))) run('cmake', ['--preset', preset]);
+  run('cmake', ['--build', '--preset', preset]);
+}
+
+function copyIfChanged(from, to) {
+  if (existsSync(to)) {
+    const a = statSync(from), b = statSync(to);
+    if (a.size === b.size && a.mtimeMs <= b.mtimeMs) return;
+  }
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+}
+
+/** Builds the given targets: 'native', 'asan', 'wasm' (+ the JS package in build/js). */
+export function build(targets) {
+  for (const target of targets) {
+    log(`building ${target}`);
+    cmakeBuild(target);
+    if (target === 'wasm') {
+      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.lib.json']);
+      for (const file of ['core.mjs', 'core.wasm', 'core.d.mts']) {
+        copyIfChanged(join(root, 'web/wasm', file), join(root, 'build/js/wasm', file));
+      }
+    }
+  }
+}

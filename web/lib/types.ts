@@ -1,0 +1,91 @@
+/** A dense float32 tensor in row-major (C) order; convolutions use NCHW. */
+export interface Tensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** One value for both dimensions, or [height, width]. */
+export type Pair = number | [number, number];
+
+export interface Conv2dOptions {
+  /** One value per output channel. */
+  bias?: Float32Array;
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface ConvTranspose2dOptions extends Conv2dOptions {
+  /** Extra rows/columns at the bottom/right; each must be below the stride or the dilation. */
+  outputPadding?: Pair;
+}
+
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
+
+export interface InterpolateOptions {
+  /** Output [height, width]; give this or scaleFactor. */
+  size?: Pair;
+  /** Output size is floor(input · scaleFactor); the mapping uses 1 / scaleFactor as given. */
+  scaleFactor?: Pair;
+  mode: InterpolateMode;
+  /** bilinear and bicubic only. */
+  alignCorners?: boolean;
+}
+
+export interface ConvMatrixOptions {
+  inputSize: [number, number];
+  kernelSize: [number, number];
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+}
+
+export interface ConvMatrix {
+  /** Output pixels: Hout · Wout. */
+  rows: number;
+  /** Input pixels: H · W. */
+  cols: number;
+  /** rows × cols, row-major: C · vec(x) = vec(conv2d(x)). */
+  data: Float32Array;
+  /** For each entry, the row-major index of the kernel weight there, or -1 for a structural zero. */
+  source: Int32Array;
+}
+
+export interface OutputSizeOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+}
+
+export interface TransposedOutputSizeOptions extends OutputSizeOptions {
+  outputPadding?: Pair;
+}
+
+export interface Tconv {
+  /** torch.nn.functional.conv2d: input (N, Cin, H, W) or (Cin, H, W), weight (Cout, Cin/groups, kH, kW). */
+  conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
+  /** torch.nn.functional.conv_transpose2d: weight (Cin, Cout/groups, kH, kW). */
+  convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor;
+  /** torch.nn.functional.interpolate on (N, C, H, W). */
+  interpolate(input: Tensor, options: InterpolateOptions): Tensor;
+  /** The convolution matrix C of a single-channel kernel (default kernel: 1, 2, …, kH·kW). */
+  convMatrix(options: ConvMatrixOptions, kernel?: Float32Array): ConvMatrix;
+  /** [Hout, Wout] of conv2d. */
+  conv2dOutputSize(inputSize: [number, number], kernelSize: [number, number], options?: OutputSizeOptions): [number, number];
+  /** [Hout, Wout] of convTranspose2d. */
+  convTranspose2dOutputSize(
+    inputSize: [number, number],
+    kernelSize: [number, number],
+    options?: TransposedOutputSizeOptions,
+  ): [number, number];
+  /** Bytes allocated inside the WebAssembly module right now (for leak checks). */
+  heapInUse(): number;
+}
+
+export interface CreateOptions {
+  /** The core.wasm bytes, when the default location cannot be fetched. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to find core.wasm, as Emscripten's locateFile. */
+  locateFile?: (path: string, prefix: string) => string;
+}

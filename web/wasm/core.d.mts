@@ -1,0 +1,72 @@
+// Hand-written types for the Emscripten module core.mjs (Emscripten 3.1.6 has
+// no --emit-tsd). Keep in step with cpp/bindings/bindings.cpp. Application
+// code uses web/lib, which wraps these raw functions.
+
+export type RawPair = [number, number];
+
+export interface RawTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** Every core call returns its result or an { error } object; it never throws. */
+export interface RawError {
+  error: string;
+}
+
+export interface RawConvOptions {
+  stride: RawPair;
+  padding: RawPair;
+  dilation: RawPair;
+  outputPadding: RawPair;
+  groups: number;
+}
+
+export interface RawInterpolateOptions {
+  mode: string;
+  size: RawPair | null;
+  scaleFactor: RawPair | null;
+  alignCorners: boolean;
+}
+
+export interface RawConvMatrixOptions {
+  inputSize: RawPair;
+  kernelSize: RawPair;
+  stride: RawPair;
+  padding: RawPair;
+  dilation: RawPair;
+}
+
+export interface RawConvMatrix {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+  source: Int32Array;
+}
+
+export interface CoreModule {
+  conv2d(input: RawTensor, weight: RawTensor, bias: Float32Array | null, options: RawConvOptions): RawTensor | RawError;
+  convTranspose2d(
+    input: RawTensor,
+    weight: RawTensor,
+    bias: Float32Array | null,
+    options: RawConvOptions,
+  ): RawTensor | RawError;
+  interpolate(input: RawTensor, options: RawInterpolateOptions): RawTensor | RawError;
+  convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;
+  conv2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
+  convTranspose2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
+  /** Bytes currently allocated by malloc inside the module. */
+  heapInUse(): number;
+  /** Live Embind value handles (Embind's own counter). */
+  count_emval_handles(): number;
+  HEAPF32: Float32Array;
+}
+
+export interface CoreOptions {
+  /** The .wasm bytes; required in Node, where the glue cannot fetch a file path. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, prefix: string) => string;
+}
+
+export default function createCore(options?: CoreOptions): Promise<CoreModule>;
