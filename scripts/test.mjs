@@ -36,7 +36,13 @@ console.log('\n[tconv] vitest run');
 const env = { ...process.env, CHROMIUM_PATH: chromiumPath() ?? '' };
 const vitest = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+  [
+    join(root, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ],
   { cwd: root, stdio: 'inherit', env },
 );
 if (existsSync(report)) {

@@ -70,7 +70,10 @@ function ensureSystemPackages(parts) {
       `[tconv] This system (${os.PRETTY_NAME ?? process.platform}) is not Debian or Ubuntu, so tconv cannot install its tools itself.\n` +
         `Install: Emscripten 3.1.x (em++ on PATH), CMake >= 3.21, Ninja, a C++17 compiler, xtensor 0.24 + xtl + xsimd headers in /usr/include,\n` +
         `GoogleTest (CMake package GTest) and Chromium (set CHROMIUM_PATH). On Debian 12 this is:\n` +
-        `  sudo apt-get install ${PACKAGES.wasm.concat(PACKAGES.native, PACKAGES.browser).filter((v, i, a) => a.indexOf(v) === i).join(' ')}\n` +
+        `  sudo apt-get install ${PACKAGES.wasm
+          .concat(PACKAGES.native, PACKAGES.browser)
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .join(' ')}\n` +
         `Missing now: ${missingTools.join(', ') || 'Chromium'}`,
     );
     process.exit(1);
@@ -79,7 +82,9 @@ function ensureSystemPackages(parts) {
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot && spawnSync('which', ['sudo']).status !== 0) {
-    console.error(`[tconv] Missing system packages and no sudo. As root, run:\n  apt-get update && apt-get install -y ${missing.join(' ')}`);
+    console.error(
+      `[tconv] Missing system packages and no sudo. As root, run:\n  apt-get update && apt-get install -y ${missing.join(' ')}`,
+    );
     process.exit(1);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -110,7 +115,8 @@ function cmakeBuild(preset) {
 
 function copyIfChanged(from, to) {
   if (existsSync(to)) {
-    const a = statSync(from), b = statSync(to);
+    const a = statSync(from),
+      b = statSync(to);
     if (a.size === b.size && a.mtimeMs <= b.mtimeMs) return;
   }
   mkdirSync(dirname(to), { recursive: true });

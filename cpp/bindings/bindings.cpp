@@ -19,13 +19,12 @@ val conv2d_js(const TensorArg& input, const TensorArg& weight, const val& bias, 
   });
 }
 
-val conv_transpose2d_js(const TensorArg& input, const TensorArg& weight, const val& bias,
-                        const ConvOptions& options) {
+val conv_transpose2d_js(const TensorArg& input, const TensorArg& weight, const val& bias, const ConvOptions& options) {
   constexpr std::string_view f = "conv_transpose2d";
   return guarded(f, [&] {
     const ConvTranspose2dParams params = to_conv_transpose2d_params(f, options);
-    return to_js(conv_transpose2d(to_tensor(f, "input", input), to_tensor(f, "weight", weight), to_bias(f, bias),
-                                  params));
+    return to_js(
+        conv_transpose2d(to_tensor(f, "input", input), to_tensor(f, "weight", weight), to_bias(f, bias), params));
   });
 }
 

@@ -70,8 +70,8 @@ val guarded(std::string_view function, Body&& body) {
     return body();
   } catch (const std::bad_alloc&) {
     val error = val::object();
-    error.set("error", std::string(function) +
-                           ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)");
+    error.set("error",
+              std::string(function) + ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)");
     return error;
   } catch (const std::exception& e) {
     val error = val::object();

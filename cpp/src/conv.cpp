@@ -52,8 +52,9 @@ void check_nonempty(std::string_view function, std::string_view what, const xt::
 void check_bias(std::string_view function, const std::optional<xt::xarray<float>>& bias, std::size_t out_channels) {
   if (!bias) return;
   if (bias->dimension() != 1 || bias->size() != out_channels) {
-    fail(function, "bias must have " + std::to_string(out_channels) + " elements (one per output channel), got " +
-                       (bias->dimension() == 1 ? std::to_string(bias->size()) : "shape " + format_shape(shape_of(*bias))));
+    fail(function,
+         "bias must have " + std::to_string(out_channels) + " elements (one per output channel), got " +
+             (bias->dimension() == 1 ? std::to_string(bias->size()) : "shape " + format_shape(shape_of(*bias))));
   }
 }
 
@@ -93,8 +94,8 @@ Pair detail::conv_output_size(std::string_view function, const Pair& input_size,
   for (int d = 0; d < 2; ++d) {
     dilated_kernel[d] =
         detail::checked_extent(function, "dilated kernel size", detail::Wide(dilation[d]) * (kernel_size[d] - 1) + 1);
-    padded_input[d] =
-        detail::checked_extent(function, "padded input size", detail::Wide(input_size[d]) + 2 * detail::Wide(padding[d]));
+    padded_input[d] = detail::checked_extent(function, "padded input size",
+                                             detail::Wide(input_size[d]) + 2 * detail::Wide(padding[d]));
   }
   if (dilated_kernel[0] > padded_input[0] || dilated_kernel[1] > padded_input[1]) {
     fail(function, "dilated kernel size " + format_pair(dilated_kernel) + " is larger than padded input size " +
@@ -123,8 +124,8 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
     // dilation leave ambiguous, so it must be below one of them.
     if (params.output_padding[d] >= params.stride[d] && params.output_padding[d] >= params.dilation[d]) {
       fail(kConvTranspose2d, "output_padding " + format_pair(params.output_padding) +
-                                 " must be smaller than either stride " + format_pair(params.stride) +
-                                 " or dilation " + format_pair(params.dilation));
+                                 " must be smaller than either stride " + format_pair(params.stride) + " or dilation " +
+                                 format_pair(params.dilation));
     }
   }
   detail::Wide exact[2];
@@ -220,8 +221,7 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
 }
 
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                                   const std::optional<xt::xarray<float>>& bias,
-                                   const ConvTranspose2dParams& params) {
+                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
   check_input_rank(kConvTranspose2d, input);
   check_weight_rank(kConvTranspose2d, weight, "(in_channels, out_channels/groups, kH, kW)");
   check_groups(kConvTranspose2d, params.groups);

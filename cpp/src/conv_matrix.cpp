@@ -32,10 +32,12 @@ ConvMatrix conv_matrix(const ConvMatrixParams& params, const std::optional<xt::x
     for (std::size_t ow = 0; ow < out_w; ++ow) {
       const std::size_t row = oh * out_w + ow;
       for (std::size_t kh = 0; kh < kh_count; ++kh) {
-        const std::int64_t ih = std::int64_t(oh) * params.stride[0] - params.padding[0] + std::int64_t(kh) * params.dilation[0];
+        const std::int64_t ih =
+            std::int64_t(oh) * params.stride[0] - params.padding[0] + std::int64_t(kh) * params.dilation[0];
         if (ih < 0 || ih >= std::int64_t(in_h)) continue;  // lands on padding
         for (std::size_t kw = 0; kw < kw_count; ++kw) {
-          const std::int64_t iw = std::int64_t(ow) * params.stride[1] - params.padding[1] + std::int64_t(kw) * params.dilation[1];
+          const std::int64_t iw =
+              std::int64_t(ow) * params.stride[1] - params.padding[1] + std::int64_t(kw) * params.dilation[1];
           if (iw < 0 || iw >= std::int64_t(in_w)) continue;
           const std::size_t col = static_cast<std::size_t>(ih) * in_w + static_cast<std::size_t>(iw);
           const std::size_t tap = kh * kw_count + kw;

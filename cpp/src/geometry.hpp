@@ -28,8 +28,8 @@ inline std::string format_wide_pair(Wide h, Wide w) { return "(" + format_wide(h
 /// A size that must fit the tensor limit: anything larger cannot be allocated anyway.
 inline std::int64_t checked_extent(std::string_view function, std::string_view what, Wide value) {
   if (value > Wide(kMaxElements)) {
-    fail(function, std::string(what) + " " + format_wide(value) + " is larger than the limit of " +
-                       std::to_string(kMaxElements));
+    fail(function,
+         std::string(what) + " " + format_wide(value) + " is larger than the limit of " + std::to_string(kMaxElements));
   }
   return static_cast<std::int64_t>(value);
 }

@@ -48,10 +48,10 @@ std::vector<std::size_t> nearest_indices(std::int64_t in, std::int64_t out, cons
       index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(dst >> 1);
       continue;
     }
-    const float src = exact ? static_cast<float>((static_cast<double>(dst) + 0.5) * scale)
-                            : static_cast<float>(dst) * scale;
-    index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(std::min<std::int64_t>(
-        static_cast<std::int64_t>(std::floor(src)), in - 1));
+    const float src =
+        exact ? static_cast<float>((static_cast<double>(dst) + 0.5) * scale) : static_cast<float>(dst) * scale;
+    index[static_cast<std::size_t>(dst)] =
+        static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(std::floor(src)), in - 1));
   }
   return index;
 }
@@ -147,15 +147,20 @@ InterpolateMode parse_interpolate_mode(std::string_view name) {
   if (name == "nearest-exact") return InterpolateMode::nearest_exact;
   if (name == "bilinear") return InterpolateMode::bilinear;
   if (name == "bicubic") return InterpolateMode::bicubic;
-  fail(kInterpolate, "mode must be one of nearest, nearest-exact, bilinear, bicubic, got \"" + std::string(name) + "\"");
+  fail(kInterpolate,
+       "mode must be one of nearest, nearest-exact, bilinear, bicubic, got \"" + std::string(name) + "\"");
 }
 
 std::string_view to_string(InterpolateMode mode) {
   switch (mode) {
-    case InterpolateMode::nearest: return "nearest";
-    case InterpolateMode::nearest_exact: return "nearest-exact";
-    case InterpolateMode::bilinear: return "bilinear";
-    case InterpolateMode::bicubic: return "bicubic";
+    case InterpolateMode::nearest:
+      return "nearest";
+    case InterpolateMode::nearest_exact:
+      return "nearest-exact";
+    case InterpolateMode::bilinear:
+      return "bilinear";
+    case InterpolateMode::bicubic:
+      return "bicubic";
   }
   return "unknown";
 }
@@ -167,7 +172,8 @@ Pair interpolate_output_size(const Pair& input_size, const InterpolateOptions& o
   }
   const bool interpolating = options.mode == InterpolateMode::bilinear || options.mode == InterpolateMode::bicubic;
   if (options.align_corners && !interpolating) {
-    fail(kInterpolate, "align_corners is only valid for bilinear and bicubic, not " + std::string(to_string(options.mode)));
+    fail(kInterpolate,
+         "align_corners is only valid for bilinear and bicubic, not " + std::string(to_string(options.mode)));
   }
   if (options.size) {
     check_pair(kInterpolate, "size", *options.size, Rule::positive);

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <sstream>
 
 namespace tconv {
 
@@ -63,11 +62,9 @@ bool satisfies(double value, Rule rule) {
 }
 
 [[noreturn]] void fail_too_large(std::string_view function, std::string_view what, const std::string& shape,
-                                double exact_count) {
-  std::ostringstream message;
-  message << what << " shape " << shape << " has " << format_number(exact_count)
-          << " elements, more than the limit of " << kMaxElements << " (1 GiB of float32)";
-  fail(function, message.str());
+                                 double exact_count) {
+  fail(function, std::string(what) + " shape " + shape + " has " + format_number(exact_count) +
+                     " elements, more than the limit of " + std::to_string(kMaxElements) + " (1 GiB of float32)");
 }
 
 }  // namespace

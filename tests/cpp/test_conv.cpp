@@ -1,9 +1,8 @@
-#include "tconv/conv.hpp"
-
 #include <xtensor/xio.hpp>
 #include <xtensor/xview.hpp>
 
 #include "helpers.hpp"
+#include "tconv/conv.hpp"
 
 namespace tconv {
 namespace {
@@ -26,8 +25,7 @@ TEST(conv_transpose2d, seed_example_by_hand) {
   // Each input value paints a scaled copy of the kernel into the 4×4 output;
   // overlapping copies add up: e.g. output(0, 1) = 2·4 + 1·1 = 9.
   const xt::xarray<float> y = {{{{2, 1}, {4, 4}}}};
-  const xt::xarray<float> expected = {
-      {{{2, 9, 6, 1}, {6, 29, 30, 7}, {10, 29, 33, 13}, {12, 24, 16, 4}}}};
+  const xt::xarray<float> expected = {{{{2, 9, 6, 1}, {6, 29, 30, 7}, {10, 29, 33, 13}, {12, 24, 16, 4}}}};
   EXPECT_EQ(conv_transpose2d(y, kSeedKernel), expected);
 }
 

@@ -1,9 +1,8 @@
-#include "tconv/conv_matrix.hpp"
-
 #include <xtensor/xview.hpp>
 
 #include "helpers.hpp"
 #include "tconv/conv.hpp"
+#include "tconv/conv_matrix.hpp"
 
 namespace tconv {
 namespace {

@@ -1,6 +1,5 @@
-#include "tconv/interpolate.hpp"
-
 #include "helpers.hpp"
+#include "tconv/interpolate.hpp"
 
 namespace tconv {
 namespace {

@@ -1,9 +1,8 @@
-#include "tconv/validate.hpp"
-
 #include <cmath>
 #include <limits>
 
 #include "helpers.hpp"
+#include "tconv/validate.hpp"
 
 namespace tconv {
 namespace {
@@ -25,7 +24,8 @@ TEST(validate, checked_pair_accepts_integers_that_satisfy_the_rule) {
 }
 
 TEST(validate, checked_pair_rejects_with_the_value_and_the_rule) {
-  EXPECT_ERROR(checked_pair("conv2d", "stride", 0, 1, Rule::positive), "conv2d: stride (0, 1) must be positive integers");
+  EXPECT_ERROR(checked_pair("conv2d", "stride", 0, 1, Rule::positive),
+               "conv2d: stride (0, 1) must be positive integers");
   EXPECT_ERROR(checked_pair("conv2d", "stride", 1.5, 1, Rule::positive), "stride (1.5, 1) must be positive integers");
   EXPECT_ERROR(checked_pair("conv2d", "padding", -1, 0, Rule::non_negative),
                "padding (-1, 0) must be non-negative integers");
@@ -35,7 +35,8 @@ TEST(validate, checked_pair_rejects_with_the_value_and_the_rule) {
 
 TEST(validate, checked_integer) {
   EXPECT_EQ(checked_integer("conv2d", "groups", 3, Rule::positive), 3);
-  EXPECT_ERROR(checked_integer("conv2d", "groups", 0, Rule::positive), "conv2d: groups must be a positive integer, got 0");
+  EXPECT_ERROR(checked_integer("conv2d", "groups", 0, Rule::positive),
+               "conv2d: groups must be a positive integer, got 0");
   EXPECT_ERROR(checked_integer("conv2d", "groups", 2.5, Rule::positive), "got 2.5");
 }
 

@@ -37,7 +37,9 @@ describe('API', () => {
   it('accepts a single number or a pair for every 2-D option, and the kernel defaults to 1..kH·kW', async () => {
     const tc = await tconv();
     expect(tc.conv2dOutputSize([7, 7], [3, 3], { stride: 2, padding: [1, 0] })).toEqual([4, 3]);
-    expect(tc.convTranspose2dOutputSize([2, 3], [4, 4], { stride: 2, padding: 1, outputPadding: [1, 0] })).toEqual([5, 6]);
+    expect(tc.convTranspose2dOutputSize([2, 3], [4, 4], { stride: 2, padding: 1, outputPadding: [1, 0] })).toEqual([
+      5, 6,
+    ]);
     const c = tc.convMatrix({ inputSize: [3, 3], kernelSize: [2, 2] });
     expect(Array.from(c.data.subarray(0, 9))).toEqual([1, 2, 0, 3, 4, 0, 0, 0, 0]);
     expect(Array.from(c.source.subarray(0, 9))).toEqual([0, 1, -1, 2, 3, -1, -1, -1, -1]);
@@ -46,40 +48,82 @@ describe('API', () => {
   it('throws an Error with the core message for invalid arguments, and keeps working', async () => {
     const tc = await tconv();
     const cases: [() => unknown, string][] = [
-      [() => tc.convTranspose2d(seedX, seedK, { stride: 2, outputPadding: [2, 0] }),
-        'conv_transpose2d: output_padding (2, 0) must be smaller than either stride (2, 2) or dilation (1, 1)'],
+      [
+        () => tc.convTranspose2d(seedX, seedK, { stride: 2, outputPadding: [2, 0] }),
+        'conv_transpose2d: output_padding (2, 0) must be smaller than either stride (2, 2) or dilation (1, 1)',
+      ],
       [() => tc.conv2d(seedX, seedK, { stride: 1.5 }), 'conv2d: stride (1.5, 1.5) must be positive integers'],
       [() => tc.conv2d(seedX, seedK, { padding: NaN }), 'conv2d: padding (NaN, NaN) must be non-negative integers'],
-      [() => tc.conv2d(seedX, seedK, { dilation: [1, Infinity] }), 'conv2d: dilation (1, Infinity) must be positive integers'],
+      [
+        () => tc.conv2d(seedX, seedK, { dilation: [1, Infinity] }),
+        'conv2d: dilation (1, Infinity) must be positive integers',
+      ],
       [() => tc.conv2d(seedX, seedK, { groups: 0.5 }), 'conv2d: groups must be a positive integer, got 0.5'],
-      [() => tc.conv2d({ shape: [1, 1, 4, 4], data: new Float32Array(15) }, seedK),
-        'conv2d: input.data has 15 elements but shape [1, 1, 4, 4] needs 16'],
-      [() => tc.conv2d({ shape: [1, 1, 4.5, 4], data: new Float32Array(18) }, seedK),
-        'conv2d: input shape [1, 1, 4.5, 4] must contain non-negative integers'],
-      [() => tc.conv2d({ shape: [1, 1, 65536, 65536], data: new Float32Array(4) }, seedK),
-        'conv2d: input shape [1, 1, 65536, 65536] has 4294967296 elements, more than the limit of 268435456'],
-      [() => tc.conv2d(seedX, seedK, { padding: 2 ** 40 }), 'conv2d: padded input size 2199023255556 is larger than the limit'],
-      [() => tc.convMatrix({ inputSize: [256, 256], kernelSize: [3, 3] }), 'conv_matrix: matrix shape [64516, 65536] has'],
-      [() => tc.convMatrix({ inputSize: [4, 4], kernelSize: [3, 3] }, new Float32Array(8)),
-        'conv_matrix: kernel.data has 8 elements but shape [3, 3] needs 9'],
-      [() => tc.interpolate(seedX, { mode: 'area' as 'nearest', size: 2 }),
-        'interpolate: mode must be one of nearest, nearest-exact, bilinear, bicubic, got "area"'],
-      [() => tc.interpolate(seedX, { mode: 'nearest', scaleFactor: 1e6 }), 'interpolate: output shape [1, 1, 4000000, 4000000]'],
-      [() => tc.conv2d(seedX, seedK, { bias: new Float32Array(2) }), 'conv2d: bias must have 1 elements (one per output channel), got 2'],
+      [
+        () => tc.conv2d({ shape: [1, 1, 4, 4], data: new Float32Array(15) }, seedK),
+        'conv2d: input.data has 15 elements but shape [1, 1, 4, 4] needs 16',
+      ],
+      [
+        () => tc.conv2d({ shape: [1, 1, 4.5, 4], data: new Float32Array(18) }, seedK),
+        'conv2d: input shape [1, 1, 4.5, 4] must contain non-negative integers',
+      ],
+      [
+        () => tc.conv2d({ shape: [1, 1, 65536, 65536], data: new Float32Array(4) }, seedK),
+        'conv2d: input shape [1, 1, 65536, 65536] has 4294967296 elements, more than the limit of 268435456',
+      ],
+      [
+        () => tc.conv2d(seedX, seedK, { padding: 2 ** 40 }),
+        'conv2d: padded input size 2199023255556 is larger than the limit',
+      ],
+      [
+        () => tc.convMatrix({ inputSize: [256, 256], kernelSize: [3, 3] }),
+        'conv_matrix: matrix shape [64516, 65536] has',
+      ],
+      [
+        () => tc.convMatrix({ inputSize: [4, 4], kernelSize: [3, 3] }, new Float32Array(8)),
+        'conv_matrix: kernel.data has 8 elements but shape [3, 3] needs 9',
+      ],
+      [
+        () => tc.interpolate(seedX, { mode: 'area' as 'nearest', size: 2 }),
+        'interpolate: mode must be one of nearest, nearest-exact, bilinear, bicubic, got "area"',
+      ],
+      [
+        () => tc.interpolate(seedX, { mode: 'nearest', scaleFactor: 1e6 }),
+        'interpolate: output shape [1, 1, 4000000, 4000000]',
+      ],
+      [
+        () => tc.conv2d(seedX, seedK, { bias: new Float32Array(2) }),
+        'conv2d: bias must have 1 elements (one per output channel), got 2',
+      ],
       // Type errors caught in JS, before the core.
-      [() => tc.conv2d({ shape: [1, 1, 4, 4], data: [1, 2] as unknown as Float32Array }, seedK),
-        'conv2d: input.data must be a Float32Array, got an array of length 2'],
-      [() => tc.conv2d(seedX, null as unknown as Tensor), 'conv2d: weight must be a tensor { data: Float32Array, shape: number[] }, got null'],
-      [() => tc.conv2d(seedX, seedK, { stride: '2' as unknown as number }),
-        'conv2d: stride must be a number or a [height, width] pair of numbers, got "2"'],
-      [() => tc.conv2d(seedX, seedK, { stride: [1, 2, 3] as unknown as [number, number] }),
-        'conv2d: stride must be a number or a [height, width] pair of numbers, got an array of length 3'],
-      [() => tc.convTranspose2d(seedX, seedK, { output_padding: 1 } as object),
-        'convTranspose2d: unknown option "output_padding" (did you mean "outputPadding"?)'],
-      [() => tc.interpolate(seedX, { mode: 'bilinear', size: 8, alignCorners: 'yes' as unknown as boolean }),
-        'interpolate: alignCorners must be a boolean, got "yes"'],
-      [() => tc.conv2d(seedX, seedK, { bias: new Float64Array(1) as unknown as Float32Array }),
-        'conv2d: bias must be a Float32Array, got a Float64Array'],
+      [
+        () => tc.conv2d({ shape: [1, 1, 4, 4], data: [1, 2] as unknown as Float32Array }, seedK),
+        'conv2d: input.data must be a Float32Array, got an array of length 2',
+      ],
+      [
+        () => tc.conv2d(seedX, null as unknown as Tensor),
+        'conv2d: weight must be a tensor { data: Float32Array, shape: number[] }, got null',
+      ],
+      [
+        () => tc.conv2d(seedX, seedK, { stride: '2' as unknown as number }),
+        'conv2d: stride must be a number or a [height, width] pair of numbers, got "2"',
+      ],
+      [
+        () => tc.conv2d(seedX, seedK, { stride: [1, 2, 3] as unknown as [number, number] }),
+        'conv2d: stride must be a number or a [height, width] pair of numbers, got an array of length 3',
+      ],
+      [
+        () => tc.convTranspose2d(seedX, seedK, { output_padding: 1 } as object),
+        'convTranspose2d: unknown option "output_padding" (did you mean "outputPadding"?)',
+      ],
+      [
+        () => tc.interpolate(seedX, { mode: 'bilinear', size: 8, alignCorners: 'yes' as unknown as boolean }),
+        'interpolate: alignCorners must be a boolean, got "yes"',
+      ],
+      [
+        () => tc.conv2d(seedX, seedK, { bias: new Float64Array(1) as unknown as Float32Array }),
+        'conv2d: bias must be a Float32Array, got a Float64Array',
+      ],
     ];
     for (const [call, message] of cases) {
       const error = errorOf(call);

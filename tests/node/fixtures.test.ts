@@ -111,7 +111,13 @@ describe('convMatrix matches the matrix derived from torch', () => {
   it.each(matrixCases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const tc = await tconv();
     const m = tc.convMatrix(
-      { inputSize: c.input_size, kernelSize: c.kernel_size, stride: c.stride, padding: c.padding, dilation: c.dilation },
+      {
+        inputSize: c.input_size,
+        kernelSize: c.kernel_size,
+        stride: c.stride,
+        padding: c.padding,
+        dilation: c.dilation,
+      },
       decode(c.kernel).data,
     );
     expect([m.rows, m.cols]).toEqual([c.rows, c.cols]);
@@ -161,6 +167,8 @@ describe('arguments torch rejects are rejected with a message naming the rule', 
     expect(error, `torch says: ${c.torch_error}`).toBeInstanceOf(Error);
     for (const text of c.expect) expect((error as Error).message).toContain(text);
     // The module keeps working after the error.
-    expect(tc.conv2d(zeros([1, 1, 2, 2]), { shape: [1, 1, 1, 1], data: new Float32Array([2]) }).shape).toEqual([1, 1, 2, 2]);
+    expect(tc.conv2d(zeros([1, 1, 2, 2]), { shape: [1, 1, 1, 1], data: new Float32Array([2]) }).shape).toEqual([
+      1, 1, 2, 2,
+    ]);
   });
 });

@@ -45,7 +45,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
   if (worst >= 0) {
-    expect.fail(`element ${worst}: got ${actual[worst]}, expected ${expected[worst]} (tolerance ${abs} + ${rel}·|expected|)`);
+    expect.fail(
+      `element ${worst}: got ${actual[worst]}, expected ${expected[worst]} (tolerance ${abs} + ${rel}·|expected|)`,
+    );
   }
 }
 

@@ -42,7 +42,9 @@ const geometry: fc.Arbitrary<Geometry> = fc
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
   .filter(
-    (g) => g.h + 2 * g.padding[0] >= g.dilation[0] * (g.kh - 1) + 1 && g.w + 2 * g.padding[1] >= g.dilation[1] * (g.kw - 1) + 1,
+    (g) =>
+      g.h + 2 * g.padding[0] >= g.dilation[0] * (g.kh - 1) + 1 &&
+      g.w + 2 * g.padding[1] >= g.dilation[1] * (g.kw - 1) + 1,
   )
   .map((g) => ({ ...g, cin: g.cinPerGroup * g.groups, cout: g.coutPerGroup * g.groups }));
 
@@ -54,7 +56,8 @@ function dot(a: Tensor, b: Tensor): number {
 
 /** output_padding that makes convTranspose2d return exactly the conv2d input size. */
 function recoveringOutputPadding(g: Geometry): [number, number] {
-  const rest = (size: number, k: number, d: 0 | 1) => (size + 2 * g.padding[d] - g.dilation[d] * (k - 1) - 1) % g.stride[d];
+  const rest = (size: number, k: number, d: 0 | 1) =>
+    (size + 2 * g.padding[d] - g.dilation[d] * (k - 1) - 1) % g.stride[d];
   return [rest(g.h, g.kh, 0), rest(g.w, g.kw, 1)];
 }
 

@@ -73,7 +73,8 @@ export function wrapCore(core: CoreModule): Tconv {
 
     interpolate(input: Tensor, options: InterpolateOptions): Tensor {
       const fn = 'interpolate';
-      if (options === undefined || options === null) args.fail(fn, 'options { mode, size or scaleFactor } are required');
+      if (options === undefined || options === null)
+        args.fail(fn, 'options { mode, size or scaleFactor } are required');
       const o = args.options(fn, options, INTERPOLATE_KEYS);
       if (typeof o.mode !== 'string') args.fail(fn, `mode must be a string, got ${args.describe(o.mode)}`);
       if (o.alignCorners !== undefined && typeof o.alignCorners !== 'boolean') {
@@ -111,7 +112,11 @@ export function wrapCore(core: CoreModule): Tconv {
       const fn = 'conv2dOutputSize';
       const o = args.options(fn, options, SIZE_KEYS);
       return unwrap(
-        core.conv2dOutputSize(sizePair(fn, 'inputSize', inputSize), sizePair(fn, 'kernelSize', kernelSize), convOptions(fn, o)),
+        core.conv2dOutputSize(
+          sizePair(fn, 'inputSize', inputSize),
+          sizePair(fn, 'kernelSize', kernelSize),
+          convOptions(fn, o),
+        ),
       );
     },
 

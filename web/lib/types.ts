@@ -72,7 +72,11 @@ export interface Tconv {
   /** The convolution matrix C of a single-channel kernel (default kernel: 1, 2, …, kH·kW). */
   convMatrix(options: ConvMatrixOptions, kernel?: Float32Array): ConvMatrix;
   /** [Hout, Wout] of conv2d. */
-  conv2dOutputSize(inputSize: [number, number], kernelSize: [number, number], options?: OutputSizeOptions): [number, number];
+  conv2dOutputSize(
+    inputSize: [number, number],
+    kernelSize: [number, number],
+    options?: OutputSizeOptions,
+  ): [number, number];
   /** [Hout, Wout] of convTranspose2d. */
   convTranspose2dOutputSize(
     inputSize: [number, number],

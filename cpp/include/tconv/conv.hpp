@@ -31,14 +31,12 @@ Pair conv2d_output_size(const Pair& input_size, const Pair& kernel_size, const C
 
 /// Spatial output size of conv_transpose2d:
 /// (in − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1.
-Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_size,
-                                  const ConvTranspose2dParams& params);
+Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_size, const ConvTranspose2dParams& params);
 
 /// input: (N, Cin, H, W) or unbatched (Cin, H, W); weight: (Cout, Cin/groups, kH, kW);
 /// bias: (Cout). The result has the input's rank.
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                         const std::optional<xt::xarray<float>>& bias = std::nullopt,
-                         const Conv2dParams& params = {});
+                         const std::optional<xt::xarray<float>>& bias = std::nullopt, const Conv2dParams& params = {});
 
 /// input: (N, Cin, H, W) or (Cin, H, W); weight: (Cin, Cout/groups, kH, kW); bias: (Cout).
 /// Computed directly (each input pixel scatters its kernel), never by zero insertion.
