@@ -39,7 +39,7 @@ function osRelease() {
 // What each part of the project needs from the system's package manager.
 const PACKAGES = {
   wasm: ['emscripten', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'cmake', 'ninja-build'],
-  native: ['g++', 'cmake', 'ninja-build', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'libgtest-dev'],
+  native: ['g++', 'cmake', 'ninja-build', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'libgtest-dev', 'libgmock-dev'],
   browser: ['chromium'],
 };
 
