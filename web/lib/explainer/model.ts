@@ -1,0 +1,275 @@
+// Builds the explainer's model from a configuration and its values. Every
+// number comes from the WASM core; this file only arranges them (padding
+// layouts, zero insertion, kernel flips are index shuffles, not arithmetic on
+// the values).
+
+import type { Tconv, Tensor } from '../types.js';
+import type { Dims, ExplainerConfig } from './config.js';
+import type {
+  CellKind,
+  ExplainerModel,
+  ExplainerValues,
+  Grid,
+  LayoutGrid,
+  MatrixGrid,
+  OverlapView,
+} from './model-types.js';
+
+/** Largest matrix (rows × cols) the page draws; bigger configurations are refused with a message. */
+export const MAX_MATRIX_CELLS = 10_000;
+/** Size of the all-ones input whose overlap counts chapter 8 shows. */
+export const OVERLAP_INPUT: Dims = [6, 6];
+
+export type BuildResult = { ok: true; model: ExplainerModel } | { ok: false; error: string };
+
+const grid = (rows: number, cols: number, values: Float32Array): Grid => ({ rows, cols, values });
+const tensor = ([h, w]: Dims, data: Float32Array): Tensor => ({ shape: [1, 1, h, w], data });
+const toGrid = (t: Tensor): Grid => grid(t.shape[2], t.shape[3], t.data);
+const dimsText = ([h, w]: Dims) => `${h}×${w}`;
+
+/** The core's message without its function prefix, as a sentence. */
+function explain(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^[a-zA-Z_0-9]+: /, '') + '.';
+}
+
+/** conv2d's output size for a configuration, or the reason there is none. */
+export function outputSizeOf(
+  tc: Tconv,
+  config: ExplainerConfig,
+): { ok: true; size: Dims } | { ok: false; error: string } {
+  try {
+    return {
+      ok: true,
+      size: tc.conv2dOutputSize(config.input, config.kernel, {
+        stride: config.stride,
+        padding: config.padding,
+        dilation: config.dilation,
+      }),
+    };
+  } catch (e) {
+    return { ok: false, error: `The convolution is not defined here: ${explain(e)}` };
+  }
+}
+
+function layoutPadded(x: Grid, [ph, pw]: Dims): LayoutGrid {
+  const rows = x.rows + 2 * ph;
+  const cols = x.cols + 2 * pw;
+  const values = new Float32Array(rows * cols);
+  const kinds: CellKind[] = new Array(rows * cols).fill('pad');
+  const dataIndex = new Int32Array(rows * cols).fill(-1);
+  for (let r = 0; r < x.rows; r++) {
+    for (let c = 0; c < x.cols; c++) {
+      const p = (r + ph) * cols + (c + pw);
+      values[p] = x.values[r * x.cols + c];
+      kinds[p] = 'data';
+      dataIndex[p] = r * x.cols + c;
+    }
+  }
+  return { rows, cols, values, kinds, dataIndex };
+}
+
+/** Layout of zero insertion: y's pixels `stride` apart, `border` cells around (cropped when negative), output_padding at the end. */
+function layoutZeroInserted(y: Grid, stride: Dims, border: Dims, outputPadding: Dims): LayoutGrid {
+  const span = [(y.rows - 1) * stride[0] + 1, (y.cols - 1) * stride[1] + 1];
+  const rows = span[0] + 2 * border[0] + outputPadding[0];
+  const cols = span[1] + 2 * border[1] + outputPadding[1];
+  const values = new Float32Array(rows * cols);
+  const kinds: CellKind[] = new Array(rows * cols);
+  const dataIndex = new Int32Array(rows * cols).fill(-1);
+  for (let r = 0; r < rows; r++) {
+    const rr = r - border[0];
+    for (let c = 0; c < cols; c++) {
+      const cc = c - border[1];
+      const p = r * cols + c;
+      const inside = rr >= 0 && rr < span[0] && cc >= 0 && cc < span[1];
+      if (inside && rr % stride[0] === 0 && cc % stride[1] === 0) {
+        const i = (rr / stride[0]) * y.cols + cc / stride[1];
+        kinds[p] = 'data';
+        dataIndex[p] = i;
+        values[p] = y.values[i];
+      } else {
+        kinds[p] = inside ? 'inserted' : 'pad';
+      }
+    }
+  }
+  return { rows, cols, values, kinds, dataIndex };
+}
+
+/** For each output pixel, the indices (in a grid `cols` wide) under the dilated kernel, tap by tap. */
+function slidingWindows(out: Dims, kernel: Dims, stride: Dims, dilation: Dims, cols: number): number[][] {
+  const windows: number[][] = [];
+  for (let oh = 0; oh < out[0]; oh++) {
+    for (let ow = 0; ow < out[1]; ow++) {
+      const taps: number[] = [];
+      for (let kh = 0; kh < kernel[0]; kh++) {
+        for (let kw = 0; kw < kernel[1]; kw++) {
+          taps.push((oh * stride[0] + kh * dilation[0]) * cols + (ow * stride[1] + kw * dilation[1]));
+        }
+      }
+      windows.push(taps);
+    }
+  }
+  return windows;
+}
+
+/** Rows of a conv matrix whose output pixel lies inside [keep] of an output `size` wide grid. */
+function keepOutputRows(m: MatrixGrid, size: Dims, keep: Dims): MatrixGrid {
+  if (size[0] === keep[0] && size[1] === keep[1]) return m;
+  const rows = keep[0] * keep[1];
+  const values = new Float32Array(rows * m.cols);
+  const source = new Int32Array(rows * m.cols);
+  for (let oh = 0; oh < keep[0]; oh++) {
+    for (let ow = 0; ow < keep[1]; ow++) {
+      const from = (oh * size[1] + ow) * m.cols;
+      const to = (oh * keep[1] + ow) * m.cols;
+      values.set(m.values.subarray(from, from + m.cols), to);
+      source.set(m.source.subarray(from, from + m.cols), to);
+    }
+  }
+  return { rows, cols: m.cols, values, source };
+}
+
+function overlapView(counts: Tensor, kernel: Dims, stride: Dims): OverlapView {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of counts.data) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { kernel, stride, counts: toGrid(counts), min, max };
+}
+
+function ones(n: number): Float32Array {
+  return new Float32Array(n).fill(1);
+}
+
+export function buildModel(tc: Tconv, config: ExplainerConfig, values: ExplainerValues): BuildResult {
+  const { input, kernel, stride, padding, dilation, outputPadding } = config;
+  const conv = outputSizeOf(tc, config);
+  if (!conv.ok) return conv;
+  const outputSize = conv.size;
+  let transposedSize: Dims;
+  try {
+    transposedSize = tc.convTranspose2dOutputSize(outputSize, kernel, { stride, padding, dilation, outputPadding });
+  } catch (e) {
+    return { ok: false, error: `The transposed convolution is not defined here: ${explain(e)}` };
+  }
+  const n = (d: Dims) => d[0] * d[1];
+  const matrixCells = Math.max(n(outputSize) * n(input), n(outputSize) * n(transposedSize));
+  if (matrixCells > MAX_MATRIX_CELLS) {
+    return {
+      ok: false,
+      error:
+        `C would have ${n(outputSize)} × ${Math.max(n(input), n(transposedSize))} = ${matrixCells.toLocaleString('en')} entries, ` +
+        `more than the ${MAX_MATRIX_CELLS.toLocaleString('en')} this page draws legibly. Use a smaller input or a larger stride.`,
+    };
+  }
+  const expected = { x: n(input), k: n(kernel), y: n(outputSize) };
+  for (const key of ['x', 'k', 'y'] as const) {
+    if (values[key].length !== expected[key]) {
+      return { ok: false, error: `Internal: ${key} has ${values[key].length} values, expected ${expected[key]}.` };
+    }
+  }
+  const kt = values.kt ?? values.k;
+  const convOptions = { stride, padding, dilation };
+
+  const x = grid(input[0], input[1], values.x);
+  const k = grid(kernel[0], kernel[1], values.k);
+  const out = toGrid(tc.conv2d(tensor(input, values.x), tensor(kernel, values.k), convOptions));
+  const cm = tc.convMatrix({ inputSize: input, kernelSize: kernel, ...convOptions }, values.k);
+  const C: MatrixGrid = { rows: cm.rows, cols: cm.cols, values: cm.data, source: cm.source };
+  const xpad = layoutPadded(x, padding);
+  const windows = slidingWindows(outputSize, kernel, stride, dilation, xpad.cols);
+
+  // Cᵀ: the forward matrix on the H'×W' input the transposed convolution
+  // produces. With output_padding ≥ stride (allowed when below the dilation)
+  // that convolution has an extra output row/column, which y does not have.
+  const ctSize = tc.conv2dOutputSize(transposedSize, kernel, convOptions);
+  const ctFull = tc.convMatrix({ inputSize: transposedSize, kernelSize: kernel, ...convOptions }, kt);
+  const Ct = keepOutputRows(
+    { rows: ctFull.rows, cols: ctFull.cols, values: ctFull.data, source: ctFull.source },
+    ctSize,
+    outputSize,
+  );
+  const y = grid(outputSize[0], outputSize[1], values.y);
+  const transposedOptions = { ...convOptions, outputPadding };
+  const tout = toGrid(tc.convTranspose2d(tensor(outputSize, values.y), tensor(kernel, kt), transposedOptions));
+  const toutPartial: Grid[] = [];
+  for (let i = 0; i <= values.y.length; i++) {
+    const masked = new Float32Array(values.y.length);
+    masked.set(values.y.subarray(0, i));
+    toutPartial.push(toGrid(tc.convTranspose2d(tensor(outputSize, masked), tensor(kernel, kt), transposedOptions)));
+  }
+
+  // Zero insertion: stride − 1 zeros between inputs, dilation·(k − 1) − padding around.
+  const border: Dims = [dilation[0] * (kernel[0] - 1) - padding[0], dilation[1] * (kernel[1] - 1) - padding[1]];
+  const zi = layoutZeroInserted(y, stride, border, outputPadding);
+  const kflipValues = kt.slice().reverse(); // flipping both axes of a row-major grid reverses it
+  const ziOut = toGrid(tc.conv2d(tensor([zi.rows, zi.cols], zi.values), tensor(kernel, kflipValues), { dilation }));
+  const ziWindows = slidingWindows([ziOut.rows, ziOut.cols], kernel, [1, 1], dilation, zi.cols);
+  let zeroMultiplications = 0;
+  for (const taps of ziWindows) for (const p of taps) if (zi.kinds[p] !== 'data') zeroMultiplications++;
+
+  // Overlap counts: a transposed convolution of ones with ones.
+  const onesIn = tensor(OVERLAP_INPUT, ones(n(OVERLAP_INPUT)));
+  const overlapFor = (k: Dims) =>
+    overlapView(tc.convTranspose2d(onesIn, tensor(k, ones(n(k))), { stride, dilation }), k, stride);
+  const balancedKernel: Dims = [
+    Math.ceil(kernel[0] / stride[0]) * stride[0],
+    Math.ceil(kernel[1] / stride[1]) * stride[1],
+  ];
+  const upsampled = tc.interpolate(onesIn, { mode: 'nearest', scaleFactor: stride });
+  const resizeCounts = tc.conv2d(upsampled, tensor(kernel, ones(n(kernel))), {
+    dilation,
+    padding: [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)],
+  });
+
+  const [H, W] = input;
+  const [kH, kW] = kernel;
+  const model: ExplainerModel = {
+    config,
+    values,
+    outputSize,
+    transposedSize,
+    x,
+    k,
+    xpad,
+    out,
+    C,
+    windows,
+    y,
+    kt: grid(kernel[0], kernel[1], kt),
+    Ct,
+    tout,
+    toutPartial,
+    zeroInsertion: {
+      zi,
+      kflip: grid(kernel[0], kernel[1], kflipValues),
+      out: ziOut,
+      windows: ziWindows,
+      multiplications: ziWindows.length * kH * kW,
+      zeroMultiplications,
+      inserted: [stride[0] - 1, stride[1] - 1],
+      border,
+    },
+    overlap: {
+      current: overlapFor(kernel),
+      balanced: overlapFor(balancedKernel),
+      resize: overlapView(resizeCounts, kernel, [1, 1]),
+    },
+    formulas: {
+      conv: [
+        `Hout = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 = ⌊(${H} + 2·${padding[0]} − ${dilation[0]}·(${kH} − 1) − 1) / ${stride[0]}⌋ + 1 = ${outputSize[0]}`,
+        `Wout = ⌊(W + 2·padding − dilation·(kW − 1) − 1) / stride⌋ + 1 = ⌊(${W} + 2·${padding[1]} − ${dilation[1]}·(${kW} − 1) − 1) / ${stride[1]}⌋ + 1 = ${outputSize[1]}`,
+      ],
+      transposed: [
+        `H′ = (Hout − 1)·stride − 2·padding + dilation·(kH − 1) + output_padding + 1 = (${outputSize[0]} − 1)·${stride[0]} − 2·${padding[0]} + ${dilation[0]}·(${kH} − 1) + ${outputPadding[0]} + 1 = ${transposedSize[0]}`,
+        `W′ = (Wout − 1)·stride − 2·padding + dilation·(kW − 1) + output_padding + 1 = (${outputSize[1]} − 1)·${stride[1]} − 2·${padding[1]} + ${dilation[1]}·(${kW} − 1) + ${outputPadding[1]} + 1 = ${transposedSize[1]}`,
+      ],
+    },
+  };
+  return { ok: true, model };
+}
+
+export { dimsText };
