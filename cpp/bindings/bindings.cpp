@@ -6,6 +6,7 @@
 #include "convert.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_matrix.hpp"
+#include "tconv/image.hpp"
 #include "tconv/interpolate.hpp"
 
 namespace tconv::js {
@@ -81,6 +82,32 @@ val conv_transpose2d_output_size_js(const std::array<double, 2>& input_size, con
   });
 }
 
+val upsample_image_js(const val& data, double width, double height, const val& spec, const val& progress) {
+  return guarded("upsample", [&] {
+    const UpsampleSpec parsed = to_upsample_spec(spec);
+    const RgbaImage image = to_rgba("upsample", data, width, height);
+    Progress report;
+    if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
+    return to_js(upsample(image, parsed, report));
+  });
+}
+
+val image_difference_js(const val& a, const val& b, double width, double height, double gain) {
+  return guarded("difference", [&] {
+    return to_js(difference(to_rgba("difference", a, width, height), to_rgba("difference", b, width, height), gain));
+  });
+}
+
+val bilinear_kernel_js(double factor) {
+  return guarded("bilinear_kernel", [&] {
+    const auto k = bilinear_kernel(checked_integer("bilinear_kernel", "factor", factor, Rule::positive));
+    val result = val::object();
+    result.set("data", float32_copy(k.data(), k.size()));
+    result.set("shape", to_js(Pair{std::int64_t(k.shape()[0]), std::int64_t(k.shape()[1])}));
+    return result;
+  });
+}
+
 // Bytes currently allocated by malloc: lets tests check that calls free
 // everything they allocate.
 double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
@@ -111,5 +138,8 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("convMatrix", &conv_matrix_js);
   function("conv2dOutputSize", &conv2d_output_size_js);
   function("convTranspose2dOutputSize", &conv_transpose2d_output_size_js);
+  function("upsampleImage", &upsample_image_js);
+  function("imageDifference", &image_difference_js);
+  function("bilinearKernel", &bilinear_kernel_js);
   function("heapInUse", &heap_in_use);
 }

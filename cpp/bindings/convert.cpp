@@ -68,6 +68,46 @@ InterpolateOptions to_interpolate_options(const val& options) {
   return result;
 }
 
+RgbaImage to_rgba(std::string_view function, const val& data, double width, double height) {
+  const Pair size = checked_pair(function, "image size", height, width, Rule::positive);
+  const std::size_t length = data["length"].as<std::size_t>();
+  const Shape shape = checked_shape(function, "image", {double(size[0]), double(size[1]), 4.0}, length);
+  RgbaImage image = RgbaImage::from_shape({shape[0], shape[1], 4});
+  val(emscripten::typed_memory_view(image.size(), image.data())).call<void>("set", data);
+  return image;
+}
+
+val to_js(const RgbaImage& image) {
+  val result = val::object();
+  result.set("data", val::global("Uint8ClampedArray").new_(emscripten::typed_memory_view(image.size(), image.data())));
+  result.set("width", static_cast<double>(image.shape()[1]));
+  result.set("height", static_cast<double>(image.shape()[0]));
+  return result;
+}
+
+UpsampleSpec to_upsample_spec(const val& spec) {
+  constexpr std::string_view function = "upsample";
+  UpsampleSpec result;
+  result.method = parse_upsample_method(spec["method"].as<std::string>());
+  result.factor = checked_integer(function, "factor", spec["factor"].as<double>(), Rule::positive);
+  result.align_corners = spec["alignCorners"].as<bool>();
+  const val size = spec["size"];
+  if (!size.isNull()) {
+    result.size = checked_pair(function, "size", size[0].as<double>(), size[1].as<double>(), Rule::positive);
+  }
+  const val kernel = spec["kernel"];
+  if (!kernel.isNull()) {
+    const val kernel_size = spec["kernelSize"];
+    TensorArg arg;
+    arg.data = kernel;
+    arg.shape = kernel_size;
+    const xt::xarray<float> k = to_tensor(function, "kernel", arg);
+    if (k.dimension() != 2) fail(function, "kernelSize must be [height, width]");
+    result.kernel = k;
+  }
+  return result;
+}
+
 val float32_copy(const float* data, std::size_t size) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(size, data));
 }

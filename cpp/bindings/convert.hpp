@@ -11,6 +11,7 @@
 #include <xtensor/xtensor.hpp>
 
 #include "tconv/conv.hpp"
+#include "tconv/image.hpp"
 #include "tconv/interpolate.hpp"
 #include "tconv/validate.hpp"
 
@@ -46,6 +47,13 @@ Conv2dParams to_conv2d_params(std::string_view function, const ConvOptions& opti
 ConvTranspose2dParams to_conv_transpose2d_params(std::string_view function, const ConvOptions& options);
 /// { mode: string, size: [h, w] | null, scaleFactor: [h, w] | null, alignCorners: boolean }
 InterpolateOptions to_interpolate_options(const val& options);
+
+/// RGBA bytes (Uint8Array or Uint8ClampedArray) of a width × height image, copied in one call.
+RgbaImage to_rgba(std::string_view function, const val& data, double width, double height);
+/// { data: Uint8ClampedArray (a JS-owned copy), width, height }.
+val to_js(const RgbaImage& image);
+/// { method, factor, size: [h, w] | null, alignCorners, kernel: Float32Array | null, kernelSize: [h, w] | null }
+UpsampleSpec to_upsample_spec(const val& spec);
 
 /// One bulk copy from the typed array into a new tensor, after the shape has
 /// been validated against the data length.

@@ -16,6 +16,7 @@ const tc = wrapCore(core);
 const x = randomTensor([1, 2, 16, 16], 1);
 const w = randomTensor([2, 2, 3, 3], 2);
 const bias = new Float32Array([0.5, -0.5]);
+const image = { data: new Uint8ClampedArray(8 * 8 * 4).fill(77), width: 8, height: 8 };
 
 const calls: Record<string, (tc: Tconv) => unknown> = {
   conv2d: (tc) => tc.conv2d(x, w, { bias, padding: 1 }),
@@ -24,9 +25,13 @@ const calls: Record<string, (tc: Tconv) => unknown> = {
   convMatrix: (tc) => tc.convMatrix({ inputSize: [8, 8], kernelSize: [3, 3], stride: 2 }),
   conv2dOutputSize: (tc) => tc.conv2dOutputSize([16, 16], [3, 3], { stride: 2 }),
   convTranspose2dOutputSize: (tc) => tc.convTranspose2dOutputSize([16, 16], [3, 3], { stride: 2 }),
+  upsampleImage: (tc) => tc.upsampleImage(image, { method: 'bicubic', factor: 2, onProgress: () => {} }),
+  imageDifference: (tc) => tc.imageDifference(image, image, 4),
+  bilinearKernel: (tc) => tc.bilinearKernel(3),
   'conv2d error': (tc) => tc.conv2d(x, w, { groups: 3 }),
   'convTranspose2d error': (tc) => tc.convTranspose2d(x, w, { stride: 2, outputPadding: 2 }),
   'interpolate error': (tc) => tc.interpolate(x, { mode: 'nearest', scaleFactor: 0 }),
+  'upsampleImage error': (tc) => tc.upsampleImage(image, { method: 'transposed' }),
   'convMatrix error': (tc) => tc.convMatrix({ inputSize: [2, 2], kernelSize: [3, 3] }),
 };
 

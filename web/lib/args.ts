@@ -3,7 +3,7 @@
 // every numeric rule (positive, integer, fits, ...) is the core's, so its
 // message is the same from C++ and from JS.
 
-import type { Pair, Tensor } from './types.js';
+import type { Pair, RgbaImage, Tensor } from './types.js';
 
 export type RawPair = [number, number];
 
@@ -67,4 +67,25 @@ export function number(fn: string, name: string, value: unknown, fallback: numbe
   if (value === undefined) return fallback;
   if (typeof value !== 'number') fail(fn, `${name} must be a number, got ${describe(value)}`);
   return value;
+}
+
+export function boolean(fn: string, name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(fn, `${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** An ImageData-like { data: Uint8ClampedArray | Uint8Array, width, height }. */
+export function image(fn: string, name: string, value: unknown): RgbaImage {
+  const img = value as Partial<RgbaImage> | null;
+  if (typeof img !== 'object' || img === null) {
+    fail(fn, `${name} must be an image { data: Uint8ClampedArray, width, height }, got ${describe(value)}`);
+  }
+  if (!(img.data instanceof Uint8ClampedArray || img.data instanceof Uint8Array)) {
+    fail(fn, `${name}.data must be a Uint8ClampedArray or Uint8Array, got ${describe(img.data)}`);
+  }
+  if (typeof img.width !== 'number' || typeof img.height !== 'number') {
+    fail(fn, `${name}.width and ${name}.height must be numbers`);
+  }
+  return img as RgbaImage;
 }

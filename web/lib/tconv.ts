@@ -11,9 +11,11 @@ import type {
   ConvTranspose2dOptions,
   InterpolateOptions,
   OutputSizeOptions,
+  RgbaImage,
   Tconv,
   Tensor,
   TransposedOutputSizeOptions,
+  UpsampleOptions,
 } from './types.js';
 
 const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
@@ -21,6 +23,7 @@ const CONV_TRANSPOSE_KEYS = [...CONV_KEYS, 'outputPadding'] as const;
 const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
 const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
+const UPSAMPLE_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel', 'onProgress'] as const;
 const MATRIX_KEYS = ['inputSize', 'kernelSize', 'stride', 'padding', 'dilation'] as const;
 
 function unwrap<T extends object>(result: T | RawError): T {
@@ -130,6 +133,50 @@ export function wrapCore(core: CoreModule): Tconv {
           convOptions(fn, o),
         ),
       );
+    },
+
+    upsampleImage(image: RgbaImage, options: UpsampleOptions) {
+      const fn = 'upsampleImage';
+      if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
+      const o = args.options(fn, options, UPSAMPLE_KEYS);
+      const img = args.image(fn, 'image', image);
+      if (typeof o.method !== 'string') args.fail(fn, `method must be a string, got ${args.describe(o.method)}`);
+      if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+        args.fail(fn, `onProgress must be a function, got ${args.describe(o.onProgress)}`);
+      }
+      const kernel = o.kernel === undefined ? null : args.tensor(fn, 'kernel', o.kernel);
+      return unwrap(
+        core.upsampleImage(
+          img.data,
+          img.width,
+          img.height,
+          {
+            method: o.method,
+            factor: args.number(fn, 'factor', o.factor, 2),
+            size: o.size === undefined ? null : sizePair(fn, 'size', o.size),
+            alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
+            kernel: kernel ? kernel.data : null,
+            kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
+          },
+          o.onProgress ?? null,
+        ),
+      );
+    },
+
+    imageDifference(a: RgbaImage, b: RgbaImage, gain = 1) {
+      const fn = 'imageDifference';
+      const first = args.image(fn, 'a', a);
+      const second = args.image(fn, 'b', b);
+      if (first.width !== second.width || first.height !== second.height) {
+        args.fail(fn, `images differ in size: ${first.width}×${first.height} and ${second.width}×${second.height}`);
+      }
+      return unwrap(
+        core.imageDifference(first.data, second.data, first.width, first.height, args.number(fn, 'gain', gain, 1)),
+      );
+    },
+
+    bilinearKernel(factor: number): Tensor {
+      return unwrap(core.bilinearKernel(args.number('bilinearKernel', 'factor', factor, 2)));
     },
 
     heapInUse: () => core.heapInUse(),

@@ -62,6 +62,40 @@ export interface TransposedOutputSizeOptions extends OutputSizeOptions {
   outputPadding?: Pair;
 }
 
+/** 8-bit RGBA pixels, row-major, straight alpha: the shape of the DOM's ImageData. */
+export interface RgbaImage {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type UpsampleMethod =
+  | 'nearest'
+  | 'bilinear'
+  | 'bicubic'
+  | 'transposed-bilinear'
+  | 'transposed'
+  | 'resize-conv-nearest'
+  | 'resize-conv-bilinear';
+
+export interface UpsampleOptions {
+  method: UpsampleMethod;
+  /** Integer factor 2–8 (default 2); the output is factor × the input. */
+  factor?: number;
+  /** Output [height, width] instead of a factor: nearest, bilinear and bicubic only. */
+  size?: [number, number];
+  /** bilinear and bicubic only. */
+  alignCorners?: boolean;
+  /**
+   * The kernel of 'transposed' and the resize-convolutions, shape [kH, kW], as a
+   * filter (weights summing to 1 keep the brightness); the transposed convolution
+   * scales it by factor² to spread each pixel over factor² outputs.
+   */
+  kernel?: Tensor;
+  /** Called with the fraction done (0–1) as channels finish. */
+  onProgress?: (fraction: number) => void;
+}
+
 export interface Tconv {
   /** torch.nn.functional.conv2d: input (N, Cin, H, W) or (Cin, H, W), weight (Cout, Cin/groups, kH, kW). */
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
@@ -83,6 +117,15 @@ export interface Tconv {
     kernelSize: [number, number],
     options?: TransposedOutputSizeOptions,
   ): [number, number];
+  /**
+   * Up-samples an RGBA image with one of the upsampler's methods, channel by
+   * channel (colour premultiplied by alpha while resampling). Returns a new image.
+   */
+  upsampleImage(image: RgbaImage, options: UpsampleOptions): RgbaImage & { data: Uint8ClampedArray };
+  /** |a − b| × gain per colour channel, opaque; a and b must have the same size. */
+  imageDifference(a: RgbaImage, b: RgbaImage, gain?: number): RgbaImage & { data: Uint8ClampedArray };
+  /** The bilinear up-sampling kernel for a factor (the FCN initialisation), shape [k, k]. */
+  bilinearKernel(factor: number): Tensor;
   /** Bytes allocated inside the WebAssembly module right now (for leak checks). */
   heapInUse(): number;
 }

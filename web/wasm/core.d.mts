@@ -44,6 +44,21 @@ export interface RawConvMatrix {
   source: Int32Array;
 }
 
+export interface RawImage {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface RawUpsampleSpec {
+  method: string;
+  factor: number;
+  size: RawPair | null;
+  alignCorners: boolean;
+  kernel: Float32Array | null;
+  kernelSize: RawPair | null;
+}
+
 export interface CoreModule {
   conv2d(input: RawTensor, weight: RawTensor, bias: Float32Array | null, options: RawConvOptions): RawTensor | RawError;
   convTranspose2d(
@@ -56,6 +71,21 @@ export interface CoreModule {
   convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;
   conv2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
   convTranspose2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
+  upsampleImage(
+    data: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    spec: RawUpsampleSpec,
+    progress: ((fraction: number) => void) | null,
+  ): RawImage | RawError;
+  imageDifference(
+    a: Uint8Array | Uint8ClampedArray,
+    b: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    gain: number,
+  ): RawImage | RawError;
+  bilinearKernel(factor: number): RawTensor | RawError;
   /** Bytes currently allocated by malloc inside the module. */
   heapInUse(): number;
   /** Live Embind value handles (Embind's own counter). */

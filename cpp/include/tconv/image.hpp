@@ -1,0 +1,71 @@
+// Up-sampling whole RGBA images: conversion between interleaved 8-bit pixels
+// and float planes, the methods the upsampler compares, and their difference
+// image. Every method runs one channel at a time, so memory stays near one
+// float plane of the output plus the 8-bit images.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <xtensor/xtensor.hpp>
+
+#include "tconv/interpolate.hpp"
+#include "tconv/validate.hpp"
+
+namespace tconv {
+
+/// Interleaved 8-bit RGBA, (height, width, 4), straight (not premultiplied) alpha.
+using RgbaImage = xt::xtensor<std::uint8_t, 3>;
+
+enum class UpsampleMethod {
+  nearest,               ///< interpolate, nearest
+  bilinear,              ///< interpolate, bilinear (align_corners as given)
+  bicubic,               ///< interpolate, bicubic (align_corners as given)
+  transposed_bilinear,   ///< conv_transpose2d with the bilinear kernel (FCN initialisation)
+  transposed,            ///< conv_transpose2d with the given kernel, stride = factor
+  resize_conv_nearest,   ///< nearest ×factor, then conv2d with the given kernel
+  resize_conv_bilinear,  ///< bilinear ×factor, then conv2d with the given kernel
+};
+
+UpsampleMethod parse_upsample_method(std::string_view name);
+
+struct UpsampleSpec {
+  UpsampleMethod method = UpsampleMethod::bilinear;
+  /// Integer factor for the convolution methods (2..8); interpolation uses `size` when set.
+  std::int64_t factor = 2;
+  /// Output (height, width) for the interpolation methods; unset = factor × input.
+  std::optional<Pair> size;
+  bool align_corners = false;
+  /// kH×kW weights for `transposed` and the resize-convolutions, normalised by
+  /// the caller as a filter (they sum to 1 for a plain blur). The transposed
+  /// convolution multiplies them by factor² so that the average brightness stays.
+  xt::xtensor<float, 2> kernel;
+};
+
+/// Kernel size, stride and padding of the bilinear transposed convolution for
+/// an integer factor f: kernel 2f − f mod 2, stride f, padding ⌈(f − 1) / 2⌉
+/// (for even f: 2f, f, f/2), so that an H×W input becomes exactly fH×fW.
+struct BilinearGeometry {
+  std::int64_t kernel, stride, padding;
+};
+BilinearGeometry bilinear_geometry(std::int64_t factor);
+
+/// The bilinear up-sampling kernel (the FCN initialisation): a tent in each axis.
+xt::xtensor<float, 2> bilinear_kernel(std::int64_t factor);
+
+/// Output size of `upsample` for an input of `input_size`; validates the spec.
+Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec);
+
+/// Called with the fraction done, between 0 and 1.
+using Progress = std::function<void(double)>;
+
+/// Up-samples every channel of `image` with the spec's method. Colour is
+/// premultiplied by alpha while resampling (so transparent pixels do not bleed
+/// their colour), alpha itself goes through the same method, except for the
+/// learned-kernel methods, where it is up-sampled bilinearly (an arbitrary
+/// kernel would make alpha meaningless). Results are rounded and clamped to 0..255.
+RgbaImage upsample(const RgbaImage& image, const UpsampleSpec& spec, const Progress& progress = {});
+
+/// |a − b| per channel, times `gain`, clamped; alpha is opaque. Same sizes required.
+RgbaImage difference(const RgbaImage& a, const RgbaImage& b, double gain);
+
+}  // namespace tconv

@@ -1,0 +1,161 @@
+#include <xtensor/xview.hpp>
+
+#include "helpers.hpp"
+#include "tconv/conv.hpp"
+#include "tconv/image.hpp"
+
+namespace tconv {
+namespace {
+
+RgbaImage gradient(std::size_t h, std::size_t w, std::uint8_t alpha = 255) {
+  RgbaImage img = RgbaImage::from_shape({h, w, 4});
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      img(y, x, 0) = std::uint8_t((x * 37 + y * 11) % 256);
+      img(y, x, 1) = std::uint8_t((y * 53) % 256);
+      img(y, x, 2) = std::uint8_t((x * y) % 256);
+      img(y, x, 3) = alpha;
+    }
+  return img;
+}
+
+UpsampleSpec spec_of(UpsampleMethod m, std::int64_t factor = 2) {
+  UpsampleSpec s;
+  s.method = m;
+  s.factor = factor;
+  return s;
+}
+
+TEST(image, bilinear_geometry_maps_n_to_factor_times_n) {
+  for (std::int64_t f = 1; f <= 8; ++f) {
+    const BilinearGeometry g = bilinear_geometry(f);
+    for (std::int64_t n : {1, 2, 7}) {
+      ConvTranspose2dParams p;
+      p.stride = {g.stride, g.stride};
+      p.padding = {g.padding, g.padding};
+      EXPECT_EQ(conv_transpose2d_output_size({n, n}, {g.kernel, g.kernel}, p), (Pair{f * n, f * n})) << f;
+    }
+  }
+  EXPECT_EQ(bilinear_geometry(2).kernel, 4);
+  EXPECT_EQ(bilinear_geometry(2).padding, 1);
+}
+
+TEST(image, bilinear_kernel_is_a_tent) {
+  // Factor 2: the 1-D weights are 1/4, 3/4, 3/4, 1/4.
+  const auto k = bilinear_kernel(2);
+  const float w[4] = {0.25f, 0.75f, 0.75f, 0.25f};
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) EXPECT_FLOAT_EQ(k(i, j), w[i] * w[j]);
+  // Factor 3: 1/3, 2/3, 1, 2/3, 1/3.
+  const auto k3 = bilinear_kernel(3);
+  EXPECT_FLOAT_EQ(k3(2, 2), 1.0f);
+  EXPECT_FLOAT_EQ(k3(0, 2), 1.0f / 3);
+}
+
+TEST(image, nearest_times_two_repeats_every_pixel) {
+  const RgbaImage img = gradient(3, 5, 200);
+  const RgbaImage out = upsample(img, spec_of(UpsampleMethod::nearest));
+  ASSERT_EQ(out.shape()[0], 6u);
+  ASSERT_EQ(out.shape()[1], 10u);
+  for (std::size_t y = 0; y < 6; ++y)
+    for (std::size_t x = 0; x < 10; ++x)
+      for (std::size_t c = 0; c < 4; ++c) EXPECT_EQ(out(y, x, c), img(y / 2, x / 2, c));
+}
+
+TEST(image, transposed_bilinear_equals_bilinear_interpolation_away_from_the_border) {
+  const RgbaImage img = gradient(9, 11);
+  for (std::int64_t f : {2, 4}) {
+    const RgbaImage t = upsample(img, spec_of(UpsampleMethod::transposed_bilinear, f));
+    const RgbaImage b = upsample(img, spec_of(UpsampleMethod::bilinear, f));
+    ASSERT_EQ(t.shape(), b.shape());
+    // One input pixel of border on each side sees zero padding instead of the edge value.
+    for (std::size_t y = std::size_t(f); y + std::size_t(f) < t.shape()[0]; ++y)
+      for (std::size_t x = std::size_t(f); x + std::size_t(f) < t.shape()[1]; ++x)
+        for (std::size_t c = 0; c < 3; ++c) EXPECT_NEAR(t(y, x, c), b(y, x, c), 1) << y << "," << x;
+    // At the border the transposed convolution darkens: its missing neighbours are zeros.
+    EXPECT_LT(t(0, 5, 1) + 0, b(0, 5, 1) + 1);
+  }
+}
+
+TEST(image, learned_kernel_methods_keep_the_output_size) {
+  const RgbaImage img = gradient(5, 4);
+  for (std::size_t k : {1, 2, 3, 4, 5}) {
+    for (std::int64_t f : {2, 3, 4}) {
+      for (UpsampleMethod m :
+           {UpsampleMethod::transposed, UpsampleMethod::resize_conv_nearest, UpsampleMethod::resize_conv_bilinear}) {
+        UpsampleSpec s = spec_of(m, f);
+        s.kernel = xt::ones<float>({k, k}) / float(k * k);
+        const RgbaImage out = upsample(img, s);
+        EXPECT_EQ(out.shape()[0], 5u * std::size_t(f));
+        EXPECT_EQ(out.shape()[1], 4u * std::size_t(f));
+      }
+    }
+  }
+}
+
+TEST(image, a_box_kernel_with_stride_dividing_it_keeps_flat_images_flat_and_one_that_does_not_makes_a_checkerboard) {
+  RgbaImage flat = RgbaImage::from_shape({6, 6, 4});
+  flat.fill(100);
+  xt::view(flat, xt::all(), xt::all(), 3) = std::uint8_t{255};
+  UpsampleSpec even = spec_of(UpsampleMethod::transposed, 2);
+  even.kernel = xt::ones<float>({4, 4}) / 16.0f;
+  const RgbaImage a = upsample(flat, even);
+  for (std::size_t y = 2; y < 10; ++y)
+    for (std::size_t x = 2; x < 10; ++x) EXPECT_EQ(a(y, x, 0), 100);
+  UpsampleSpec odd = even;
+  odd.kernel = xt::ones<float>({3, 3}) / 9.0f;
+  const RgbaImage b = upsample(flat, odd);
+  // Interior coverage alternates 1, 2, 4 placements: brightness 100·4/9 ×1, ×2, ×4.
+  std::set<int> levels;
+  for (std::size_t y = 2; y < 10; ++y)
+    for (std::size_t x = 2; x < 10; ++x) levels.insert(b(y, x, 0));
+  EXPECT_EQ(levels, (std::set<int>{44, 89, 178}));
+  // Resize-convolution with the same 3×3 kernel stays flat.
+  UpsampleSpec resize = odd;
+  resize.method = UpsampleMethod::resize_conv_nearest;
+  const RgbaImage c = upsample(flat, resize);
+  for (std::size_t y = 1; y < 11; ++y)
+    for (std::size_t x = 1; x < 11; ++x) EXPECT_EQ(c(y, x, 0), 100);
+}
+
+TEST(image, colour_is_premultiplied_so_transparent_pixels_do_not_bleed) {
+  // Left pixel: opaque white. Right pixel: fully transparent *black*.
+  RgbaImage img = RgbaImage::from_shape({1, 2, 4});
+  img.fill(0);
+  for (std::size_t c = 0; c < 4; ++c) img(0, 0, c) = 255;
+  const RgbaImage out = upsample(img, spec_of(UpsampleMethod::bilinear));
+  // Between them alpha falls off but the colour stays white instead of turning grey.
+  EXPECT_GT(out(0, 2, 3), 0);
+  EXPECT_LT(out(0, 2, 3), 255);
+  EXPECT_GE(out(0, 2, 0), 254);  // straight interpolation would give ~191 (grey); ±1 from the 8-bit alpha
+  EXPECT_EQ(out(0, 3, 3), 0);
+}
+
+TEST(image, difference_is_amplified_and_clamped) {
+  RgbaImage a = gradient(2, 2), b = a;
+  b(0, 0, 0) = std::uint8_t(a(0, 0, 0) + 3);
+  b(1, 1, 1) = std::uint8_t(a(1, 1, 1) ^ 0x80);
+  const RgbaImage d = difference(a, b, 10);
+  EXPECT_EQ(d(0, 0, 0), 30);
+  EXPECT_EQ(d(1, 1, 1), 255);
+  EXPECT_EQ(d(0, 1, 2), 0);
+  EXPECT_EQ(d(0, 0, 3), 255);
+}
+
+TEST(image, rejects_invalid_specs) {
+  const RgbaImage img = gradient(2, 2);
+  EXPECT_ERROR(upsample(img, spec_of(UpsampleMethod::nearest, 1)),
+               "upsample: factor must be an integer from 2 to 8, got 1");
+  EXPECT_ERROR(upsample(img, spec_of(UpsampleMethod::transposed)), "upsample: this method needs a kernel");
+  UpsampleSpec s = spec_of(UpsampleMethod::nearest);
+  s.align_corners = true;
+  EXPECT_ERROR(upsample(img, s), "align_corners works with bilinear and bicubic only");
+  EXPECT_ERROR(parse_upsample_method("lanczos"), "upsample: method must be one of nearest, bilinear");
+  UpsampleSpec big = spec_of(UpsampleMethod::nearest);
+  big.size = Pair{16384, 16384};
+  EXPECT_ERROR(upsample(img, big), "upsample: output image shape [16384, 16384, 4] has 1073741824 elements");
+  EXPECT_ERROR(difference(img, gradient(2, 3), 1), "difference: images differ in size: 2×2 and 3×2");
+}
+
+}  // namespace
+}  // namespace tconv
