@@ -58,6 +58,35 @@ void check_bias(std::string_view function, const std::optional<xt::xarray<float>
   }
 }
 
+// Validates ranks, groups and emptiness, and reads the sizes both directions share.
+ConvGeometry describe(std::string_view function, const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                      std::int64_t groups, const char* weight_layout) {
+  check_input_rank(function, input);
+  check_weight_rank(function, weight, weight_layout);
+  check_groups(function, groups);
+  check_nonempty(function, "input", input, input.dimension() - 3);
+  check_nonempty(function, "weight", weight, 0);
+  ConvGeometry g{};
+  g.unbatched = input.dimension() == 3;
+  const std::size_t off = g.unbatched ? 0 : 1;
+  g.batch = g.unbatched ? 1 : input.shape()[0];
+  g.in_channels = input.shape()[off];
+  g.in_h = input.shape()[off + 1];
+  g.in_w = input.shape()[off + 2];
+  g.kernel_h = weight.shape()[2];
+  g.kernel_w = weight.shape()[3];
+  g.groups = static_cast<std::size_t>(groups);
+  return g;
+}
+
+void set_output(ConvGeometry& g, const Pair& out, const Pair& stride, const Pair& padding, const Pair& dilation) {
+  g.out_h = static_cast<std::size_t>(out[0]);
+  g.out_w = static_cast<std::size_t>(out[1]);
+  g.stride = stride;
+  g.padding = padding;
+  g.dilation = dilation;
+}
+
 Shape output_shape(const ConvGeometry& g) {
   if (g.unbatched) return {g.out_channels, g.out_h, g.out_w};
   return {g.batch, g.out_channels, g.out_h, g.out_w};
@@ -143,23 +172,8 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
 
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
-  check_input_rank(kConv2d, input);
-  check_weight_rank(kConv2d, weight, "(out_channels, in_channels/groups, kH, kW)");
-  check_groups(kConv2d, params.groups);
-  check_nonempty(kConv2d, "input", input, input.dimension() - 3);
-  check_nonempty(kConv2d, "weight", weight, 0);
-
-  ConvGeometry g{};
-  g.unbatched = input.dimension() == 3;
-  const std::size_t off = g.unbatched ? 0 : 1;
-  g.batch = g.unbatched ? 1 : input.shape()[0];
-  g.in_channels = input.shape()[off];
-  g.in_h = input.shape()[off + 1];
-  g.in_w = input.shape()[off + 2];
+  ConvGeometry g = describe(kConv2d, input, weight, params.groups, "(out_channels, in_channels/groups, kH, kW)");
   g.out_channels = weight.shape()[0];
-  g.kernel_h = weight.shape()[2];
-  g.kernel_w = weight.shape()[3];
-  g.groups = static_cast<std::size_t>(params.groups);
   const std::size_t group_in = weight.shape()[1];
   if (group_in * g.groups != g.in_channels) {
     fail(kConv2d, "input has " + std::to_string(g.in_channels) + " channels but weight " +
@@ -173,11 +187,7 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   check_bias(kConv2d, bias, g.out_channels);
   const Pair out = conv2d_output_size({std::int64_t(g.in_h), std::int64_t(g.in_w)},
                                       {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
-  g.out_h = static_cast<std::size_t>(out[0]);
-  g.out_w = static_cast<std::size_t>(out[1]);
-  g.stride = params.stride;
-  g.padding = params.padding;
-  g.dilation = params.dilation;
+  set_output(g, out, params.stride, params.padding, params.dilation);
 
   xt::xarray<float> output = allocate_output(kConv2d, g, bias);
   const std::size_t group_out = g.out_channels / g.groups;
@@ -222,22 +232,8 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
 
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                                    const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
-  check_input_rank(kConvTranspose2d, input);
-  check_weight_rank(kConvTranspose2d, weight, "(in_channels, out_channels/groups, kH, kW)");
-  check_groups(kConvTranspose2d, params.groups);
-  check_nonempty(kConvTranspose2d, "input", input, input.dimension() - 3);
-  check_nonempty(kConvTranspose2d, "weight", weight, 0);
-
-  ConvGeometry g{};
-  g.unbatched = input.dimension() == 3;
-  const std::size_t off = g.unbatched ? 0 : 1;
-  g.batch = g.unbatched ? 1 : input.shape()[0];
-  g.in_channels = input.shape()[off];
-  g.in_h = input.shape()[off + 1];
-  g.in_w = input.shape()[off + 2];
-  g.groups = static_cast<std::size_t>(params.groups);
-  g.kernel_h = weight.shape()[2];
-  g.kernel_w = weight.shape()[3];
+  ConvGeometry g =
+      describe(kConvTranspose2d, input, weight, params.groups, "(in_channels, out_channels/groups, kH, kW)");
   if (weight.shape()[0] != g.in_channels) {
     fail(kConvTranspose2d, "input has " + std::to_string(g.in_channels) + " channels but weight " +
                                format_shape(shape_of(weight)) + " expects " + std::to_string(weight.shape()[0]) +
@@ -252,11 +248,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   check_bias(kConvTranspose2d, bias, g.out_channels);
   const Pair out = conv_transpose2d_output_size({std::int64_t(g.in_h), std::int64_t(g.in_w)},
                                                 {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
-  g.out_h = static_cast<std::size_t>(out[0]);
-  g.out_w = static_cast<std::size_t>(out[1]);
-  g.stride = params.stride;
-  g.padding = params.padding;
-  g.dilation = params.dilation;
+  set_output(g, out, params.stride, params.padding, params.dilation);
 
   xt::xarray<float> output = allocate_output(kConvTranspose2d, g, bias);
   const std::size_t group_in = g.in_channels / g.groups;
