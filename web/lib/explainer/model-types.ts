@@ -104,7 +104,11 @@ export interface ExplainerModel {
     inserted: Dims;
     border: Dims;
   };
+  /** Largest |value| of tout: a steady colour scale while the partial outputs fill in. */
+  toutMaxAbs: number;
   overlap: {
+    /** Largest count over the three views: one colour scale for all three maps. */
+    maxCount: number;
     current: OverlapView;
     /** The same stride with the kernel rounded up to a multiple of it: even coverage. */
     balanced: OverlapView;

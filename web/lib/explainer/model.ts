@@ -140,6 +140,12 @@ function overlapView(counts: Tensor, kernel: Dims, stride: Dims): OverlapView {
   return { kernel, stride, counts: toGrid(counts), min, max };
 }
 
+function maxAbs(values: Float32Array): number {
+  let m = 0;
+  for (const v of values) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
 function ones(n: number): Float32Array {
   return new Float32Array(n).fill(1);
 }
@@ -225,6 +231,12 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
     padding: [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)],
   });
 
+  const overlap = {
+    current: overlapFor(kernel),
+    balanced: overlapFor(balancedKernel),
+    resize: overlapView(resizeCounts, kernel, [1, 1]),
+  };
+
   const [H, W] = input;
   const [kH, kW] = kernel;
   const model: ExplainerModel = {
@@ -243,6 +255,7 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
     Ct,
     tout,
     toutPartial,
+    toutMaxAbs: maxAbs(tout.values),
     zeroInsertion: {
       zi,
       kflip: grid(kernel[0], kernel[1], kflipValues),
@@ -254,9 +267,10 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
       border,
     },
     overlap: {
-      current: overlapFor(kernel),
-      balanced: overlapFor(balancedKernel),
-      resize: overlapView(resizeCounts, kernel, [1, 1]),
+      current: overlap.current,
+      balanced: overlap.balanced,
+      resize: overlap.resize,
+      maxCount: Math.max(overlap.current.max, overlap.balanced.max, overlap.resize.max),
     },
     formulas: {
       conv: [

@@ -67,6 +67,8 @@ function build(model: ExplainerModel): Index {
       link(index, entry, ref('k', t));
       link(index, ref('out', r), ref('x', c));
       link(index, ref('out', r), ref('vecx', c));
+      link(index, ref('Cx', r), ref('x', c));
+      link(index, ref('Cx', r), ref('vecx', c));
       link(index, ref('x', c), ref('k', t));
     }
   }
@@ -85,6 +87,8 @@ function build(model: ExplainerModel): Index {
       link(index, entry, ref('kt', t));
       link(index, ref('y', r), ref('tout', c));
       link(index, ref('y', r), ref('Cty', c));
+      link(index, ref('vecy', r), ref('tout', c));
+      link(index, ref('vecy', r), ref('Cty', c));
     }
   }
   // The transposed kernel is k itself unless independent weights are on; the flipped kernel reverses it.

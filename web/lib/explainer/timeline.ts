@@ -172,7 +172,12 @@ function transpose(m: ExplainerModel): Chapter {
     title: 'Transposing',
     summary: 'Cᵀ swaps rows and columns: it maps outputs back to inputs, one-to-many.',
     frames: [
-      { narration: `C is ${Ct.rows}×${Ct.cols}: it takes ${Ct.cols} numbers to ${Ct.rows}.`, active: [] },
+      {
+        narration: independent
+          ? `A matrix with C’s layout but independent weights is ${Ct.rows}×${Ct.cols}: it takes ${Ct.cols} numbers to ${Ct.rows}.`
+          : `C is ${Ct.rows}×${Ct.cols}: it takes ${Ct.cols} numbers to ${Ct.rows}.`,
+        active: [],
+      },
       {
         narration: 'Row i of C becomes column i of Cᵀ.',
         active: refs(
@@ -302,7 +307,10 @@ function overlap(m: ExplainerModel): Chapter {
         active: [],
       },
       {
-        narration: `Resize, then convolve: up-sample by ${dims(s)} first, then a stride-1 convolution covers the interior ${resize.max} times everywhere — no checkerboard.`,
+        narration:
+          s[0] === 1 && s[1] === 1
+            ? `Resize, then convolve: with stride 1 there is nothing to up-sample, and a stride-1 convolution covers the interior ${resize.max} times everywhere.`
+            : `Resize, then convolve: up-sample by ${dims(s)} first, then a stride-1 convolution covers the interior ${resize.max} times everywhere — no checkerboard.`,
         active: [],
       },
     ],

@@ -1,0 +1,181 @@
+// The element's state as text (its attributes, the same names as the URL's
+// parameters) and what it resolves to: a configuration, the values, and the
+// model built by web/lib/explainer. DOM-free; no arithmetic on values: the
+// parsing, presets and resizing are the library's.
+
+import type { Tconv } from '../../lib/index.js';
+import {
+  CONFIG_KEYS,
+  configToParams,
+  type ConfigKey,
+  DEFAULT_CONFIG,
+  type Dims,
+  type ExplainerConfig,
+  formatDims,
+  PARAM_NAMES,
+  parseConfig,
+  quote,
+} from '../../lib/explainer/config.js';
+import type { ExplainerModel, ExplainerValues } from '../../lib/explainer/model-types.js';
+import { buildModel, outputSizeOf } from '../../lib/explainer/model.js';
+import {
+  formatValues,
+  parseValues,
+  type Preset,
+  presetGrid,
+  presetValues,
+  PRESETS,
+  resizeGrid,
+} from '../../lib/explainer/values.js';
+
+export type ValueKey = 'x' | 'k' | 'y' | 'kt';
+export const VALUE_KEYS: ValueKey[] = ['x', 'k', 'y', 'kt'];
+
+/** The element's state as attribute text; null = attribute absent. */
+export type StateText = Record<ConfigKey, string | null> & Record<ValueKey, string | null> & { values: string | null };
+
+export interface Resolved {
+  config: ExplainerConfig;
+  preset: Preset;
+  values: ExplainerValues;
+  /** Which grids hold values given explicitly (edited), rather than the preset's. */
+  edited: Record<ValueKey, boolean>;
+  model: ExplainerModel;
+}
+
+export type Resolution =
+  | { ok: true; state: Resolved; notices: string[] }
+  | { ok: false; error: string; config: ExplainerConfig; notices: string[] };
+
+const DESCRIPTIONS: Record<ValueKey, string> = {
+  x: 'the input x',
+  k: 'the kernel k',
+  y: 'y',
+  kt: 'the independent kernel',
+};
+
+export function isPreset(text: string | null): text is Preset {
+  return PRESETS.some((p) => p.id === text);
+}
+
+const count = ([h, w]: Dims) => h * w;
+
+/** Reads the state text: notices for what was ignored, then the model (or why there is none). */
+export function resolve(tc: Tconv, text: StateText): Resolution {
+  const params = new URLSearchParams();
+  for (const key of CONFIG_KEYS) {
+    const v = text[key];
+    if (v !== null) params.set(PARAM_NAMES[key], v);
+  }
+  const { config, notices } = parseConfig(params);
+  let preset: Preset = 'seed';
+  if (isPreset(text.values)) preset = text.values;
+  else if (text.values !== null) {
+    notices.push(
+      `Ignored values=${quote(text.values)}: expected one of ${PRESETS.map((p) => p.id).join(', ')}. Using seed.`,
+    );
+  }
+  const size = outputSizeOf(tc, config);
+  if (!size.ok) return { ok: false, error: size.error, config, notices };
+  const sizes: Record<ValueKey, Dims> = { x: config.input, k: config.kernel, y: size.size, kt: config.kernel };
+  const independent = text.kt !== null;
+  const values = presetValues(preset, { input: config.input, kernel: config.kernel, output: size.size }, independent);
+  const edited: Record<ValueKey, boolean> = { x: false, k: false, y: false, kt: false };
+  for (const key of VALUE_KEYS) {
+    const raw = text[key];
+    if (raw === null || (key === 'kt' && raw === '')) continue;
+    const n = count(sizes[key]);
+    const parsed = parseValues(raw, n);
+    if (parsed) {
+      values[key] = parsed;
+      edited[key] = true;
+    } else {
+      notices.push(
+        `Ignored ${key}=${quote(raw)}: ${DESCRIPTIONS[key]} needs ${n} numbers separated by commas. Using the ${preset} preset.`,
+      );
+    }
+  }
+  const built = buildModel(tc, config, values);
+  if (!built.ok) return { ok: false, error: built.error, config, notices };
+  return { ok: true, state: { config, preset, values, edited, model: built.model }, notices };
+}
+
+/** The default figure, shown when the requested one cannot be drawn and nothing was drawn before. */
+export function resolveDefault(tc: Tconv): Resolved {
+  const r = resolve(tc, emptyText());
+  if (!r.ok) throw new Error(r.error);
+  return r.state;
+}
+
+export function emptyText(): StateText {
+  return {
+    input: null,
+    kernel: null,
+    stride: null,
+    padding: null,
+    dilation: null,
+    outputPadding: null,
+    values: null,
+    x: null,
+    k: null,
+    y: null,
+    kt: null,
+  };
+}
+
+/** URL parameters of a resolved state (without the step): the configuration, the preset, edited values. */
+export function stateParams(s: Resolved): URLSearchParams {
+  const params = configToParams(s.config);
+  if (s.preset !== 'seed') params.set('values', s.preset);
+  for (const key of VALUE_KEYS) {
+    const v = key === 'kt' ? s.values.kt : s.values[key];
+    if (key === 'kt' && v !== null && !s.edited.kt) params.set('kt', '');
+    else if (v && s.edited[key]) params.set(key, formatValues(v));
+  }
+  return params;
+}
+
+/**
+ * The value text after a change of configuration: edited grids keep their
+ * overlapping top-left part (the library's resizeGrid), the rest follows the
+ * preset. Returns null when the new configuration has no output size (the
+ * texts are then left as they are).
+ */
+export function valuesTextFor(
+  tc: Tconv,
+  from: Resolved,
+  next: ExplainerConfig,
+): Record<ValueKey, string | null> | null {
+  const size = outputSizeOf(tc, next);
+  if (!size.ok) return null;
+  const old = { x: from.config.input, k: from.config.kernel, y: from.model.outputSize, kt: from.config.kernel };
+  const dims = { x: next.input, k: next.kernel, y: size.size, kt: next.kernel };
+  const out: Record<ValueKey, string | null> = { x: null, k: null, y: null, kt: null };
+  for (const key of VALUE_KEYS) {
+    const v = key === 'kt' ? from.values.kt : from.values[key];
+    if (key === 'kt' && v === null) continue;
+    if (key === 'kt' && !from.edited.kt) {
+      out.kt = '';
+      continue;
+    }
+    if (!v || !from.edited[key]) continue;
+    const fill = presetGrid(from.preset, dims[key], key);
+    out[key] = formatValues(resizeGrid(v, old[key], dims[key], fill));
+  }
+  return out;
+}
+
+/** Text for one value grid after editing entry `index`. */
+export function editedText(values: Float32Array, index: number, value: Float32Array): string {
+  const next = values.slice();
+  next[index] = value[0];
+  return formatValues(next);
+}
+
+export function configText(config: ExplainerConfig): Record<ConfigKey, string> {
+  const out = {} as Record<ConfigKey, string>;
+  for (const key of CONFIG_KEYS) out[key] = formatDims(config[key]);
+  return out;
+}
+
+export { DEFAULT_CONFIG };

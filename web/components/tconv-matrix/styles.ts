@@ -1,0 +1,716 @@
+// Shadow DOM styles of <tconv-matrix>. The custom properties are documented in tconv-matrix.ts.
+
+import { css } from 'lit';
+
+const dark = css`
+  --_bg: var(--tconv-matrix-bg, #12151b);
+  --_surface: var(--tconv-matrix-surface, #1a1e26);
+  --_surface-2: var(--tconv-matrix-surface-2, #222733);
+  --_text: var(--tconv-matrix-text, #e6e9ef);
+  --_muted: var(--tconv-matrix-muted, #a0a8b8);
+  --_border: var(--tconv-matrix-border, #2f3542);
+  --_accent: var(--tconv-matrix-accent, #a897ff);
+  --_accent-soft: var(--tconv-matrix-accent-soft, #2b2650);
+  --_on-accent: #14121f;
+  --_alert: var(--tconv-matrix-alert, #ff8a80);
+  --_alert-bg: #3a1d1f;
+  --_notice-bg: #2e2a1a;
+  --_notice: #f0d890;
+  --_shadow: none;
+  --_data: #e69b5a;
+  --_zero: #59606e;
+  color-scheme: dark;
+`;
+
+export const styles = css`
+  :host {
+    --_bg: var(--tconv-matrix-bg, #fbfbfd);
+    --_surface: var(--tconv-matrix-surface, #ffffff);
+    --_surface-2: var(--tconv-matrix-surface-2, #f4f5f9);
+    --_text: var(--tconv-matrix-text, #1d2330);
+    --_muted: var(--tconv-matrix-muted, #566072);
+    --_border: var(--tconv-matrix-border, #dde1e8);
+    --_accent: var(--tconv-matrix-accent, #5b3fd6);
+    --_accent-soft: var(--tconv-matrix-accent-soft, #efeafd);
+    --_on-accent: #ffffff;
+    --_alert: var(--tconv-matrix-alert, #b3261e);
+    --_alert-bg: #fdecec;
+    --_notice-bg: #fff6db;
+    --_notice: #5c4a00;
+    --_radius: var(--tconv-matrix-radius, 14px);
+    --_font: var(
+      --tconv-matrix-font,
+      system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Noto Sans',
+      'Helvetica Neue',
+      Arial,
+      sans-serif
+    );
+    --_mono: var(
+      --tconv-matrix-mono,
+      ui-monospace,
+      'SF Mono',
+      'Cascadia Mono',
+      'Roboto Mono',
+      Menlo,
+      Consolas,
+      'DejaVu Sans Mono',
+      monospace
+    );
+    --_shadow: 0 1px 2px rgb(20 30 50 / 6%), 0 4px 16px rgb(20 30 50 / 5%);
+    --_data: #d9653b;
+    --_zero: #c9ced8;
+    color-scheme: light;
+    display: block;
+    min-width: 0;
+    color: var(--_text);
+    font-family: var(--_font);
+    font-size: 1rem;
+    line-height: 1.5;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${dark}
+    }
+  }
+  :host([theme='dark']) {
+    ${dark}
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  button,
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .layout {
+    display: grid;
+    gap: 20px;
+    grid-template-columns: minmax(0, 1fr);
+  }
+  /* The controls sit beside the player on very wide screens, below it otherwise. */
+  @media (min-width: 1700px) {
+    :host([controls]) .layout {
+      grid-template-columns: minmax(0, 1fr) 360px;
+      align-items: start;
+    }
+    :host([controls]) .side {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+
+  .player {
+    position: relative;
+    min-width: 0;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: var(--_shadow);
+  }
+
+  /* ---- chapters ---- */
+  .tabs {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    padding: 12px 12px 0;
+    margin: 0;
+  }
+  .tab {
+    display: inline-flex;
+    align-items: baseline;
+    gap: 6px;
+    padding: 6px 11px 7px;
+    border: 1px solid transparent;
+    border-radius: 999px;
+    background: transparent;
+    color: var(--_muted);
+    font-size: 0.875rem;
+    line-height: 1.3;
+    white-space: nowrap;
+    cursor: pointer;
+  }
+  .tab .n {
+    font-variant-numeric: tabular-nums;
+    font-weight: 600;
+    font-size: 0.8125rem;
+  }
+  .tab:hover {
+    color: var(--_text);
+    background: var(--_surface-2);
+  }
+  .tab[aria-selected='true'] {
+    color: var(--_accent);
+    background: var(--_accent-soft);
+    border-color: color-mix(in srgb, var(--_accent) 35%, transparent);
+    font-weight: 600;
+  }
+  @media (max-width: 700px) {
+    .tabs {
+      flex-wrap: nowrap;
+      overflow-x: auto;
+      scrollbar-width: thin;
+      padding-bottom: 4px;
+    }
+  }
+
+  .panel {
+    padding: 18px 20px 0;
+    outline: none;
+    border-radius: var(--_radius);
+  }
+  .panel:focus-visible {
+    box-shadow: inset 0 0 0 2px var(--_accent);
+  }
+  .eyebrow {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+    letter-spacing: 0.02em;
+  }
+  .title {
+    margin: 2px 0 4px;
+    font-size: 1.375rem;
+    line-height: 1.25;
+    letter-spacing: -0.01em;
+  }
+  .summary {
+    margin: 0 0 8px;
+    color: var(--_muted);
+    max-width: 70ch;
+  }
+  .narration {
+    margin: 14px 0 0;
+    padding: 12px 16px;
+    min-height: 4.3em;
+    border-radius: 10px;
+    background: var(--_surface-2);
+    border-left: 3px solid var(--_accent);
+    font-size: 1rem;
+    line-height: 1.5;
+    overflow-wrap: anywhere;
+    font-variant-numeric: tabular-nums;
+  }
+
+  /* ---- the stage ---- */
+  .stage {
+    padding: 16px 0 12px;
+    min-width: 0;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 10px 14px;
+    margin: 0 0 14px;
+    min-width: 0;
+  }
+  .row-title {
+    flex-basis: 100%;
+    margin: 6px 0 -4px;
+    font-size: 0.8125rem;
+    font-weight: 600;
+    color: var(--_muted);
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+  }
+  .item {
+    margin: 0;
+    min-width: 0;
+    max-width: 100%;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+  }
+  .note {
+    margin: -2px 6px 0;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+  .op {
+    color: var(--_muted);
+    font-size: 1.5rem;
+    line-height: 1;
+    padding: 0 2px;
+    user-select: none;
+  }
+  tconv-grid {
+    max-width: 100%;
+  }
+  tconv-grid.size-small {
+    --tconv-cell-size: 1.75rem;
+    --tconv-font-size: 0.75rem;
+  }
+  /* Three heat maps share a row. */
+  tconv-grid[grid-id^='heat'].size-small {
+    --tconv-cell-size: 1.45rem;
+    --tconv-font-size: 0.6875rem;
+  }
+
+  .aside-note {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: center;
+    margin: 0 0 14px;
+    padding: 10px 14px;
+    border: 1px dashed var(--_border);
+    border-radius: 10px;
+    color: var(--_muted);
+    font-size: 0.9375rem;
+  }
+  .aside-note p {
+    margin: 0;
+    flex: 1 1 28ch;
+  }
+  .check {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    color: var(--_text);
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  .check input {
+    width: 1.05rem;
+    height: 1.05rem;
+    accent-color: var(--_accent);
+  }
+
+  /* ---- zero insertion: one square per multiplication ---- */
+  .strip {
+    margin: 0 0 14px;
+  }
+  .strip p {
+    margin: 0 0 6px;
+    font-size: 0.9375rem;
+  }
+  .strip strong {
+    font-variant-numeric: tabular-nums;
+  }
+  .taps {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+  }
+  .win {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 1px;
+    padding: 2px;
+    border-radius: 3px;
+    max-width: calc(9 * 9px + 4px);
+  }
+  .win.now {
+    outline: 2px solid var(--tconv-active, #c2185b);
+  }
+  .tap {
+    width: 8px;
+    height: 8px;
+    border-radius: 1.5px;
+    background: var(--_data);
+  }
+  .tap.zero {
+    background: var(--_zero);
+  }
+  .win.todo .tap {
+    background: transparent;
+    box-shadow: inset 0 0 0 1px var(--_border);
+  }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 14px;
+    margin-top: 6px;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+  .legend .tap {
+    display: inline-block;
+    margin-right: 5px;
+    vertical-align: -1px;
+  }
+
+  /* ---- transport ---- */
+  .transport {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px 12px;
+    margin: 10px 0 0;
+  }
+  .buttons {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    min-width: 40px;
+    min-height: 40px;
+    padding: 0 8px;
+    border: 1px solid transparent;
+    border-radius: 10px;
+    background: transparent;
+    color: var(--_text);
+    cursor: pointer;
+  }
+  .btn:hover:not(:disabled) {
+    background: var(--_surface-2);
+  }
+  .btn:disabled {
+    opacity: 0.35;
+    cursor: default;
+  }
+  .btn:focus-visible,
+  .tab:focus-visible,
+  .text-btn:focus-visible,
+  select:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .btn.primary {
+    min-width: 48px;
+    min-height: 48px;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .btn.primary:hover {
+    background: color-mix(in srgb, var(--_accent) 85%, var(--_text));
+  }
+  .btn.next-ready {
+    background: var(--_accent-soft);
+    color: var(--_accent);
+    border-color: color-mix(in srgb, var(--_accent) 40%, transparent);
+  }
+  .icon {
+    display: block;
+    flex: none;
+  }
+  .timeline {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    flex: 1 1 220px;
+    min-width: 160px;
+  }
+  .timeline input {
+    flex: 1;
+    min-width: 80px;
+    accent-color: var(--_accent);
+    height: 28px;
+  }
+  .counter {
+    font-variant-numeric: tabular-nums;
+    color: var(--_muted);
+    font-size: 0.875rem;
+    white-space: nowrap;
+  }
+  .speed {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+  select {
+    padding: 6px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_surface);
+  }
+  .keys {
+    margin: 0 -20px;
+    padding: 10px 20px 12px;
+    border-top: 1px solid var(--_border);
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+  kbd {
+    display: inline-block;
+    min-width: 1.6em;
+    padding: 0 5px;
+    border: 1px solid var(--_border);
+    border-bottom-width: 2px;
+    border-radius: 5px;
+    background: var(--_surface);
+    font-family: var(--_font);
+    font-size: 0.75rem;
+    line-height: 1.5;
+    text-align: center;
+  }
+
+  /* ---- side panel: controls ---- */
+  .side {
+    display: grid;
+    gap: 16px;
+    min-width: 0;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 330px), 1fr));
+    align-items: start;
+  }
+  .card {
+    min-width: 0;
+    padding: 16px 18px;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: var(--_shadow);
+  }
+  .card h3 {
+    margin: 0 0 10px;
+    font-size: 0.9375rem;
+  }
+  .card-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    margin: 0 0 8px;
+  }
+  .card-head h3 {
+    margin: 0;
+  }
+  .dims {
+    display: grid;
+    grid-template-columns: minmax(7.5em, 1fr) 4.5em 4.5em;
+    gap: 6px 8px;
+    align-items: center;
+  }
+  .dims .head {
+    color: var(--_muted);
+    font-size: 0.75rem;
+    text-align: center;
+  }
+  .dims label {
+    font-size: 0.9rem;
+  }
+  .dims input {
+    width: 100%;
+    padding: 5px 6px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_surface);
+    font-variant-numeric: tabular-nums;
+    text-align: center;
+  }
+  .dims input[aria-invalid='true'] {
+    border-color: var(--_alert);
+    box-shadow: 0 0 0 1px var(--_alert);
+  }
+  .alert {
+    margin: 12px 0 0;
+    padding: 10px 12px;
+    border-radius: 8px;
+    background: var(--_alert-bg);
+    color: var(--_alert);
+    font-size: 0.9rem;
+  }
+  .alert:empty {
+    display: none;
+  }
+  .notices {
+    margin: 0 0 16px;
+    padding: 10px 14px 10px 32px;
+    border-radius: 10px;
+    background: var(--_notice-bg);
+    color: var(--_notice);
+    font-size: 0.9rem;
+  }
+  .formulas {
+    margin: 12px 0 0;
+    padding: 10px 12px;
+    border-radius: 8px;
+    background: var(--_surface-2);
+    font-family: var(--_mono);
+    font-size: 0.75rem;
+    line-height: 1.6;
+    overflow-x: auto;
+  }
+  .formula + .formula {
+    margin-top: 6px;
+  }
+  .formula span {
+    display: block;
+  }
+  .formula .rule {
+    color: var(--_muted);
+  }
+  .formula .numbers {
+    padding-left: 2ch;
+  }
+  .field {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px 12px;
+    margin: 0 0 10px;
+  }
+  .hint {
+    margin: 8px 0 0;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+  .text-btn {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    padding: 5px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_surface);
+    font-size: 0.875rem;
+    cursor: pointer;
+  }
+  .text-btn:hover {
+    background: var(--_surface-2);
+  }
+  .text-btn[aria-pressed='true'] {
+    background: var(--_accent-soft);
+    border-color: color-mix(in srgb, var(--_accent) 40%, transparent);
+    color: var(--_accent);
+  }
+  .text-btn .icon {
+    width: 16px;
+    height: 16px;
+  }
+  pre.code {
+    margin: 0;
+    max-height: 320px;
+    overflow: auto;
+    padding: 10px 12px;
+    border-radius: 8px;
+    background: var(--_surface-2);
+    font-family: var(--_mono);
+    font-size: 0.75rem;
+    line-height: 1.55;
+    tab-size: 4;
+  }
+  .status {
+    min-height: 1.2em;
+    margin: 6px 0 0;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+
+  .load-error {
+    padding: 16px 18px;
+    border-radius: var(--_radius);
+    background: var(--_alert-bg);
+    color: var(--_alert);
+  }
+  .loading {
+    padding: 40px 20px;
+    color: var(--_muted);
+    text-align: center;
+  }
+
+  /* ---- animation layer and the value editor ---- */
+  .fx {
+    position: fixed;
+    inset: 0;
+    pointer-events: none;
+    z-index: 20;
+    overflow: hidden;
+  }
+  .chip {
+    position: fixed;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    border-radius: 5px;
+    background: var(--_surface-2);
+    box-shadow:
+      0 2px 6px rgb(0 0 0 / 18%),
+      0 0 0 1px rgb(0 0 0 / 8%);
+    font-variant-numeric: tabular-nums;
+    font-weight: 600;
+    white-space: nowrap;
+    will-change: transform, opacity;
+  }
+  .chip.merge {
+    border-radius: 50%;
+  }
+  .chip.curtain {
+    box-shadow: none;
+    border-radius: 0;
+  }
+  .editor {
+    position: fixed;
+    z-index: 30;
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .editor input {
+    width: 6.5em;
+    padding: 6px 8px;
+    border: 2px solid var(--_accent);
+    border-radius: 8px;
+    background: var(--_surface);
+    box-shadow:
+      var(--_shadow),
+      0 6px 20px rgb(0 0 0 / 18%);
+    font-variant-numeric: tabular-nums;
+  }
+  .editor .err {
+    padding: 4px 8px;
+    border-radius: 6px;
+    background: var(--_alert-bg);
+    color: var(--_alert);
+    font-size: 0.75rem;
+    max-width: 16em;
+  }
+
+  @media (max-width: 560px) {
+    .panel {
+      padding: 14px 12px 0;
+    }
+    .keys {
+      margin: 0 -12px;
+      padding: 8px 12px 10px;
+    }
+    .title {
+      font-size: 1.2rem;
+    }
+    .narration {
+      font-size: 0.9375rem;
+      padding: 10px 12px;
+    }
+    .card {
+      padding: 14px;
+    }
+    tconv-grid.size-normal {
+      --tconv-cell-size: 2.1rem;
+    }
+    tconv-grid.size-small:not([grid-id^='heat']) {
+      --tconv-cell-size: 1.6rem;
+    }
+  }
+`;
