@@ -1,0 +1,302 @@
+// The benchmark itself, shared by Node (`npm run bench`) and Chromium
+// (`npm run bench:browser`): measure the SIMD peak and copy bandwidth, run
+// every workload through tconv, onnxruntime-web and tfjs-backend-wasm, check
+// that they agree, and format the tables. Uses only `performance.now()`.
+//
+// Timing: each (workload, library) pair is called once for the comparison
+// (which is also the first warm-up call), warmed up to ≥ 2 calls and ≥ 15 % of
+// its budget, then timed as the median of N samples, with N chosen to fill the
+// budget (5–200 samples; 3 for calls over 200 ms). Calls shorter than
+// MIN_BATCH_MS are timed in batches so that the timer's resolution (5–100 µs in
+// browsers) does not matter. A call over SINGLE_CALL_MS is timed once (the
+// comparison call) and flagged, to keep the whole run within about 2 minutes.
+
+import { measurePeak } from './peak.mjs';
+import { ortPeer, tconvPeer, tfjsPeer } from './peers.mjs';
+import { makeInputs, workloads } from './workloads.mjs';
+
+const MIN_BATCH_MS = 5;
+const MAX_SAMPLES = 200;
+const SINGLE_CALL_MS = 2000;
+/** Agreement tolerance: max |peer − tconv| ≤ TOLERANCE · max |tconv|. */
+export const TOLERANCE = 1e-3;
+
+// ---------------------------------------------------------------- timing
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Median ms per call of `fn` (sync, or async when `isAsync`). `firstMs` is the time of the call
+ * already made for the comparison; it counts as the first warm-up call.
+ */
+async function time(fn, isAsync, budgetMs, firstMs, gc) {
+  // A call slower than SINGLE_CALL_MS is not repeated: that first call is the one sample.
+  if (firstMs > SINGLE_CALL_MS) return { ms: firstMs, samples: 1, perSample: 1, single: true };
+  const now = () => performance.now();
+  // One batch of `count` calls, in ms; two loops so that sync calls pay no await.
+  const batch = isAsync
+    ? async (count) => {
+        const t0 = now();
+        for (let i = 0; i < count; i++) await fn();
+        return now() - t0;
+      }
+    : async (count) => {
+        const t0 = now();
+        for (let i = 0; i < count; i++) fn();
+        return now() - t0;
+      };
+
+  // Warm-up in batches that double until they last MIN_BATCH_MS (a browser's timer cannot see one
+  // tiny call). The estimate is the fastest per-call time of a batch that long, else the last one;
+  // the first call, which may include one-time set-up, is left out.
+  let calls = 1;
+  let spent = firstMs;
+  let count = 1;
+  let best = Infinity;
+  let last;
+  while (calls < 2 || spent < budgetMs * 0.15) {
+    const ms = await batch(count);
+    spent += ms;
+    calls += count;
+    last = ms / count;
+    if (ms >= MIN_BATCH_MS) best = Math.min(best, last);
+    else count *= 2;
+  }
+  const estimate = Number.isFinite(best) ? best : Math.max(last, 1e-4);
+  const perSample = Math.max(1, Math.ceil(MIN_BATCH_MS / estimate));
+  const minSamples = estimate > 200 ? 3 : 5;
+  const samples = Math.min(MAX_SAMPLES, Math.max(minSamples, Math.round(budgetMs / (estimate * perSample))));
+  const perCall = [];
+  for (let s = 0; s < samples; s++) {
+    // A sample of one long call starts from a collected heap, so that it does not pay for the
+    // garbage (up to 200 MB a call) of the calls before it. Batched tiny calls keep their GC cost.
+    if (perSample === 1) gc?.();
+    perCall.push((await batch(perSample)) / perSample);
+  }
+  return { ms: median(perCall), samples, perSample };
+}
+
+// ---------------------------------------------------------------- agreement
+
+/** max |a − ref| / max |ref| (NaN anywhere gives NaN; a length mismatch gives Infinity). */
+function relativeDiff(a, ref) {
+  if (a.length !== ref.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(a[i] - ref[i]);
+    if (Number.isNaN(d)) return NaN;
+    if (d > diff) diff = d;
+    const r = Math.abs(ref[i]);
+    if (r > scale) scale = r;
+  }
+  return diff / (scale || 1);
+}
+
+// ---------------------------------------------------------------- formatting
+
+const fmt = (v, digits) => v.toFixed(digits);
+const fmtMs = (ms) => (ms >= 100 ? fmt(ms, 1) : ms >= 10 ? fmt(ms, 2) : fmt(ms, 3)) + ' ms';
+const fmtUs = (ms) => fmt(ms * 1000, ms * 1000 >= 100 ? 1 : 2) + ' µs';
+const fmtRatio = (r) => (r >= 10 ? fmt(r, 1) : fmt(r, 2)) + '×';
+
+/** Aligned text table; `right[i]` right-aligns column i. */
+export function table(header, rows, right) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r ? r[i].length : 0))));
+  const line = (cells) =>
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map((r) => (r ? line(r) : ''))];
+}
+
+function throughput(wl, ms) {
+  if (wl.micro) return `${Math.round(1 / ms).toLocaleString('en-US')}k calls/s`;
+  if (wl.flops) return `${fmt(wl.flops / (ms * 1e6), 2)} GFLOP/s`;
+  return `${fmt(wl.bytes / (ms * 1e6), 2)} GB/s`;
+}
+
+// ---------------------------------------------------------------- run
+
+/**
+ * Runs everything and returns the report.
+ * @param {object} o
+ * @param {object} o.tc    a Tconv instance
+ * @param {object} o.ort   onnxruntime-web, with env.wasm already set (1 thread, SIMD)
+ * @param {object} o.tf    @tensorflow/tfjs-core with the wasm backend active (1 thread)
+ * @param {number} o.seconds  timing budget per (workload, library)
+ * @param {string[]} o.header lines printed first (machine, versions)
+ * @param {string} [o.only] run only the workloads with these ids, e.g. 'BG'
+ * @param {() => void} [o.gc] a full garbage collection, run before each unbatched sample
+ * @param {(message: string) => void} [o.progress]
+ * @returns {Promise<{ lines: string[], agree: boolean }>}
+ */
+export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, progress = () => {} }) {
+  const started = performance.now();
+  const budgetMs = seconds * 1000;
+  progress('measuring SIMD peak and copy bandwidth');
+  const peak = await measurePeak();
+
+  const peers = [tconvPeer(tc), ortPeer(ort), tfjsPeer(tf)];
+  const results = []; // { wl, byPeer: { name: { ms, samples, perSample, diff } | { na } } }
+  const notes = [];
+  let agree = true;
+
+  for (const [index, wl] of workloads.entries()) {
+    if (only && !only.toUpperCase().includes(wl.id)) continue;
+    const inputs = makeInputs(wl, index);
+    const byPeer = {};
+    let reference;
+    for (const peer of peers) {
+      progress(`${wl.id} ${wl.title}: ${peer.name}`);
+      let prepared;
+      try {
+        prepared = await peer.prepare(wl, inputs);
+      } catch (e) {
+        prepared = { na: `error: ${e.message ?? e}` };
+        agree = false;
+      }
+      if (prepared.na) {
+        byPeer[peer.name] = { na: prepared.na };
+        notes.push(`${wl.id} ${wl.title}, ${peer.name}: n/a — ${prepared.na}`);
+        continue;
+      }
+      try {
+        const t0 = performance.now();
+        const first = prepared.run();
+        const isAsync = typeof first?.then === 'function';
+        let out = await first;
+        const firstMs = performance.now() - t0;
+        if (prepared.toNCHW) out = prepared.toNCHW(out);
+        let diff;
+        if (peer.name === 'tconv') reference = out;
+        else diff = relativeDiff(out, reference);
+        if (diff !== undefined && !(diff <= TOLERANCE)) agree = false;
+        out = undefined; // let a 200 MB result go before timing
+        const t = await time(prepared.run, isAsync, budgetMs, firstMs, gc);
+        byPeer[peer.name] = { ...t, diff };
+        if (t.single) {
+          notes.push(
+            `${wl.id} ${wl.title}, ${peer.name}: one call took ${fmt(t.ms / 1000, 1)} s, so it was timed once, cold`,
+          );
+        }
+      } catch (e) {
+        byPeer[peer.name] = { na: `error: ${e.message ?? e}` };
+        notes.push(`${wl.id} ${wl.title}, ${peer.name}: ${e.message ?? e}`);
+        agree = false;
+      } finally {
+        await prepared.dispose?.();
+      }
+    }
+    results.push({ wl, byPeer });
+  }
+
+  // ---- main table
+  const rows = [];
+  for (const { wl, byPeer } of results) {
+    if (rows.length) rows.push(null);
+    const base = byPeer.tconv;
+    for (const [i, peer] of peers.entries()) {
+      const r = byPeer[peer.name];
+      const first = i === 0;
+      const cells = [
+        first ? `${wl.id}  ${wl.title}` : '',
+        first ? `${wl.input.join('×')} → ${wl.output.join('×')}` : '',
+        first ? wl.params : '',
+        peer.name,
+      ];
+      if (r.na) {
+        rows.push([...cells, 'n/a', '', '', '', '']);
+        continue;
+      }
+      const ratio = first ? '—' : base?.ms ? fmtRatio(r.ms / base.ms) : '';
+      const diff = first ? 'reference' : `${r.diff.toExponential(1)} ${r.diff <= TOLERANCE ? 'ok' : 'DIFFERS'}`;
+      const n = r.single ? '1 cold' : r.perSample > 1 ? `${r.samples}×${r.perSample}` : String(r.samples);
+      rows.push([...cells, wl.micro ? fmtUs(r.ms) : fmtMs(r.ms), throughput(wl, r.ms), ratio, diff, n]);
+    }
+  }
+
+  // ---- targets
+  const find = (id) => results.find((r) => r.wl.id === id);
+  const speedup = (id) => {
+    const r = find(id).byPeer;
+    return r.tconv?.ms && r.ORT?.ms ? r.ORT.ms / r.tconv.ms : undefined;
+  };
+  const targetRows = [];
+  // `measured` is the text of a measurement, or not a string when there is none (n/a, error).
+  const target = (what, goal, measured, pass) => {
+    const ok = typeof measured === 'string';
+    targetRows.push([what, goal, ok ? measured : 'n/a', ok ? (pass ? 'PASS' : 'FAIL') : '—']);
+  };
+  for (const [id, goal] of [
+    ['B', 4],
+    ['C', 5],
+    ['F', 2],
+    ['D', 1.3],
+    ['E', 1.3],
+  ]) {
+    if (!find(id)) continue; // not run (TCONV_BENCH_ONLY)
+    const s = speedup(id);
+    target(`${id}  ORT time / tconv time`, `≥ ${goal}×`, s && fmtRatio(s), s >= goal);
+  }
+  for (const r of results.filter((r) => r.wl.micro)) {
+    const ms = r.byPeer.tconv?.ms;
+    target(`A  ${r.wl.title.split(',')[0]}, per call`, '≤ 2 µs', ms && fmtUs(ms), ms * 1000 <= 2);
+  }
+  for (const id of ['D', 'E']) {
+    if (!find(id)) continue;
+    const { wl, byPeer } = find(id);
+    const gflops = byPeer.tconv?.ms && wl.flops / (byPeer.tconv.ms * 1e6);
+    const share = gflops / peak.gflops;
+    const measured = gflops && `${fmt(100 * share, 1)} % (${fmt(gflops, 2)} of ${fmt(peak.gflops, 1)} GFLOP/s)`;
+    target(`${id}  tconv share of SIMD peak`, '≥ 50 %', measured, share >= 0.5);
+  }
+  for (const r of results.filter((r) => r.wl.op === 'interpolate')) {
+    const gbs = r.byPeer.tconv?.ms && r.wl.bytes / (r.byPeer.tconv.ms * 1e6);
+    const share = gbs / peak.bandwidthGBs;
+    const measured = gbs && `${fmt(100 * share, 1)} % (${fmt(gbs, 2)} of ${fmt(peak.bandwidthGBs, 1)} GB/s)`;
+    target(`G  ${r.wl.title.replace('interpolate ', '')}: share of copy bandwidth`, '≥ 50 %', measured, share >= 0.5);
+  }
+
+  const lines = [
+    ...header,
+    `wasm SIMD peak, 1 thread: ${fmt(peak.gflops, 1)} GFLOP/s (independent f32x4.mul + f32x4.add chains, hand-written module)`,
+    `wasm copy bandwidth, 1 thread: ${fmt(peak.bandwidthGBs, 1)} GB/s read+write ` +
+      `(v128 load/store loop ${fmt(peak.copyGBs, 1)}, memory.copy ${fmt(peak.bulkGBs, 1)}; 2 × ${peak.copyMiB} MiB buffers)`,
+    `timing: median of N samples after warm-up, ~${seconds} s per workload and library` +
+      `${gc ? ', full GC before each unbatched sample (not timed)' : ''}; agreement: max|Δ| / max|tconv| ≤ ${TOLERANCE}`,
+    '',
+    ...table(
+      [
+        'workload',
+        'shape (N×C×H×W)',
+        'params',
+        'library',
+        'median',
+        'throughput',
+        'peer/tconv',
+        'max|Δ|/max|ref|',
+        'N',
+      ],
+      rows,
+      [false, false, false, false, true, true, true, true, true],
+    ),
+    '',
+    "peer/tconv = the library's median / tconv's (above 1: tconv is faster). GFLOP/s counts 2·MACs (every kernel tap);",
+    'GB/s counts the least traffic: input read once + output written once. N = samples (× calls per sample).',
+    'Each call takes JS arrays and returns a JS array (copies across the JS/wasm boundary included).',
+    ...notes.map((n) => `note: ${n}`),
+    '',
+    ...table(['target (issue "Fast kernels")', 'goal', 'measured', 'result'], targetRows, [false, false, true, false]),
+    '',
+    `numerical agreement: ${agree ? 'all libraries agree with tconv' : 'DISAGREEMENT or errors (see above)'}; ` +
+      `total ${fmt((performance.now() - started) / 1000, 1)} s`,
+  ];
+  return { lines, agree };
+}
