@@ -1,0 +1,402 @@
+/**
+ * <tconv-upsampler-kernel>: the k×k kernel of the 'transposed' and
+ * resize-convolution methods, as a grid of number fields (decimals or
+ * fractions such as 1/9), with presets, randomise and normalise; and, next to
+ * it, what a flat grey becomes under a transposed convolution with this
+ * kernel and stride (the checkerboard, predicted from the kernel alone).
+ * Part of <tconv-upsampler>.
+ *
+ * Properties: kernel (Kernel), stride (the factor).
+ * Event: tconv-kernel-change { kernel } (bubbles, composed) after an edit;
+ * typing is debounced, presets and size changes apply at once.
+ */
+
+import { LitElement, css, html, type PropertyDeclarations } from 'lit';
+
+import { signedColor, textColorFor } from '../../lib/color.js';
+import {
+  KERNEL_PRESETS,
+  MAX_KERNEL_SIZE,
+  flatResponse,
+  formatWeight,
+  isEvenOverlap,
+  kernelSum,
+  normalise,
+  parseWeight,
+  presetKernel,
+  resizeKernel,
+  type Kernel,
+  type KernelPreset,
+} from '../../lib/upsampler/kernels.js';
+import { themeStyles } from './theme.js';
+
+const TYPING_DELAY_MS = 450;
+
+/** Three decimals without the leading zero (".021", "−.5"), for the small cells of large kernels. */
+function compactWeight(v: number): string {
+  return formatWeight(Math.round(v * 1000) / 1000).replace(/^(\u2212?)0\./, '$1.');
+}
+
+export class TconvUpsamplerKernel extends LitElement {
+  static override properties: PropertyDeclarations = {
+    kernel: { attribute: false },
+    stride: { type: Number },
+    theme: { type: String, reflect: true },
+    _invalid: { state: true },
+    _focused: { state: true },
+  };
+
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.875rem;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px;
+      }
+      .controls {
+        margin-bottom: 10px;
+      }
+      .size {
+        display: inline-flex;
+        align-items: center;
+        gap: 2px;
+        padding: 2px;
+        border: 1px solid var(--_border);
+        border-radius: 8px;
+        background: var(--_surface);
+      }
+      .size .btn {
+        min-height: 28px;
+        width: 28px;
+        padding: 0;
+        border: none;
+        background: transparent;
+      }
+      .size output {
+        min-width: 4.2em;
+        text-align: center;
+        font-variant-numeric: tabular-nums;
+        font-weight: 600;
+      }
+      .btn.small {
+        min-height: 30px;
+        padding: 0 10px;
+        font-size: 0.8125rem;
+      }
+      select.btn {
+        padding-right: 8px;
+      }
+      .body {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 18px 28px;
+        align-items: flex-start;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(var(--k), minmax(0, var(--cell)));
+        gap: 3px;
+        --cell: 3.6rem;
+      }
+      .grid.dense {
+        --cell: 2.9rem;
+      }
+      .grid input {
+        width: 100%;
+        height: 2.1rem;
+        padding: 0 2px;
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+        background: var(--bg, var(--_surface));
+        color: var(--fg, var(--_text));
+        font-family: var(--_mono);
+        font-size: 0.75rem;
+        text-align: center;
+        font-variant-numeric: tabular-nums;
+      }
+      .grid.dense input {
+        font-size: 0.6875rem;
+      }
+      .grid input[aria-invalid='true'] {
+        border-color: var(--_danger);
+        box-shadow: 0 0 0 1px var(--_danger);
+      }
+      .sum {
+        margin-top: 6px;
+        color: var(--_muted);
+        font-size: 0.8125rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .response h4 {
+        margin: 0 0 6px;
+        font-size: 0.8125rem;
+        font-weight: 600;
+      }
+      .tile {
+        display: grid;
+        grid-template-columns: repeat(var(--s), 3.4rem);
+        gap: 0;
+        border: 1px solid var(--_border);
+        width: max-content;
+      }
+      .tile span {
+        display: grid;
+        place-items: center;
+        height: 2.6rem;
+        font-family: var(--_mono);
+        font-size: 0.6875rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .verdict {
+        max-width: 34ch;
+        margin: 8px 0 0;
+        color: var(--_muted);
+        font-size: 0.8125rem;
+        line-height: 1.4;
+      }
+      .verdict strong.bad {
+        color: var(--_danger);
+      }
+      .verdict strong.good {
+        color: color-mix(in srgb, #1a7f4b 80%, var(--_text));
+      }
+      @media (max-width: 420px) {
+        .grid {
+          --cell: 2.7rem;
+        }
+        .grid.dense {
+          --cell: 2.05rem;
+        }
+        .grid.dense input {
+          font-size: 0.625rem;
+        }
+      }
+    `,
+  ];
+
+  declare kernel: Kernel;
+  declare stride: number;
+  declare theme: 'light' | 'dark' | undefined;
+  declare _invalid: Set<number>;
+  /** The cell being edited shows its weight in full; the others may be abbreviated. */
+  declare _focused: number | null;
+
+  private typing = 0;
+  /** Text as typed, per cell, while it differs from the kernel (so "1/" can be typed). */
+  private drafts = new Map<number, string>();
+  private seed = 1;
+
+  constructor() {
+    super();
+    this.kernel = presetKernel('box', 3);
+    this.stride = 2;
+    this._invalid = new Set();
+    this._focused = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.typing);
+  }
+
+  private emit(kernel: Kernel): void {
+    clearTimeout(this.typing);
+    this.kernel = kernel;
+    this.dispatchEvent(new CustomEvent('tconv-kernel-change', { detail: { kernel }, bubbles: true, composed: true }));
+  }
+
+  private setSize(k: number): void {
+    this.drafts.clear();
+    this._invalid = new Set();
+    const resized = resizeKernel(this.kernel, k);
+    // A resized box stays a box; anything else keeps its centre and is renormalised.
+    const box = this.kernel.values.every((v) => Math.abs(v - this.kernel.values[0]) < 1e-9);
+    this.emit(box ? presetKernel('box', k) : normalise(resized));
+  }
+
+  private applyPreset(p: KernelPreset): void {
+    this.drafts.clear();
+    this._invalid = new Set();
+    if (p === 'random') this.seed = (Math.random() * 2 ** 31) | 0;
+    this.emit(presetKernel(p, this.kernel.size, this.seed));
+  }
+
+  private onInput(index: number, e: Event): void {
+    const text = (e.target as HTMLInputElement).value;
+    this.drafts.set(index, text);
+    const v = parseWeight(text);
+    const invalid = new Set(this._invalid);
+    if (v === null) invalid.add(index);
+    else invalid.delete(index);
+    this._invalid = invalid;
+    clearTimeout(this.typing);
+    if (invalid.size === 0) this.typing = window.setTimeout(() => this.commit(), TYPING_DELAY_MS);
+  }
+
+  private commit(): void {
+    if (this._invalid.size > 0 || this.drafts.size === 0) return;
+    const values = [...this.kernel.values];
+    for (const [i, text] of this.drafts) values[i] = parseWeight(text) ?? values[i];
+    this.drafts.clear();
+    this.emit({ size: this.kernel.size, values });
+  }
+
+  private onKeyDown(index: number, e: KeyboardEvent): void {
+    const k = this.kernel.size;
+    const moves: Record<string, number> = { ArrowUp: -k, ArrowDown: k };
+    if (e.key === 'Enter') {
+      this.commit();
+      return;
+    }
+    if (!(e.key in moves)) return;
+    const next = index + moves[e.key];
+    if (next < 0 || next >= k * k) return;
+    e.preventDefault();
+    this.renderRoot.querySelector<HTMLInputElement>(`input[data-i="${next}"]`)?.focus();
+  }
+
+  private renderTile() {
+    const s = this.stride;
+    const tile = flatResponse(this.kernel, s);
+    const even = isEvenOverlap(tile);
+    const k = this.kernel.size;
+    const min = Math.min(...tile);
+    const max = Math.max(...tile);
+    const divisible = k % s === 0;
+    return html`<div class="response">
+      <h4 id="tile-title">A flat grey through transposed conv, stride ${s}</h4>
+      <div class="tile" style="--s: ${s}" role="img" aria-labelledby="tile-title tile-text">
+        ${tile.map((v) => {
+          const l = Math.max(0, Math.min(255, Math.round(128 * v)));
+          return html`<span style="background: rgb(${l} ${l} ${l}); color: ${l > 140 ? '#111' : '#fff'}"
+            >×${v.toFixed(2)}</span
+          >`;
+        })}
+      </div>
+      <p class="verdict" id="tile-text">
+        ${
+          even
+            ? html`<strong class="good">Even overlap</strong>: every output pixel gets the same total weight
+                (×${formatWeight(max)}), so flat areas stay flat.
+                ${divisible ? `Kernel ${k} is a multiple of stride ${s}.` : ''}`
+            : html`<strong class="bad">Checkerboard</strong>: output pixels get between ×${formatWeight(min)} and
+                ×${formatWeight(max)} of the input, repeating every ${s} pixels.
+                ${
+                  divisible
+                    ? `Kernel ${k} is a multiple of stride ${s}, but these weights still overlap unevenly.`
+                    : `Kernel ${k} is not a multiple of stride ${s}, so the kernel's copies overlap unevenly.`
+                }
+                Resize-convolution has no such pattern.`
+        }
+      </p>
+    </div>`;
+  }
+
+  protected override render() {
+    const k = this.kernel.size;
+    const dense = k >= 7;
+    const max = Math.max(1e-9, ...this.kernel.values.map(Math.abs));
+    const dark =
+      this.theme === 'dark' ||
+      (this.theme !== 'light' && window.matchMedia?.('(prefers-color-scheme: dark)').matches === true);
+    return html`<div class="row controls">
+        <div class="size" role="group" aria-label="Kernel size">
+          <button class="btn" aria-label="Smaller kernel" ?disabled=${k <= 1} @click=${() => this.setSize(k - 1)}>
+            −
+          </button>
+          <output aria-live="polite">${k}×${k}</output>
+          <button
+            class="btn"
+            aria-label="Larger kernel"
+            ?disabled=${k >= MAX_KERNEL_SIZE}
+            @click=${() => this.setSize(k + 1)}
+          >
+            +
+          </button>
+        </div>
+        <label class="visually-hidden" for="preset">Kernel preset</label>
+        <select
+          id="preset"
+          class="btn small"
+          @change=${(e: Event) => {
+            const sel = e.target as HTMLSelectElement;
+            if (sel.value) this.applyPreset(sel.value as KernelPreset);
+            sel.value = '';
+          }}
+        >
+          <option value="">Preset…</option>
+          ${KERNEL_PRESETS.map((p) => html`<option value=${p.id}>${p.label} (${p.hint})</option>`)}
+        </select>
+        <button class="btn small" @click=${() => this.applyPreset('random')}>Randomise</button>
+        <button
+          class="btn small"
+          title="Scale the weights to sum to 1"
+          @click=${() => {
+            this.drafts.clear();
+            this.emit(normalise(this.kernel));
+          }}
+        >
+          Normalise
+        </button>
+      </div>
+      <div class="body">
+        <div>
+          <div
+            class="grid ${dense ? 'dense' : ''}"
+            style="--k: ${k}"
+            role="group"
+            aria-label="Kernel weights, ${k} by ${k}"
+          >
+            ${this.kernel.values.map((v, i) => {
+              const text = this.drafts.get(i) ?? (dense && i !== this._focused ? compactWeight(v) : formatWeight(v));
+              // A softer scale than the grids': the largest weight is a mid tone, not the darkest.
+              const bg = signedColor(v, max * 1.6, dark);
+              const fg = textColorFor(v, max * 1.6, dark);
+              return html`<input
+                data-i=${i}
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                aria-label="Weight row ${Math.floor(i / k) + 1}, column ${(i % k) + 1}"
+                aria-invalid=${this._invalid.has(i) ? 'true' : 'false'}
+                style="--bg: ${bg}; --fg: ${fg}"
+                .value=${text}
+                @input=${(e: Event) => this.onInput(i, e)}
+                @change=${() => this.commit()}
+                @keydown=${(e: KeyboardEvent) => this.onKeyDown(i, e)}
+                @focus=${() => (this._focused = i)}
+                @blur=${() => {
+                  if (this._focused === i) this._focused = null;
+                }}
+              />`;
+            })}
+          </div>
+          <div class="sum" aria-live="polite">
+            Sum
+            ${formatWeight(kernelSum(this.kernel))}${
+              this._invalid.size
+                ? html` · <span style="color: var(--_danger)">type a number or a fraction such as 1/9</span>`
+                : ''
+            }
+          </div>
+        </div>
+        ${this.renderTile()}
+      </div>`;
+  }
+}
+
+if (!customElements.get('tconv-upsampler-kernel')) {
+  customElements.define('tconv-upsampler-kernel', TconvUpsamplerKernel);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tconv-upsampler-kernel': TconvUpsamplerKernel;
+  }
+}

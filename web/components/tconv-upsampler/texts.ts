@@ -1,0 +1,58 @@
+// The upsampler's explanatory texts and number formats. DOM-free.
+
+import { bilinearBorderPixels } from '../../lib/upsampler/kernels.js';
+import type { UpsampleMethod } from '../../lib/upsampler/protocol.js';
+
+/** What each method does, in a sentence or two, for a factor f. */
+export function methodNote(method: UpsampleMethod, f: number, k: number): string {
+  switch (method) {
+    case 'nearest':
+      return `Fixed interpolation: each pixel becomes a ${f}×${f} block. Nothing is invented, nothing is smoothed.`;
+    case 'bilinear':
+      return 'Fixed interpolation: each output pixel is a weighted average of the 2×2 nearest input pixels.';
+    case 'bicubic':
+      return 'Fixed interpolation over the 4×4 nearest pixels (Keys, a = −0.75): sharper than bilinear, with slight halos at edges.';
+    case 'transposed-bilinear': {
+      const n = bilinearBorderPixels(f);
+      return (
+        `Transposed convolution, stride ${f}, with the fixed bilinear kernel (${2 * f - (f % 2)}×${2 * f - (f % 2)}, padding ${Math.floor(f / 2)}). ` +
+        `Inside the image it equals bilinear interpolation. At the border the kernel reaches into the zero padding, ` +
+        `so the outermost ${n === 1 ? 'pixel' : `${n} pixels`} along each edge come${n === 1 ? 's' : ''} out darker ` +
+        `(or more transparent).`
+      );
+    }
+    case 'transposed':
+      return (
+        `Transposed convolution, stride ${f}, with your ${k}×${k} kernel (scaled by ${f * f}): the layout of a learned ` +
+        `up-sampling layer. Each input pixel stamps a copy of the kernel; where the copies overlap unevenly, a ` +
+        `checkerboard appears.`
+      );
+    case 'resize-conv-nearest':
+      return `Resize-convolution: nearest ×${f}, then an ordinary convolution with your ${k}×${k} kernel. Every output pixel gets the same taps, so no checkerboard.`;
+    case 'resize-conv-bilinear':
+      return `Resize-convolution: bilinear ×${f}, then an ordinary convolution with your ${k}×${k} kernel. Smooth and free of checkerboards.`;
+  }
+}
+
+export const ALIGN_CORNERS_NOTE =
+  'Align corners maps the centres of the corner pixels onto each other (torch align_corners=True) instead of the image edges.';
+
+/** "3.2 ms", "812 ms", "12.3 s" */
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "photo.jpg" → "photo"; names are kept to safe characters for a download. */
+export function baseName(name: string): string {
+  const base = name.replace(/\.[a-z0-9]{1,5}$/i, '').replace(/[^\p{L}\p{N}._-]+/gu, '-');
+  return base.replace(/^-+|-+$/g, '').slice(0, 60) || 'image';
+}
+
+/** Upper-cases the first letter: messages are built from fragments. */
+export function sentence(s: string): string {
+  const t = s.trim();
+  const body = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(body) ? body : `${body}.`;
+}
