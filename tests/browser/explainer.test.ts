@@ -90,6 +90,16 @@ interface GridRead {
 }
 
 /** Reads one grid of the explainer the way a screen reader sees it. */
+/** Presses Tab (from the top of the page) until focus is inside the explainer: its first stop is the selected chapter tab. */
+async function tabIntoExplainer(page: Page): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab');
+    const inside = await page.evaluate(() => document.activeElement?.localName === 'tconv-matrix');
+    if (inside) return;
+  }
+  throw new Error('Tab never reached the explainer');
+}
+
 function readGrid(page: Page, id: string): Promise<GridRead | null> {
   return page.evaluate((id) => {
     const host = document.querySelector('tconv-matrix')?.shadowRoot?.querySelector(`tconv-grid[grid-id="${id}"]`);
@@ -194,7 +204,7 @@ describe('the seed example', () => {
       [122, null],
       [null, null],
     ]);
-    await page.keyboard.press('Tab'); // the chapter tab
+    await tabIntoExplainer(page); // the selected chapter tab
     await page.keyboard.press('Tab'); // the panel
     await page.keyboard.press('End');
     const out = await readGrid(page, 'out');
@@ -226,7 +236,7 @@ describe('the seed example', () => {
       else expect(name, `C entry ${i}`).toContain(`w${sub(core.source[i] + 1)}`);
     });
     // Stepping back one frame hides the last row again (it is built row by row).
-    await page.keyboard.press('Tab');
+    await tabIntoExplainer(page); // the selected chapter tab
     await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowLeft');
     expect((await readGrid(page, 'C'))!.cells[3]).toEqual(new Array(16).fill(null));
@@ -258,7 +268,7 @@ describe('the seed example', () => {
     expect(flat((await readGrid(page, 'Cty'))!.cells)).toEqual(up);
     expect(flat((await readGrid(page, 'y'))!.cells)).toEqual(SEED_Y);
     // After painting only y's first entry, the output is the core's partial result.
-    await page.keyboard.press('Tab');
+    await tabIntoExplainer(page); // the selected chapter tab
     await page.keyboard.press('Tab');
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
@@ -401,7 +411,7 @@ describe('keyboard, highlighting and accessibility', () => {
     const m = expectedModel('');
     const all = chapters(m);
     // Tab into the explainer: the first stop is the selected chapter tab.
-    await page.keyboard.press('Tab');
+    await tabIntoExplainer(page); // the selected chapter tab
     const focused = () =>
       page.evaluate(() => {
         const el = document.querySelector('tconv-matrix')?.shadowRoot?.activeElement;
