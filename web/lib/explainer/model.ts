@@ -150,6 +150,38 @@ function ones(n: number): Float32Array {
   return new Float32Array(n).fill(1);
 }
 
+/**
+ * How many kernel placements cover each output pixel of a transposed
+ * convolution of an all-ones `input` (a transposed convolution of ones with
+ * ones), for the kernel as given, rounded up to a multiple of the stride, and
+ * for resize-then-convolve. Uneven counts are the checkerboard.
+ */
+export function overlapViews(
+  tc: Tconv,
+  kernel: Dims,
+  stride: Dims,
+  dilation: Dims = [1, 1],
+  input: Dims = OVERLAP_INPUT,
+): ExplainerModel['overlap'] {
+  const n = (d: Dims) => d[0] * d[1];
+  const onesIn = tensor(input, ones(n(input)));
+  const overlapFor = (k: Dims) =>
+    overlapView(tc.convTranspose2d(onesIn, tensor(k, ones(n(k))), { stride, dilation }), k, stride);
+  const balancedKernel: Dims = [
+    Math.ceil(kernel[0] / stride[0]) * stride[0],
+    Math.ceil(kernel[1] / stride[1]) * stride[1],
+  ];
+  const upsampled = tc.interpolate(onesIn, { mode: 'nearest', scaleFactor: stride });
+  const resizeCounts = tc.conv2d(upsampled, tensor(kernel, ones(n(kernel))), {
+    dilation,
+    padding: [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)],
+  });
+  const current = overlapFor(kernel);
+  const balanced = overlapFor(balancedKernel);
+  const resize = overlapView(resizeCounts, kernel, [1, 1]);
+  return { current, balanced, resize, maxCount: Math.max(current.max, balanced.max, resize.max) };
+}
+
 export function buildModel(tc: Tconv, config: ExplainerConfig, values: ExplainerValues): BuildResult {
   const { input, kernel, stride, padding, dilation, outputPadding } = config;
   const conv = outputSizeOf(tc, config);
@@ -218,24 +250,7 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
   for (const taps of ziWindows) for (const p of taps) if (zi.kinds[p] !== 'data') zeroMultiplications++;
 
   // Overlap counts: a transposed convolution of ones with ones.
-  const onesIn = tensor(OVERLAP_INPUT, ones(n(OVERLAP_INPUT)));
-  const overlapFor = (k: Dims) =>
-    overlapView(tc.convTranspose2d(onesIn, tensor(k, ones(n(k))), { stride, dilation }), k, stride);
-  const balancedKernel: Dims = [
-    Math.ceil(kernel[0] / stride[0]) * stride[0],
-    Math.ceil(kernel[1] / stride[1]) * stride[1],
-  ];
-  const upsampled = tc.interpolate(onesIn, { mode: 'nearest', scaleFactor: stride });
-  const resizeCounts = tc.conv2d(upsampled, tensor(kernel, ones(n(kernel))), {
-    dilation,
-    padding: [Math.floor((dilation[0] * (kernel[0] - 1)) / 2), Math.floor((dilation[1] * (kernel[1] - 1)) / 2)],
-  });
-
-  const overlap = {
-    current: overlapFor(kernel),
-    balanced: overlapFor(balancedKernel),
-    resize: overlapView(resizeCounts, kernel, [1, 1]),
-  };
+  const overlap = overlapViews(tc, kernel, stride, dilation);
 
   const [H, W] = input;
   const [kH, kW] = kernel;
@@ -266,12 +281,7 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
       inserted: [stride[0] - 1, stride[1] - 1],
       border,
     },
-    overlap: {
-      current: overlap.current,
-      balanced: overlap.balanced,
-      resize: overlap.resize,
-      maxCount: Math.max(overlap.current.max, overlap.balanced.max, overlap.resize.max),
-    },
+    overlap,
     formulas: {
       conv: [
         `Hout = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 = ⌊(${H} + 2·${padding[0]} − ${dilation[0]}·(${kH} − 1) − 1) / ${stride[0]}⌋ + 1 = ${outputSize[0]}`,
