@@ -1,7 +1,9 @@
 #include "tconv/conv.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "gemm.hpp"
 #include "geometry.hpp"
 
 namespace tconv {
@@ -108,6 +110,86 @@ xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry&
     }
   }
   return output;
+}
+
+void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t sw = g.stride[1];
+  // Scatter form: input pixel (ih, iw) adds w[kh][kw]·x to output
+  // (ih·stride − padding + kh·dilation, iw·stride − padding + kw·dilation).
+  // Only real inputs are visited, so no multiplication by an inserted zero.
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
+      const std::size_t group = ic / group_in;
+      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
+      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
+        const std::size_t oc = group * group_out + ocg;
+        float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
+        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
+        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          const detail::Range rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+            const float wv = kernel[kh * g.kernel_w + kw];
+            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+            const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
+            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
+              const float* in_row = in_plane_ptr + ih * g.in_w;
+              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
+              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
+                out_row[std::int64_t(iw) * sw + col_offset] += wv * in_row[iw];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Channel-rich layers. For each image and group, col = Wᵀ·X is one matrix
+// product over the group's input channels (rows: every (output channel, tap);
+// columns: input pixels), then each row of col is added into the output at
+// its tap's offset (col2im). Input rows are taken in chunks so that col stays
+// near 4 MB whatever the layer size.
+void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  const std::size_t M = group_out * taps;
+  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t chunk_rows = std::clamp<std::size_t>((std::size_t{1} << 20) / (M * g.in_w), 1, g.in_h);
+  std::vector<float> col(M * chunk_rows * g.in_w);
+  const std::int64_t sw = g.stride[1];
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t group = 0; group < g.groups; ++group) {
+      const float* a = w_data + group * group_in * M;  // [group_in][group_out·kH·kW]
+      const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
+      float* out_group = out_data + (n * g.out_channels + group * group_out) * out_plane;
+      for (std::size_t row0 = 0; row0 < g.in_h; row0 += chunk_rows) {
+        const std::size_t rows = std::min(chunk_rows, g.in_h - row0);
+        const std::size_t N = rows * g.in_w;
+        std::fill_n(col.begin(), M * N, 0.0f);
+        detail::gemm_tn(M, N, group_in, a, M, x + row0 * g.in_w, in_plane, col.data(), N);
+        for (std::size_t m = 0; m < M; ++m) {
+          const std::size_t oc = m / taps, kh = (m % taps) / g.kernel_w, kw = m % g.kernel_w;
+          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+          const detail::Range valid_rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+          const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
+          const std::size_t first = std::max(valid_rows.begin, row0), last = std::min(valid_rows.end, row0 + rows);
+          float* out_plane_ptr = out_group + oc * out_plane;
+          for (std::size_t ih = first; ih < last; ++ih) {
+            const float* src = col.data() + m * N + (ih - row0) * g.in_w;
+            float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
+            for (std::size_t iw = cols.begin; iw < cols.end; ++iw)
+              out_row[std::int64_t(iw) * sw + col_offset] += src[iw];
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -252,42 +334,16 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
 
   xt::xarray<float> output = allocate_output(kConvTranspose2d, g, bias);
   const std::size_t group_in = g.in_channels / g.groups;
-  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
-  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const std::int64_t sw = g.stride[1];
-  const float* in_data = input.data();
-  const float* w_data = weight.data();
-  float* out_data = output.data();
-
-  // Scatter form: input pixel (ih, iw) adds w[kh][kw]·x to output
-  // (ih·stride − padding + kh·dilation, iw·stride − padding + kw·dilation).
-  // Only real inputs are visited, so no multiplication by an inserted zero.
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
-      const std::size_t group = ic / group_in;
-      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
-      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
-        const std::size_t oc = group * group_out + ocg;
-        float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
-        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
-        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const detail::Range rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
-          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-            const float wv = kernel[kh * g.kernel_w + kw];
-            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-            const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
-            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
-              const float* in_row = in_plane_ptr + ih * g.in_w;
-              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
-              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
-                out_row[std::int64_t(iw) * sw + col_offset] += wv * in_row[iw];
-              }
-            }
-          }
-        }
-      }
-    }
+  ConvAlgorithm algorithm = params.algorithm;
+  if (algorithm == ConvAlgorithm::automatic) {
+    // The matrix product pays off once each output gathers from many input
+    // channels; with a handful (images) the direct scatter is faster.
+    algorithm = group_in >= 16 ? ConvAlgorithm::gemm : ConvAlgorithm::direct;
+  }
+  if (algorithm == ConvAlgorithm::gemm) {
+    conv_transpose2d_gemm(g, input.data(), weight.data(), output.data());
+  } else {
+    conv_transpose2d_direct(g, input.data(), weight.data(), output.data());
   }
   return output;
 }

@@ -200,6 +200,44 @@ TEST(conv_transpose2d, equals_zero_insertion_then_flipped_convolution) {
   EXPECT_GT(checked, 250);
 }
 
+TEST(conv_transpose2d, gemm_path_equals_the_direct_path) {
+  // Odd sizes, every stride/padding/dilation/output_padding mix, groups, and
+  // channel counts around the micro-tile (4 rows × 8 columns) so that full
+  // tiles, edge tiles and border taps are all exercised.
+  std::mt19937 rng(4);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t groups = std::size_t(pick(1, 2));
+    const std::size_t group_in = std::size_t(pick(1, 19)), group_out = std::size_t(pick(1, 9));
+    const std::size_t h = std::size_t(pick(1, 11)), w = std::size_t(pick(1, 13));
+    const std::size_t kh = std::size_t(pick(1, 5)), kw = std::size_t(pick(1, 5));
+    ConvTranspose2dParams p;
+    p.stride = {pick(1, 3), pick(1, 3)};
+    p.padding = {pick(0, 2), pick(0, 2)};
+    p.dilation = {pick(1, 2), pick(1, 2)};
+    p.output_padding = {pick(0, int(std::max(p.stride[0], p.dilation[0])) - 1),
+                        pick(0, int(std::max(p.stride[1], p.dilation[1])) - 1)};
+    p.groups = std::int64_t(groups);
+    const auto x = random_tensor({std::size_t(pick(1, 2)), group_in * groups, h, w}, rng);
+    const auto wt = random_tensor({group_in * groups, group_out, kh, kw}, rng);
+    const auto bias = random_tensor({group_out * groups}, rng);
+    p.algorithm = ConvAlgorithm::direct;
+    xt::xarray<float> direct;
+    try {
+      direct = conv_transpose2d(x, wt, bias, p);
+    } catch (const InvalidArgument&) {
+      continue;  // padding leaves no output
+    }
+    p.algorithm = ConvAlgorithm::gemm;
+    const auto gemm = conv_transpose2d(x, wt, bias, p);
+    ASSERT_EQ(gemm.shape(), direct.shape());
+    EXPECT_TRUE(xt::allclose(gemm, direct, 1e-4, 1e-5)) << "trial " << trial;
+    ++checked;
+  }
+  EXPECT_GT(checked, 150);
+}
+
 TEST(conv2d, rejects_invalid_arguments) {
   const xt::xarray<float> x = xt::zeros<float>({1, 4, 4, 4});
   const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});

@@ -17,12 +17,20 @@ struct Conv2dParams {
   std::int64_t groups = 1;
 };
 
+/// How conv_transpose2d computes: `automatic` picks per layer. `direct`
+/// scatters each input pixel's kernel (best for few channels); `gemm` forms
+/// Wᵀ·X as a blocked matrix product over input channels, then adds each column
+/// into place (best for channel-rich layers). Results agree within float
+/// rounding; the choice exists for tests and benchmarks.
+enum class ConvAlgorithm { automatic, direct, gemm };
+
 struct ConvTranspose2dParams {
   Pair stride{1, 1};
   Pair padding{0, 0};
   Pair output_padding{0, 0};
   Pair dilation{1, 1};
   std::int64_t groups = 1;
+  ConvAlgorithm algorithm = ConvAlgorithm::automatic;
 };
 
 /// Spatial output size of conv2d: floor((in + 2·padding − dilation·(k−1) − 1) / stride) + 1.
