@@ -112,37 +112,57 @@ xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry&
   return output;
 }
 
+// Few-channel layers (images): a gather per output row and column phase.
+// Output column ow = c + q·stride receives kernel column kw from input column
+// q + δ(c, kw) exactly when (c + padding − kw·dilation) is a multiple of the
+// stride, so for one phase c every contributing input row is read
+// contiguously and the accumulation over q vectorises; each output pixel is
+// then written once. No zero insertion, no multiplication by zero.
 void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const std::int64_t sw = g.stride[1];
-  // Scatter form: input pixel (ih, iw) adds w[kh][kw]·x to output
-  // (ih·stride − padding + kh·dilation, iw·stride − padding + kw·dilation).
-  // Only real inputs are visited, so no multiplication by an inserted zero.
+  const std::int64_t sh = g.stride[0], sw = g.stride[1];
+  const std::size_t phase_len = (g.out_w + std::size_t(sw) - 1) / std::size_t(sw);
+  std::vector<float> acc(phase_len);
+  // For each output row: the kernel rows that reach it and their input rows.
+  std::vector<std::pair<std::size_t, std::size_t>> row_taps;
   for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
-      const std::size_t group = ic / group_in;
-      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
-      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
-        const std::size_t oc = group * group_out + ocg;
-        float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
-        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
+    for (std::size_t oc = 0; oc < g.out_channels; ++oc) {
+      const std::size_t group = oc / group_out, ocg = oc % group_out;
+      float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
+      for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+        row_taps.clear();
         for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const detail::Range rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+          const std::int64_t num = std::int64_t(oh) + g.padding[0] - std::int64_t(kh) * g.dilation[0];
+          if (num < 0 || num % sh != 0 || num / sh >= std::int64_t(g.in_h)) continue;
+          row_taps.emplace_back(kh, std::size_t(num / sh));
+        }
+        if (row_taps.empty()) continue;  // only bias reaches this row
+        float* out_row = out_plane_ptr + oh * g.out_w;
+        for (std::int64_t c = 0; c < sw && std::size_t(c) < g.out_w; ++c) {
+          const std::size_t count = (g.out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw);
+          std::fill_n(acc.begin(), count, 0.0f);
           for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-            const float wv = kernel[kh * g.kernel_w + kw];
-            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-            const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
-            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
-              const float* in_row = in_plane_ptr + ih * g.in_w;
-              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
-              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
-                out_row[std::int64_t(iw) * sw + col_offset] += wv * in_row[iw];
+            const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
+            if (((num % sw) + sw) % sw != 0) continue;  // this kernel column never lands on phase c
+            const std::int64_t delta = num >= 0 ? num / sw : -((-num) / sw);  // exact: num is a multiple of sw
+            // q + delta must be an input column.
+            const std::int64_t q_begin = std::max<std::int64_t>(0, -delta);
+            const std::int64_t q_end = std::min<std::int64_t>(std::int64_t(count), std::int64_t(g.in_w) - delta);
+            if (q_begin >= q_end) continue;
+            for (std::size_t icg = 0; icg < group_in; ++icg) {
+              const std::size_t ic = group * group_in + icg;
+              const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
+              const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
+              for (const auto& [kh, ih] : row_taps) {
+                const float wv = kernel[kh * g.kernel_w + kw];
+                const float* row = in_plane_ptr + ih * g.in_w;
+                for (std::int64_t q = q_begin; q < q_end; ++q) acc[std::size_t(q)] += wv * row[q + delta];
               }
             }
           }
+          for (std::size_t q = 0; q < count; ++q) out_row[std::size_t(c) + q * std::size_t(sw)] += acc[q];
         }
       }
     }
@@ -280,28 +300,34 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   const float* w_data = weight.data();
   float* out_data = output.data();
 
-  // Direct loops: every output row gathers one input row per kernel tap.
-  // The innermost loop runs along the output width with a fixed weight.
+  // Direct loops, one output row at a time: the row stays in L1 while every
+  // (input channel, kernel tap) adds a weighted input row to it. With stride
+  // 1 the innermost loop is contiguous and vectorises.
   for (std::size_t n = 0; n < g.batch; ++n) {
     for (std::size_t oc = 0; oc < g.out_channels; ++oc) {
       const std::size_t group = oc / group_out;
       float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
-      for (std::size_t icg = 0; icg < group_in; ++icg) {
-        const std::size_t ic = group * group_in + icg;
-        const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
-        const float* kernel = w_data + (oc * group_in + icg) * kernel_plane;
-        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const detail::Range rows = detail::valid_range(g.out_h, g.stride[0], row_offset, g.in_h);
-          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-            const float wv = kernel[kh * g.kernel_w + kw];
-            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-            const detail::Range cols = detail::valid_range(g.out_w, sw, col_offset, g.in_w);
-            for (std::size_t oh = rows.begin; oh < rows.end; ++oh) {
-              const float* in_row = in_plane_ptr + (std::int64_t(oh) * g.stride[0] + row_offset) * std::int64_t(g.in_w);
-              float* out_row = out_plane_ptr + oh * g.out_w;
-              for (std::size_t ow = cols.begin; ow < cols.end; ++ow) {
-                out_row[ow] += wv * in_row[std::int64_t(ow) * sw + col_offset];
+      for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+        float* out_row = out_plane_ptr + oh * g.out_w;
+        for (std::size_t icg = 0; icg < group_in; ++icg) {
+          const std::size_t ic = group * group_in + icg;
+          const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
+          const float* kernel = w_data + (oc * group_in + icg) * kernel_plane;
+          for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+            const std::int64_t ih = std::int64_t(oh) * g.stride[0] + std::int64_t(kh) * g.dilation[0] - g.padding[0];
+            if (ih < 0 || ih >= std::int64_t(g.in_h)) continue;  // a padding row
+            const float* in_row = in_plane_ptr + ih * std::int64_t(g.in_w);
+            for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+              const float wv = kernel[kh * g.kernel_w + kw];
+              const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+              const detail::Range cols = detail::valid_range(g.out_w, sw, col_offset, g.in_w);
+              if (sw == 1) {
+                const float* src = in_row + col_offset;
+                for (std::size_t ow = cols.begin; ow < cols.end; ++ow) out_row[ow] += wv * src[ow];
+              } else {
+                for (std::size_t ow = cols.begin; ow < cols.end; ++ow) {
+                  out_row[ow] += wv * in_row[std::int64_t(ow) * sw + col_offset];
+                }
               }
             }
           }
