@@ -169,42 +169,168 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
   }
 }
 
-// Channel-rich layers. For each image and group, col = Wᵀ·X is one matrix
-// product over the group's input channels (rows: every (output channel, tap);
-// columns: input pixels), then each row of col is added into the output at
-// its tap's offset (col2im). Input rows are taken in chunks so that col stays
-// near 4 MB whatever the layer size.
+// Channel-rich layers: stride² dense sub-convolutions, each a matrix
+// product. Output row oh and column phase c (columns c, c + s, c + 2s, ...)
+// receive a fixed set of kernel taps — rows kh with oh + padding − kh·dilation
+// a multiple of the stride, columns kw likewise for c — from input pixels at
+// fixed shifts. So that strip of the output is
+//   out[oc][q] = Σ_{ic, kh, kw} W[ic][oc][kh][kw] · x[ic][ih(kh)][q + δ(kw)],
+// a product of the phase's packed weights (K = channels × taps, M = output
+// channels) with K shifted input rows, read in place from a zero-bordered copy
+// of the input. Each output pixel is written once; nothing is multiplied by an
+// inserted zero and no buffer is the size of the output.
 void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
-  const std::size_t taps = g.kernel_h * g.kernel_w;
-  const std::size_t M = group_out * taps;
-  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
-  const std::size_t chunk_rows = std::clamp<std::size_t>((std::size_t{1} << 20) / (M * g.in_w), 1, g.in_h);
-  std::vector<float> col(M * chunk_rows * g.in_w);
-  const std::int64_t sw = g.stride[1];
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t group = 0; group < g.groups; ++group) {
-      const float* a = w_data + group * group_in * M;  // [group_in][group_out·kH·kW]
-      const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
-      float* out_group = out_data + (n * g.out_channels + group * group_out) * out_plane;
-      for (std::size_t row0 = 0; row0 < g.in_h; row0 += chunk_rows) {
-        const std::size_t rows = std::min(chunk_rows, g.in_h - row0);
-        const std::size_t N = rows * g.in_w;
-        std::fill_n(col.begin(), M * N, 0.0f);
-        detail::gemm_tn(M, N, group_in, a, M, x + row0 * g.in_w, in_plane, col.data(), N);
-        for (std::size_t m = 0; m < M; ++m) {
-          const std::size_t oc = m / taps, kh = (m % taps) / g.kernel_w, kw = m % g.kernel_w;
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-          const detail::Range valid_rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
-          const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
-          const std::size_t first = std::max(valid_rows.begin, row0), last = std::min(valid_rows.end, row0 + rows);
-          float* out_plane_ptr = out_group + oc * out_plane;
-          for (std::size_t ih = first; ih < last; ++ih) {
-            const float* src = col.data() + m * N + (ih - row0) * g.in_w;
-            float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
-            for (std::size_t iw = cols.begin; iw < cols.end; ++iw)
-              out_row[std::int64_t(iw) * sw + col_offset] += src[iw];
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t sh = g.stride[0], sw = g.stride[1];
+  const auto mod = [](std::int64_t v, std::int64_t m) { return ((v % m) + m) % m; };
+  const auto exact_div = [](std::int64_t v, std::int64_t m) { return v >= 0 ? v / m : -((-v) / m); };
+
+  // Taps of each row phase (oh mod stride) and column phase, with column shifts.
+  std::vector<std::vector<std::size_t>> rows_of(static_cast<std::size_t>(sh)), cols_of(static_cast<std::size_t>(sw));
+  std::vector<std::vector<std::int64_t>> delta_of(static_cast<std::size_t>(sw));
+  for (std::int64_t r = 0; r < sh; ++r) {
+    for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+      if (mod(r + g.padding[0] - std::int64_t(kh) * g.dilation[0], sh) == 0) rows_of[std::size_t(r)].push_back(kh);
+    }
+  }
+  for (std::int64_t c = 0; c < sw; ++c) {
+    for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+      const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
+      if (mod(num, sw) != 0) continue;
+      cols_of[std::size_t(c)].push_back(kw);
+      delta_of[std::size_t(c)].push_back(exact_div(num, sw));
+    }
+  }
+  const auto input_row = [&](std::size_t oh, std::size_t kh) {
+    return exact_div(std::int64_t(oh) + g.padding[0] - std::int64_t(kh) * g.dilation[0], sh);
+  };
+  const auto count_of = [&](std::int64_t c) {
+    return c < std::int64_t(g.out_w) ? (g.out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw) : 0;
+  };
+
+  // The zero border every shifted read needs.
+  std::int64_t top = 0, bottom = 0, left = 0, right = 0;
+  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+    for (std::size_t kh : rows_of[oh % std::size_t(sh)]) {
+      const std::int64_t ih = input_row(oh, kh);
+      top = std::max(top, -ih);
+      bottom = std::max(bottom, ih - std::int64_t(g.in_h) + 1);
+    }
+  }
+  for (std::int64_t c = 0; c < sw; ++c) {
+    for (std::int64_t d : delta_of[std::size_t(c)]) {
+      left = std::max(left, -d);
+      right = std::max(right, std::int64_t(count_of(c)) - 1 + d - std::int64_t(g.in_w) + 1);
+    }
+  }
+  const std::size_t padded_h = g.in_h + std::size_t(top + bottom), padded_w = g.in_w + std::size_t(left + right);
+  std::vector<float> padded(group_in * padded_h * padded_w, 0.0f);
+
+  // Packed weights of every (row phase, column phase).
+  const std::size_t m_padded = (group_out + detail::kPanelRows - 1) / detail::kPanelRows * detail::kPanelRows;
+  std::vector<std::vector<float>> packed(std::size_t(sh * sw));
+  std::vector<float> tile, gathered;
+  std::vector<const float*> b_rows;
+  // Packs one group's weights for every phase in a single pass over W
+  // (contiguous taps per (input, output) channel pair), straight into the
+  // panel layout gemm_packed reads: phase (r, c), k = (icg, kh, kw) in tap order.
+  // For each phase, the kernel taps (kh·kW + kw) in k order within one input channel.
+  std::vector<std::vector<std::size_t>> phase_taps(std::size_t(sh * sw));
+  for (std::int64_t r = 0; r < sh; ++r) {
+    for (std::int64_t c = 0; c < sw; ++c) {
+      for (std::size_t kh : rows_of[std::size_t(r)]) {
+        for (std::size_t kw : cols_of[std::size_t(c)])
+          phase_taps[std::size_t(r * sw + c)].push_back(kh * g.kernel_w + kw);
+      }
+    }
+  }
+  const auto pack_phases = [&](std::size_t group) {
+    constexpr std::size_t P = detail::kPanelRows;
+    const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
+    for (std::size_t phase = 0; phase < phase_taps.size(); ++phase) {
+      const std::vector<std::size_t>& taps = phase_taps[phase];
+      const std::size_t nt = taps.size(), K = group_in * nt;
+      std::vector<float>& dst = packed[phase];
+      dst.assign(m_padded * K, 0.0f);
+      for (std::size_t icg = 0; icg < group_in; ++icg) {
+        for (std::size_t m = 0; m < group_out; ++m) {
+          const float* w = w_group + (icg * group_out + m) * kernel_plane;
+          float* panel = dst.data() + (m / P) * K * P + m % P + icg * nt * P;
+          for (std::size_t j = 0; j < nt; ++j) panel[j * P] = w[taps[j]];
+        }
+      }
+    }
+  };
+
+  for (std::size_t group = 0; group < g.groups; ++group) {
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      for (std::size_t icg = 0; icg < group_in; ++icg) {
+        const float* src = in_data + (n * g.in_channels + group * group_in + icg) * g.in_h * g.in_w;
+        for (std::size_t ih = 0; ih < g.in_h; ++ih) {
+          std::copy_n(
+              src + ih * g.in_w, g.in_w,
+              padded.begin() + std::ptrdiff_t((icg * padded_h + ih + std::size_t(top)) * padded_w + std::size_t(left)));
+        }
+      }
+      if (n == 0) pack_phases(group);  // the weights are the same for every image
+      // Output rows of one row phase share the packed weights. When a phase
+      // row is short (small feature maps), several rows are gathered into one
+      // contiguous B so that each weight panel is reused across more columns.
+      for (std::size_t r = 0; r < std::size_t(sh) && r < g.out_h; ++r) {
+        const auto& rows = rows_of[r];
+        if (rows.empty()) continue;  // only bias reaches these rows
+        const std::size_t phase_rows = (g.out_h - r + std::size_t(sh) - 1) / std::size_t(sh);
+        for (std::int64_t c = 0; c < sw; ++c) {
+          const std::size_t count = count_of(c);
+          const auto& deltas = delta_of[std::size_t(c)];
+          if (count == 0 || deltas.empty()) continue;
+          const float* panels = packed[r * std::size_t(sw) + std::size_t(c)].data();
+          const std::size_t K = group_in * rows.size() * deltas.size();
+          const std::size_t block = count >= 128 ? 1 : std::min(phase_rows, (255 + count) / count);
+          for (std::size_t i0 = 0; i0 < phase_rows; i0 += block) {
+            const std::size_t nrows = std::min(block, phase_rows - i0);
+            const std::size_t N = nrows * count;
+            b_rows.clear();
+            if (nrows == 1) {
+              const std::size_t oh = r + i0 * std::size_t(sh);
+              for (std::size_t icg = 0; icg < group_in; ++icg) {
+                for (std::size_t kh : rows) {
+                  const std::size_t ih = std::size_t(input_row(oh, kh) + top);
+                  for (std::int64_t d : deltas) {
+                    b_rows.push_back(padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(d + left));
+                  }
+                }
+              }
+            } else {
+              gathered.resize(K * N);
+              std::size_t k = 0;
+              for (std::size_t icg = 0; icg < group_in; ++icg) {
+                for (std::size_t kh : rows) {
+                  for (std::int64_t d : deltas) {
+                    float* dst = gathered.data() + k * N;
+                    for (std::size_t j = 0; j < nrows; ++j) {
+                      const std::size_t oh = r + (i0 + j) * std::size_t(sh);
+                      const std::size_t ih = std::size_t(input_row(oh, kh) + top);
+                      std::copy_n(padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(d + left), count,
+                                  dst + j * count);
+                    }
+                    ++k;
+                  }
+                }
+              }
+              for (std::size_t kk = 0; kk < K; ++kk) b_rows.push_back(gathered.data() + kk * N);
+            }
+            tile.assign(group_out * N, 0.0f);
+            detail::gemm_packed(group_out, N, K, panels, b_rows.data(), tile.data(), N);
+            for (std::size_t m = 0; m < group_out; ++m) {
+              for (std::size_t j = 0; j < nrows; ++j) {
+                const std::size_t oh = r + (i0 + j) * std::size_t(sh);
+                float* out_row = out_data + ((n * g.out_channels + group * group_out + m) * g.out_h + oh) * g.out_w;
+                const float* t = tile.data() + m * N + j * count;
+                for (std::size_t q = 0; q < count; ++q) out_row[std::size_t(c) + q * std::size_t(sw)] += t[q];
+              }
+            }
           }
         }
       }
@@ -322,8 +448,9 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
               const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
               const detail::Range cols = detail::valid_range(g.out_w, sw, col_offset, g.in_w);
               if (sw == 1) {
-                const float* src = in_row + col_offset;
-                for (std::size_t ow = cols.begin; ow < cols.end; ++ow) out_row[ow] += wv * src[ow];
+                for (std::size_t ow = cols.begin; ow < cols.end; ++ow) {
+                  out_row[ow] += wv * in_row[std::int64_t(ow) + col_offset];
+                }
               } else {
                 for (std::size_t ow = cols.begin; ow < cols.end; ++ow) {
                   out_row[ow] += wv * in_row[std::int64_t(ow) * sw + col_offset];

@@ -17,11 +17,12 @@ struct Conv2dParams {
   std::int64_t groups = 1;
 };
 
-/// How conv_transpose2d computes: `automatic` picks per layer. `direct`
-/// scatters each input pixel's kernel (best for few channels); `gemm` forms
-/// Wᵀ·X as a blocked matrix product over input channels, then adds each column
-/// into place (best for channel-rich layers). Results agree within float
-/// rounding; the choice exists for tests and benchmarks.
+/// How conv_transpose2d computes: `automatic` picks per layer. Both split the
+/// output into stride² phases, each a dense sub-convolution over the taps that
+/// reach it (no zero insertion). `direct` accumulates input rows per phase
+/// (best for few channels); `gemm` makes each phase a blocked matrix product
+/// over channels × taps (best for channel-rich layers). Results agree within
+/// float rounding; the choice exists for tests and benchmarks.
 enum class ConvAlgorithm { automatic, direct, gemm };
 
 struct ConvTranspose2dParams {
