@@ -160,6 +160,31 @@ describe('API', () => {
     expect(first.data.length).toBe(4);
   });
 
+  it('small calls (fast path) and large ones (checked path) agree', async () => {
+    const tc = await tconv();
+    // 2×300×300 = 180,000 elements: over the fast path's limit.
+    const big = randomTensor([1, 2, 300, 300], 21);
+    const w = randomTensor([3, 2, 3, 3], 22);
+    const opts = { stride: 2, padding: 1, dilation: [1, 2] as [number, number] };
+    const full = tc.conv2d(big, w, opts);
+    // The top-left 2×40×40 corner, copied out: small enough for the fast path.
+    const small = { shape: [1, 2, 40, 40], data: new Float32Array(2 * 40 * 40) };
+    for (let c = 0; c < 2; c++)
+      for (let y = 0; y < 40; y++)
+        small.data.set(big.data.subarray(c * 90000 + y * 300, c * 90000 + y * 300 + 40), c * 1600 + y * 40);
+    const part = tc.conv2d(small, w, opts);
+    const [, oc, ph, pw] = part.shape;
+    const [, , , fw] = full.shape;
+    // Away from the cut (right and bottom edges), the outputs coincide.
+    for (let c = 0; c < oc; c++)
+      for (let y = 0; y < ph - 2; y++)
+        for (let x = 0; x < pw - 3; x++) {
+          expect(part.data[(c * ph + y) * pw + x]).toBeCloseTo(full.data[(c * full.shape[2] + y) * fw + x], 5);
+        }
+    const up = tc.convTranspose2d(randomTensor([1, 4, 140, 140], 23), randomTensor([4, 2, 4, 4], 24), { stride: 2 });
+    expect(up.shape).toEqual([1, 2, 282, 282]);
+  });
+
   it('handles an unbatched (C, H, W) input like torch', async () => {
     const tc = await tconv();
     const y = tc.conv2d({ shape: [1, 4, 4], data: seedX.data }, seedK);
