@@ -5,6 +5,7 @@
 
 #include "gemm.hpp"
 #include "geometry.hpp"
+#include "simd.hpp"
 
 namespace tconv {
 
@@ -338,6 +339,102 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
   }
 }
 
+// conv2d with stride 1 along the width: OCB output channels × 4·NV output
+// pixels stay in registers while every (input channel, tap) adds weighted
+// vectors of a zero-bordered input row; each input vector is reused for all
+// OCB channels, each weight for all NV vectors. The border (and slack columns)
+// makes every read valid.
+constexpr std::size_t kConvVectors = 2;  // 4·2 output pixels per block
+constexpr std::size_t kConvPixels = 4 * kConvVectors;
+
+template <std::size_t OCB>
+void conv2d_rows_block(const ConvGeometry& g, const float* padded, std::size_t padded_h, std::size_t padded_w,
+                       const float* w_block, std::size_t group_in, std::size_t oh, float* const* out_rows) {
+  using detail::v4;
+  constexpr std::size_t NV = kConvVectors;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  const std::size_t per_oc = group_in * taps;
+  float spill[OCB][kConvPixels];
+  for (std::size_t ow0 = 0; ow0 < g.out_w; ow0 += kConvPixels) {
+    v4 acc[OCB][NV];
+    for (std::size_t b = 0; b < OCB; ++b)
+      for (std::size_t v = 0; v < NV; ++v) acc[b][v] = detail::splat4(0.0f);
+    for (std::size_t icg = 0; icg < group_in; ++icg) {
+      for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+        const float* row =
+            padded + (icg * padded_h + oh * std::size_t(g.stride[0]) + kh * std::size_t(g.dilation[0])) * padded_w +
+            ow0;
+        const float* w_tap = w_block + icg * taps + kh * g.kernel_w;
+        for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+          const float* p = row + kw * std::size_t(g.dilation[1]);
+          v4 x[NV];
+          for (std::size_t v = 0; v < NV; ++v) x[v] = detail::load4(p + 4 * v);
+          for (std::size_t b = 0; b < OCB; ++b) {
+            const v4 wv = detail::splat4(w_tap[b * per_oc + kw]);
+            for (std::size_t v = 0; v < NV; ++v) acc[b][v] += wv * x[v];
+          }
+        }
+      }
+    }
+    const std::size_t valid = std::min<std::size_t>(kConvPixels, g.out_w - ow0);
+    for (std::size_t b = 0; b < OCB; ++b) {
+      if (valid == kConvPixels) {
+        for (std::size_t v = 0; v < NV; ++v) {
+          float* o = out_rows[b] + ow0 + 4 * v;
+          detail::store4(o, detail::load4(o) + acc[b][v]);
+        }
+      } else {
+        for (std::size_t v = 0; v < NV; ++v) detail::store4(spill[b] + 4 * v, acc[b][v]);
+        for (std::size_t i = 0; i < valid; ++i) out_rows[b][ow0 + i] += spill[b][i];
+      }
+    }
+  }
+}
+
+void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  const std::size_t ph = std::size_t(g.padding[0]), pw = std::size_t(g.padding[1]);
+  const std::size_t padded_h = g.in_h + 2 * ph, padded_w = g.in_w + 2 * pw + kConvPixels;
+  std::vector<float> padded(group_in * padded_h * padded_w, 0.0f);
+  const std::size_t out_plane = g.out_h * g.out_w;
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t group = 0; group < g.groups; ++group) {
+      for (std::size_t icg = 0; icg < group_in; ++icg) {
+        const float* src = in_data + (n * g.in_channels + group * group_in + icg) * g.in_h * g.in_w;
+        for (std::size_t ih = 0; ih < g.in_h; ++ih) {
+          std::copy_n(src + ih * g.in_w, g.in_w,
+                      padded.begin() + std::ptrdiff_t((icg * padded_h + ih + ph) * padded_w + pw));
+        }
+      }
+      for (std::size_t oc0 = 0; oc0 < group_out; oc0 += 4) {
+        const std::size_t block = std::min<std::size_t>(4, group_out - oc0);
+        const std::size_t oc_first = group * group_out + oc0;
+        const float* w_block = w_data + oc_first * group_in * taps;
+        for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+          float* rows[4];
+          for (std::size_t b = 0; b < block; ++b)
+            rows[b] = out_data + (n * g.out_channels + oc_first + b) * out_plane + oh * g.out_w;
+          switch (block) {
+            case 4:
+              conv2d_rows_block<4>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
+              break;
+            case 3:
+              conv2d_rows_block<3>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
+              break;
+            case 2:
+              conv2d_rows_block<2>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
+              break;
+            default:
+              conv2d_rows_block<1>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
+              break;
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Pair detail::conv_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size,
@@ -426,6 +523,10 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   const float* w_data = weight.data();
   float* out_data = output.data();
 
+  if (sw == 1) {
+    conv2d_blocked(g, in_data, w_data, out_data);
+    return output;
+  }
   // Direct loops, one output row at a time: the row stays in L1 while every
   // (input channel, kernel tap) adds a weighted input row to it. With stride
   // 1 the innermost loop is contiguous and vectorises.

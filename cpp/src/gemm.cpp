@@ -1,23 +1,17 @@
 #include "gemm.hpp"
 
 #include <algorithm>
-#include <cstring>
+
+#include "simd.hpp"
 
 namespace tconv::detail {
 
 namespace {
 
-typedef float v4 __attribute__((vector_size(16)));
-
-inline v4 load(const float* p) {
-  v4 v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load
-  return v;
-}
-
-inline void store(float* p, v4 v) { std::memcpy(p, &v, sizeof v); }
-
-inline v4 splat(float x) { return v4{x, x, x, x}; }
+using detail::v4;
+inline v4 load(const float* p) { return load4(p); }
+inline void store(float* p, v4 v) { store4(p, v); }
+inline v4 splat(float x) { return splat4(x); }
 
 constexpr std::size_t MR = 4;  // rows of c per micro-tile
 constexpr std::size_t NR = 8;  // columns of c per micro-tile (two vectors)
