@@ -200,6 +200,59 @@ TEST(conv_transpose2d, equals_zero_insertion_then_flipped_convolution) {
   EXPECT_GT(checked, 250);
 }
 
+// The definition, written as plainly as possible, for checking the optimised paths.
+xt::xarray<float> naive_conv2d(const xt::xarray<float>& x, const xt::xarray<float>& w, const Conv2dParams& p) {
+  const std::size_t n = x.shape()[0], cin = x.shape()[1], h = x.shape()[2], wd = x.shape()[3];
+  const std::size_t cout = w.shape()[0], gin = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
+  const Pair out = conv2d_output_size({std::int64_t(h), std::int64_t(wd)}, {std::int64_t(kh), std::int64_t(kw)}, p);
+  xt::xarray<float> y = xt::zeros<float>({n, cout, std::size_t(out[0]), std::size_t(out[1])});
+  const std::size_t gout = cout / std::size_t(p.groups);
+  for (std::size_t b = 0; b < n; ++b)
+    for (std::size_t oc = 0; oc < cout; ++oc)
+      for (std::int64_t oh = 0; oh < out[0]; ++oh)
+        for (std::int64_t ow = 0; ow < out[1]; ++ow) {
+          double sum = 0;
+          for (std::size_t i = 0; i < gin; ++i)
+            for (std::size_t a = 0; a < kh; ++a)
+              for (std::size_t c = 0; c < kw; ++c) {
+                const std::int64_t ih = oh * p.stride[0] - p.padding[0] + std::int64_t(a) * p.dilation[0];
+                const std::int64_t iw = ow * p.stride[1] - p.padding[1] + std::int64_t(c) * p.dilation[1];
+                if (ih < 0 || iw < 0 || ih >= std::int64_t(h) || iw >= std::int64_t(wd)) continue;
+                sum += double(w(oc, i, a, c)) * x(b, (oc / gout) * gin + i, std::size_t(ih), std::size_t(iw));
+              }
+          y(b, oc, std::size_t(oh), std::size_t(ow)) = float(sum);
+        }
+  return y;
+}
+
+TEST(conv2d, optimised_paths_equal_the_definition) {
+  // Widths from 1 to 40 (partial and full 8-pixel blocks), 1–7 output
+  // channels per group (blocks of 4 and their remainders), strides 1–3,
+  // padding, dilation and groups.
+  std::mt19937 rng(9);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    Conv2dParams p;
+    p.groups = pick(1, 2);
+    p.stride = {pick(1, 2), trial % 3 == 0 ? pick(2, 3) : 1};
+    p.padding = {pick(0, 2), pick(0, 2)};
+    p.dilation = {pick(1, 2), pick(1, 2)};
+    const std::size_t gin = std::size_t(pick(1, 3)), gout = std::size_t(pick(1, 7));
+    const std::size_t kh = std::size_t(pick(1, 4)), kw = std::size_t(pick(1, 4));
+    const std::size_t h = std::size_t(pick(1, 12)), w = std::size_t(pick(1, 40));
+    const bool fits = std::int64_t(h) + 2 * p.padding[0] >= p.dilation[0] * std::int64_t(kh - 1) + 1 &&
+                      std::int64_t(w) + 2 * p.padding[1] >= p.dilation[1] * std::int64_t(kw - 1) + 1;
+    if (!fits) continue;
+    const std::size_t groups = std::size_t(p.groups);
+    const auto x = random_tensor({std::size_t(pick(1, 2)), gin * groups, h, w}, rng);
+    const auto k = random_tensor({gout * groups, gin, kh, kw}, rng);
+    EXPECT_TRUE(xt::allclose(conv2d(x, k, std::nullopt, p), naive_conv2d(x, k, p), 1e-4, 1e-5)) << "trial " << trial;
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);
+}
+
 TEST(conv_transpose2d, gemm_path_equals_the_direct_path) {
   // Odd sizes, every stride/padding/dilation/output_padding mix, groups, and
   // channel counts around the micro-tile (4 rows × 8 columns) so that full
