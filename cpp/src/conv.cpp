@@ -1,6 +1,7 @@
 #include "tconv/conv.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "gemm.hpp"
@@ -113,57 +114,255 @@ xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry&
   return output;
 }
 
-// Few-channel layers (images): a gather per output row and column phase.
-// Output column ow = c + q·stride receives kernel column kw from input column
-// q + δ(c, kw) exactly when (c + padding − kw·dilation) is a multiple of the
-// stride, so for one phase c every contributing input row is read
-// contiguously and the accumulation over q vectorises; each output pixel is
-// then written once. No zero insertion, no multiplication by zero.
+// How a transposed convolution splits into stride² dense sub-convolutions.
+// Output row oh (row phase oh mod stride) receives the kernel rows kh with
+// oh + padding − kh·dilation a multiple of the stride, from input row
+// input_row(oh, kh). Output column c + q·stride (column phase c) receives the
+// kernel columns kw with c + padding − kw·dilation a multiple of the stride,
+// from input column q + δ(c, kw). The border makes every such read land in a
+// zero-padded copy of the input (plus `slack` columns for vector over-reads).
+struct PhasePlan {
+  std::int64_t sh, sw;
+  std::vector<std::vector<std::size_t>> rows_of, cols_of;  // kernel rows / columns per phase
+  std::vector<std::vector<std::int64_t>> delta_of;         // δ per column phase, parallel to cols_of
+  std::int64_t top = 0, left = 0;
+  std::size_t padded_h = 0, padded_w = 0;
+  const ConvGeometry* g;
+
+  std::int64_t input_row(std::size_t oh, std::size_t kh) const {
+    return exact_div(std::int64_t(oh) + g->padding[0] - std::int64_t(kh) * g->dilation[0], sh);
+  }
+  std::size_t count_of(std::int64_t c) const {
+    return c < std::int64_t(g->out_w) ? (g->out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw) : 0;
+  }
+  static std::int64_t exact_div(std::int64_t v, std::int64_t m) { return v >= 0 ? v / m : -((-v) / m); }
+};
+
+PhasePlan plan_phases(const ConvGeometry& g, std::size_t slack) {
+  PhasePlan plan;
+  plan.g = &g;
+  plan.sh = g.stride[0];
+  plan.sw = g.stride[1];
+  const auto mod = [](std::int64_t v, std::int64_t m) { return ((v % m) + m) % m; };
+  plan.rows_of.resize(std::size_t(plan.sh));
+  plan.cols_of.resize(std::size_t(plan.sw));
+  plan.delta_of.resize(std::size_t(plan.sw));
+  for (std::int64_t r = 0; r < plan.sh; ++r) {
+    for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+      if (mod(r + g.padding[0] - std::int64_t(kh) * g.dilation[0], plan.sh) == 0) {
+        plan.rows_of[std::size_t(r)].push_back(kh);
+      }
+    }
+  }
+  for (std::int64_t c = 0; c < plan.sw; ++c) {
+    for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+      const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
+      if (mod(num, plan.sw) != 0) continue;
+      plan.cols_of[std::size_t(c)].push_back(kw);
+      plan.delta_of[std::size_t(c)].push_back(PhasePlan::exact_div(num, plan.sw));
+    }
+  }
+  std::int64_t bottom = 0, right = 0;
+  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+    for (std::size_t kh : plan.rows_of[oh % std::size_t(plan.sh)]) {
+      const std::int64_t ih = plan.input_row(oh, kh);
+      plan.top = std::max(plan.top, -ih);
+      bottom = std::max(bottom, ih - std::int64_t(g.in_h) + 1);
+    }
+  }
+  for (std::int64_t c = 0; c < plan.sw; ++c) {
+    for (std::int64_t d : plan.delta_of[std::size_t(c)]) {
+      plan.left = std::max(plan.left, -d);
+      right = std::max(right, std::int64_t(plan.count_of(c)) - 1 + d - std::int64_t(g.in_w) + 1);
+    }
+  }
+  plan.padded_h = g.in_h + std::size_t(plan.top + bottom);
+  plan.padded_w = g.in_w + std::size_t(plan.left + right) + slack;
+  return plan;
+}
+
+// Copies one image's group of input channels into the plan's zero-bordered layout.
+void pad_input(const PhasePlan& plan, const ConvGeometry& g, const float* in_data, std::size_t n, std::size_t group,
+               std::vector<float>& padded) {
+  const std::size_t group_in = g.in_channels / g.groups;
+  padded.assign(group_in * plan.padded_h * plan.padded_w, 0.0f);
+  for (std::size_t icg = 0; icg < group_in; ++icg) {
+    const float* src = in_data + (n * g.in_channels + group * group_in + icg) * g.in_h * g.in_w;
+    for (std::size_t ih = 0; ih < g.in_h; ++ih) {
+      std::copy_n(src + ih * g.in_w, g.in_w,
+                  padded.begin() + std::ptrdiff_t((icg * plan.padded_h + ih + std::size_t(plan.top)) * plan.padded_w +
+                                                  std::size_t(plan.left)));
+    }
+  }
+}
+
+// Few-channel layers (images): per output row, column phase and block of up
+// to four output channels, 8 phase columns accumulate in registers over every
+// (input channel, tap); each loaded input vector serves all the block's
+// channels. Each output pixel is written once; nothing multiplies an inserted
+// zero.
+// The taps of one (output row, column phase): input row pointers (at the
+// phase's first column) and weight offsets, computed once per strip.
+struct PhaseTaps {
+  std::vector<const float*> rows;
+  std::vector<std::size_t> weights;
+};
+
+// Accumulates one column phase of OCB output rows into contiguous buffers
+// (phase_rows[b], at least count rounded up to 8 long).
+template <std::size_t OCB>
+void transposed_phase_block(const PhaseTaps& taps, std::size_t count, const float* w_block, std::size_t kernel_plane,
+                            float* const* phase_rows) {
+  using detail::v4;
+  const std::size_t n = taps.rows.size();
+  for (std::size_t q0 = 0; q0 < count; q0 += 8) {
+    v4 acc[OCB][2];
+    for (std::size_t b = 0; b < OCB; ++b) acc[b][0] = acc[b][1] = detail::splat4(0.0f);
+    for (std::size_t t = 0; t < n; ++t) {
+      const float* p = taps.rows[t] + q0;
+      const v4 x0 = detail::load4(p), x1 = detail::load4(p + 4);
+      const float* w = w_block + taps.weights[t];
+      for (std::size_t b = 0; b < OCB; ++b) {
+        const v4 wv = detail::splat4(w[b * kernel_plane]);
+        acc[b][0] += wv * x0;
+        acc[b][1] += wv * x1;
+      }
+    }
+    for (std::size_t b = 0; b < OCB; ++b) {
+      detail::store4(phase_rows[b] + q0, acc[b][0]);
+      detail::store4(phase_rows[b] + q0 + 4, acc[b][1]);
+    }
+  }
+}
+
+// Interleaves the column phases of one output row back into it: column
+// c + q·stride gets phase c's q-th value. Stride 2 gets its own loop, which
+// compilers turn into vector shuffles.
+void interleave_phases(float* out_row, std::size_t out_w, const float* phases, std::size_t phase_len,
+                       std::size_t stride, const bool* present) {
+  if (stride == 1) {
+    if (present[0]) {
+      for (std::size_t i = 0; i < out_w; ++i) out_row[i] += phases[i];
+    }
+    return;
+  }
+  if (stride == 2 && present[0] && present[1]) {
+    const float* even = phases;
+    const float* odd = phases + phase_len;
+    const std::size_t pairs = out_w / 2;
+    for (std::size_t q = 0; q < pairs; ++q) {
+      out_row[2 * q] += even[q];
+      out_row[2 * q + 1] += odd[q];
+    }
+    if (out_w % 2 == 1) out_row[out_w - 1] += even[pairs];
+    return;
+  }
+  for (std::size_t ow = 0; ow < out_w; ++ow) {
+    const std::size_t c = ow % stride;
+    if (present[c]) out_row[ow] += phases[c * phase_len + ow / stride];
+  }
+}
+
 void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
-  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const std::int64_t sh = g.stride[0], sw = g.stride[1];
-  const std::size_t phase_len = (g.out_w + std::size_t(sw) - 1) / std::size_t(sw);
-  std::vector<float> acc(phase_len);
-  // For each output row: the kernel rows that reach it and their input rows.
-  std::vector<std::pair<std::size_t, std::size_t>> row_taps;
+  const PhasePlan plan = plan_phases(g, 8);
+  const std::size_t sw = std::size_t(plan.sw);
+  // Per column phase: its taps, and (per channel of a block) a contiguous row
+  // of results, rounded up to whole 8-float vectors.
+  const std::size_t phase_len = (plan.count_of(0) + 7) / 8 * 8;
+  std::vector<float> padded, phases(4 * sw * phase_len);
+  std::vector<PhaseTaps> phase_taps(sw);
+  std::unique_ptr<bool[]> present(new bool[sw]());
   for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t oc = 0; oc < g.out_channels; ++oc) {
-      const std::size_t group = oc / group_out, ocg = oc % group_out;
-      float* out_plane_ptr = out_data + (n * g.out_channels + oc) * out_plane;
+    for (std::size_t group = 0; group < g.groups; ++group) {
+      pad_input(plan, g, in_data, n, group, padded);
+      const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
       for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-        row_taps.clear();
-        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-          const std::int64_t num = std::int64_t(oh) + g.padding[0] - std::int64_t(kh) * g.dilation[0];
-          if (num < 0 || num % sh != 0 || num / sh >= std::int64_t(g.in_h)) continue;
-          row_taps.emplace_back(kh, std::size_t(num / sh));
-        }
-        if (row_taps.empty()) continue;  // only bias reaches this row
-        float* out_row = out_plane_ptr + oh * g.out_w;
-        for (std::int64_t c = 0; c < sw && std::size_t(c) < g.out_w; ++c) {
-          const std::size_t count = (g.out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw);
-          std::fill_n(acc.begin(), count, 0.0f);
-          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-            const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
-            if (((num % sw) + sw) % sw != 0) continue;  // this kernel column never lands on phase c
-            const std::int64_t delta = num >= 0 ? num / sw : -((-num) / sw);  // exact: num is a multiple of sw
-            // q + delta must be an input column.
-            const std::int64_t q_begin = std::max<std::int64_t>(0, -delta);
-            const std::int64_t q_end = std::min<std::int64_t>(std::int64_t(count), std::int64_t(g.in_w) - delta);
-            if (q_begin >= q_end) continue;
-            for (std::size_t icg = 0; icg < group_in; ++icg) {
-              const std::size_t ic = group * group_in + icg;
-              const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
-              const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
-              for (const auto& [kh, ih] : row_taps) {
-                const float wv = kernel[kh * g.kernel_w + kw];
-                const float* row = in_plane_ptr + ih * g.in_w;
-                for (std::int64_t q = q_begin; q < q_end; ++q) acc[std::size_t(q)] += wv * row[q + delta];
+        const auto& kernel_rows = plan.rows_of[oh % std::size_t(plan.sh)];
+        if (kernel_rows.empty()) continue;  // only bias reaches this row
+        for (std::int64_t c = 0; c < plan.sw; ++c) {
+          auto& taps = phase_taps[std::size_t(c)];
+          taps.rows.clear();
+          taps.weights.clear();
+          const auto& cols = plan.cols_of[std::size_t(c)];
+          present[std::size_t(c)] = !cols.empty() && plan.count_of(c) > 0;
+          if (!present[std::size_t(c)]) continue;
+          for (std::size_t icg = 0; icg < group_in; ++icg) {
+            for (std::size_t kh : kernel_rows) {
+              const std::size_t ih = std::size_t(plan.input_row(oh, kh) + plan.top);
+              const float* row = padded.data() + (icg * plan.padded_h + ih) * plan.padded_w + std::size_t(plan.left);
+              for (std::size_t j = 0; j < cols.size(); ++j) {
+                taps.rows.push_back(row + plan.delta_of[std::size_t(c)][j]);
+                taps.weights.push_back(icg * group_out * kernel_plane + kh * g.kernel_w + cols[j]);
               }
             }
           }
-          for (std::size_t q = 0; q < count; ++q) out_row[std::size_t(c) + q * std::size_t(sw)] += acc[q];
+        }
+        for (std::size_t oc0 = 0; oc0 < group_out; oc0 += 4) {
+          const std::size_t block = std::min<std::size_t>(4, group_out - oc0);
+          const float* w_block = w_group + oc0 * kernel_plane;
+          for (std::int64_t c = 0; c < plan.sw; ++c) {
+            if (!present[std::size_t(c)]) continue;
+            float* bufs[4];
+            for (std::size_t b = 0; b < block; ++b) bufs[b] = phases.data() + (b * sw + std::size_t(c)) * phase_len;
+            const auto& taps = phase_taps[std::size_t(c)];
+            const std::size_t count = plan.count_of(c);
+            switch (block) {
+              case 4:
+                transposed_phase_block<4>(taps, count, w_block, kernel_plane, bufs);
+                break;
+              case 3:
+                transposed_phase_block<3>(taps, count, w_block, kernel_plane, bufs);
+                break;
+              case 2:
+                transposed_phase_block<2>(taps, count, w_block, kernel_plane, bufs);
+                break;
+              default:
+                transposed_phase_block<1>(taps, count, w_block, kernel_plane, bufs);
+                break;
+            }
+          }
+          for (std::size_t b = 0; b < block; ++b) {
+            float* out_row = out_data + ((n * g.out_channels + group * group_out + oc0 + b) * g.out_h + oh) * g.out_w;
+            interleave_phases(out_row, g.out_w, phases.data() + b * sw * phase_len, phase_len, sw, present.get());
+          }
+        }
+      }
+    }
+  }
+}
+
+// Tiny layers (the explainer's 2×2 → 4×4): the plain scatter, which needs no
+// set-up or buffers: input pixel (ih, iw) adds w[kh][kw]·x to output
+// (ih·stride − padding + kh·dilation, iw·stride − padding + kw·dilation).
+void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t sw = g.stride[1];
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
+      const std::size_t group = ic / group_in;
+      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
+      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
+        float* out_plane_ptr = out_data + (n * g.out_channels + group * group_out + ocg) * out_plane;
+        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
+        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          const detail::Range rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+            const float wv = kernel[kh * g.kernel_w + kw];
+            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+            const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
+            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
+              const float* in_row = in_plane_ptr + ih * g.in_w;
+              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
+              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
+                out_row[std::int64_t(iw) * sw + col_offset] += wv * in_row[iw];
+              }
+            }
+          }
         }
       }
     }
@@ -183,50 +382,16 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
 void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const std::int64_t sh = g.stride[0], sw = g.stride[1];
-  const auto mod = [](std::int64_t v, std::int64_t m) { return ((v % m) + m) % m; };
-  const auto exact_div = [](std::int64_t v, std::int64_t m) { return v >= 0 ? v / m : -((-v) / m); };
-
-  // Taps of each row phase (oh mod stride) and column phase, with column shifts.
-  std::vector<std::vector<std::size_t>> rows_of(static_cast<std::size_t>(sh)), cols_of(static_cast<std::size_t>(sw));
-  std::vector<std::vector<std::int64_t>> delta_of(static_cast<std::size_t>(sw));
-  for (std::int64_t r = 0; r < sh; ++r) {
-    for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-      if (mod(r + g.padding[0] - std::int64_t(kh) * g.dilation[0], sh) == 0) rows_of[std::size_t(r)].push_back(kh);
-    }
-  }
-  for (std::int64_t c = 0; c < sw; ++c) {
-    for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-      const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
-      if (mod(num, sw) != 0) continue;
-      cols_of[std::size_t(c)].push_back(kw);
-      delta_of[std::size_t(c)].push_back(exact_div(num, sw));
-    }
-  }
-  const auto input_row = [&](std::size_t oh, std::size_t kh) {
-    return exact_div(std::int64_t(oh) + g.padding[0] - std::int64_t(kh) * g.dilation[0], sh);
-  };
-  const auto count_of = [&](std::int64_t c) {
-    return c < std::int64_t(g.out_w) ? (g.out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw) : 0;
-  };
-
-  // The zero border every shifted read needs.
-  std::int64_t top = 0, bottom = 0, left = 0, right = 0;
-  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-    for (std::size_t kh : rows_of[oh % std::size_t(sh)]) {
-      const std::int64_t ih = input_row(oh, kh);
-      top = std::max(top, -ih);
-      bottom = std::max(bottom, ih - std::int64_t(g.in_h) + 1);
-    }
-  }
-  for (std::int64_t c = 0; c < sw; ++c) {
-    for (std::int64_t d : delta_of[std::size_t(c)]) {
-      left = std::max(left, -d);
-      right = std::max(right, std::int64_t(count_of(c)) - 1 + d - std::int64_t(g.in_w) + 1);
-    }
-  }
-  const std::size_t padded_h = g.in_h + std::size_t(top + bottom), padded_w = g.in_w + std::size_t(left + right);
-  std::vector<float> padded(group_in * padded_h * padded_w, 0.0f);
+  const PhasePlan plan = plan_phases(g, 0);
+  const std::int64_t sh = plan.sh, sw = plan.sw;
+  const auto& rows_of = plan.rows_of;
+  const auto& cols_of = plan.cols_of;
+  const auto& delta_of = plan.delta_of;
+  const auto input_row = [&](std::size_t oh, std::size_t kh) { return plan.input_row(oh, kh); };
+  const auto count_of = [&](std::int64_t c) { return plan.count_of(c); };
+  const std::int64_t top = plan.top, left = plan.left;
+  const std::size_t padded_h = plan.padded_h, padded_w = plan.padded_w;
+  std::vector<float> padded;
 
   // Packed weights of every (row phase, column phase).
   const std::size_t m_padded = (group_out + detail::kPanelRows - 1) / detail::kPanelRows * detail::kPanelRows;
@@ -266,14 +431,7 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
 
   for (std::size_t group = 0; group < g.groups; ++group) {
     for (std::size_t n = 0; n < g.batch; ++n) {
-      for (std::size_t icg = 0; icg < group_in; ++icg) {
-        const float* src = in_data + (n * g.in_channels + group * group_in + icg) * g.in_h * g.in_w;
-        for (std::size_t ih = 0; ih < g.in_h; ++ih) {
-          std::copy_n(
-              src + ih * g.in_w, g.in_w,
-              padded.begin() + std::ptrdiff_t((icg * padded_h + ih + std::size_t(top)) * padded_w + std::size_t(left)));
-        }
-      }
+      pad_input(plan, g, in_data, n, group, padded);
       if (n == 0) pack_phases(group);  // the weights are the same for every image
       // Output rows of one row phase share the packed weights. When a phase
       // row is short (small feature maps), several rows are gathered into one
@@ -592,9 +750,15 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   if (algorithm == ConvAlgorithm::automatic) {
     // The matrix product pays off once each output gathers from many input
     // channels; with a handful (images) the direct scatter is faster.
-    algorithm = group_in >= 16 ? ConvAlgorithm::gemm : ConvAlgorithm::direct;
+    if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024) {
+      algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up
+    } else {
+      algorithm = group_in >= 16 ? ConvAlgorithm::gemm : ConvAlgorithm::direct;
+    }
   }
-  if (algorithm == ConvAlgorithm::gemm) {
+  if (algorithm == ConvAlgorithm::scatter) {
+    conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
+  } else if (algorithm == ConvAlgorithm::gemm) {
     conv_transpose2d_gemm(g, input.data(), weight.data(), output.data());
   } else {
     conv_transpose2d_direct(g, input.data(), weight.data(), output.data());

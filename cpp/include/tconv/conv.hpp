@@ -17,13 +17,15 @@ struct Conv2dParams {
   std::int64_t groups = 1;
 };
 
-/// How conv_transpose2d computes: `automatic` picks per layer. Both split the
-/// output into stride² phases, each a dense sub-convolution over the taps that
-/// reach it (no zero insertion). `direct` accumulates input rows per phase
-/// (best for few channels); `gemm` makes each phase a blocked matrix product
-/// over channels × taps (best for channel-rich layers). Results agree within
-/// float rounding; the choice exists for tests and benchmarks.
-enum class ConvAlgorithm { automatic, direct, gemm };
+/// How conv_transpose2d computes; `automatic` picks per layer. None inserts
+/// zeros. `scatter` adds each input pixel's weighted kernel into place (no
+/// set-up: tiny layers). `direct` and `gemm` split the output into stride²
+/// phases, each a dense sub-convolution over the taps that reach it: `direct`
+/// accumulates shifted input rows in registers (few channels), `gemm` makes
+/// each phase a blocked matrix product over channels × taps (channel-rich
+/// layers). Results agree within float rounding; the choice exists for tests
+/// and benchmarks.
+enum class ConvAlgorithm { automatic, scatter, direct, gemm };
 
 struct ConvTranspose2dParams {
   Pair stride{1, 1};
