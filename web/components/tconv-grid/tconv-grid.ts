@@ -51,7 +51,8 @@
  *   --tconv-pad-bg        base of padding cells       (#e9ecf1 / dark #262b34), hatched
  *   --tconv-inserted-bg   base of inserted zeros      (#efe9f8 / dark #2e2840), dotted
  * Parts: part="caption", part="grid", part="cell" (plus "pad" / "inserted" on those cells).
- * Dark colours follow prefers-color-scheme unless theme="light|dark" is set.
+ * Dark colours follow prefers-color-scheme unless theme="light|dark" is set. The page's CSS does not reach
+ * inside (Shadow DOM, and `all: initial` at :host); only these custom properties do.
  * prefers-reduced-motion: no transitions. forced-colors: rings become outlines.
  */
 
@@ -59,6 +60,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyDeclarations, type Prope
 
 import { scalePosition, signedColor, textColorFor } from '../../lib/color.js';
 import type { CellKind } from '../../lib/explainer/model-types.js';
+import { isolation } from '../shared/isolation.js';
 import { formatValue } from './format.js';
 
 export { formatValue } from './format.js';
@@ -196,6 +198,7 @@ export class TconvGrid extends LitElement {
   };
 
   static override styles = [
+    isolation('1rem', '1.5'),
     palette,
     css`
       :host {

@@ -1,6 +1,6 @@
 // The side panel of <tconv-matrix controls>: sizes and parameters per
 // dimension, value presets, the output-size formulas, the PyTorch snippet and
-// the copy buttons. A template function: the element owns the state.
+// the copy buttons (code, link, embed code). A template function: the element owns the state.
 
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
@@ -35,6 +35,7 @@ export interface ControlsContext {
   onIndependent(on: boolean): void;
   onCopyCode(): void;
   onCopyLink(): void;
+  onCopyEmbed(): void;
 }
 
 function dimInput(ctx: ControlsContext, key: ConfigKey, dim: 0 | 1) {
@@ -121,6 +122,15 @@ export function renderControls(ctx: ControlsContext) {
           </button>
           <button type="button" class="text-btn" id="copy-link" @click=${ctx.onCopyLink}>
             ${icons.link} Copy link
+          </button>
+          <button
+            type="button"
+            class="text-btn"
+            id="copy-embed"
+            title="HTML for a blog post: a script and the element, or an iframe"
+            @click=${ctx.onCopyEmbed}
+          >
+            ${icons.embed} Copy embed code
           </button>
         </div>
       </div>

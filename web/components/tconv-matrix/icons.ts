@@ -48,3 +48,13 @@ export const link = icon(
     stroke-linecap="round"
   />`,
 );
+export const embed = icon(
+  svg`<path
+    d="M8.5 7.5L4 12l4.5 4.5M15.5 7.5L20 12l-4.5 4.5M13.5 5l-3 14"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="1.8"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+  />`,
+);

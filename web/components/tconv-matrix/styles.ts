@@ -105,13 +105,18 @@ export const styles = css`
     border: 0;
   }
 
+  /* The figure sizes itself by its own width (a blog column or a whole page), not the viewport's. */
+  .frame {
+    container-type: inline-size;
+    min-width: 0;
+  }
   .layout {
     display: grid;
     gap: 20px;
     grid-template-columns: minmax(0, 1fr);
   }
-  /* The controls sit beside the player on very wide screens, below it otherwise. */
-  @media (min-width: 1700px) {
+  /* The controls sit beside the player in a very wide figure, below it otherwise. */
+  @container (min-width: 1400px) {
     :host([controls]) .layout {
       grid-template-columns: minmax(0, 1fr) 360px;
       align-items: start;
@@ -167,7 +172,7 @@ export const styles = css`
     border-color: color-mix(in srgb, var(--_accent) 35%, transparent);
     font-weight: 600;
   }
-  @media (max-width: 700px) {
+  @container (max-width: 660px) {
     .tabs {
       flex-wrap: nowrap;
       overflow-x: auto;
@@ -489,6 +494,7 @@ export const styles = css`
   }
   .card-head {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: 8px;
@@ -496,6 +502,10 @@ export const styles = css`
   }
   .card-head h3 {
     margin: 0;
+  }
+  .card-head .buttons {
+    flex-wrap: wrap;
+    gap: 6px;
   }
   .dims {
     display: grid;
@@ -688,7 +698,7 @@ export const styles = css`
     max-width: 16em;
   }
 
-  @media (max-width: 560px) {
+  @container (max-width: 520px) {
     .panel {
       padding: 14px 12px 0;
     }
@@ -711,6 +721,21 @@ export const styles = css`
     }
     tconv-grid.size-small:not([grid-id^='heat']) {
       --tconv-cell-size: 1.6rem;
+    }
+  }
+  /* A 320 px column (a phone, a blog's narrow column): the seven transport buttons still fit on one line. */
+  @container (max-width: 340px) {
+    .transport .buttons {
+      flex-wrap: wrap;
+      gap: 2px;
+    }
+    .transport .btn {
+      min-width: 32px;
+      padding: 0 4px;
+    }
+    .transport .btn.primary {
+      min-width: 44px;
+      min-height: 44px;
     }
   }
 `;

@@ -17,11 +17,17 @@
  *   step          "3" (chapter 3, first frame) or "3.2" (chapter 3, frame 2). Reflected as the player moves.
  *   speed         playback speed factor (0.25 … 4, default 1)
  *   autoplay      boolean: play the first chapter once ready (not with prefers-reduced-motion)
- *   controls      boolean: show the side panel (sizes, presets, value editing, formulas, code, copy link)
+ *   controls      boolean: show the side panel (sizes, presets, value editing, formulas, code, copy link,
+ *                 copy embed code)
  *   theme         "light" | "dark": overrides prefers-color-scheme (also passed to the grids)
+ *   loading       "lazy" (default): nothing is loaded or computed, and nothing plays, until the figure comes
+ *                 near the viewport; playback pauses while it is off-screen. "eager": compute at once.
  * Read-only properties: model (ExplainerModel | null), chapter (1-based), frame, error (string), notices (string[]).
  * Property config: ExplainerConfig (get: the figure shown; set: writes the six attributes).
  * Methods: play(), pause(), goTo(chapter, frame).
+ *
+ * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
+ * properties below do. The layout follows the element's own width (container queries), from 320 px up.
  *
  * Events (CustomEvent, bubbles, composed). The element never touches location or history: the page listens.
  *   tconv-step-change    detail { chapter: number, frame: number, step: string }   the player moved ("3.2")
@@ -61,6 +67,9 @@ import { pytorchSnippet } from '../../lib/explainer/snippet.js';
 import { type Chapter, chapters, formatStep, parseStep } from '../../lib/explainer/timeline.js';
 import { parseValues, type Preset } from '../../lib/explainer/values.js';
 import { loadTconv } from '../shared/core.js';
+import { embedCode } from '../shared/embed-code.js';
+import { isolation } from '../shared/isolation.js';
+import { type Loading, observeVisibility } from '../shared/visibility.js';
 import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '../tconv-grid/tconv-grid.js';
 import '../tconv-grid/tconv-grid.js';
 import { Animator, plan } from './animator.js';
@@ -167,9 +176,10 @@ export class TconvMatrix extends LitElement {
     autoplay: { type: Boolean, reflect: true },
     controls: { type: Boolean, reflect: true },
     theme: { type: String, reflect: true },
+    loading: { type: String, reflect: true },
   };
 
-  static override styles = styles;
+  static override styles = [isolation('1rem', '1.5'), styles];
 
   declare input: string | null;
   declare kernel: string | null;
@@ -187,8 +197,14 @@ export class TconvMatrix extends LitElement {
   declare autoplay: boolean;
   declare controls: boolean;
   declare theme: 'light' | 'dark' | undefined;
+  declare loading: Loading;
 
   private _tc: Tconv | null = null;
+  /** Near the viewport (IntersectionObserver); off-screen figures load, compute and play nothing. */
+  private _visible = false;
+  private _unobserve: (() => void) | null = null;
+  /** Playback was paused because the figure left the screen: it resumes when it is back. */
+  private _resumeOnShow = false;
   private _loading = false;
   private _loadError = '';
   private _state: Resolved | null = null;
@@ -249,6 +265,7 @@ export class TconvMatrix extends LitElement {
     this.autoplay = false;
     this.controls = false;
     this.theme = undefined;
+    this.loading = 'lazy';
   }
 
   // ---- public API ----
@@ -301,6 +318,46 @@ export class TconvMatrix extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this._reduced ??= window.matchMedia('(prefers-reduced-motion: reduce)');
+    this._unobserve = observeVisibility(this, (visible) => this._onVisibility(visible));
+    if (this.loading === 'eager') this._load();
+    window.addEventListener('scroll', this._onScroll, { capture: true, passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._unobserve?.();
+    this._unobserve = null;
+    this._visible = false;
+    this._resumeOnShow = false;
+    this._player.pause();
+    this._animator.finish();
+    window.removeEventListener('scroll', this._onScroll, { capture: true });
+  }
+
+  private _onVisibility(visible: boolean): void {
+    this._visible = visible;
+    if (visible) {
+      this._load();
+      if (this._resumeOnShow) {
+        this._resumeOnShow = false;
+        this._player.play();
+      } else {
+        this._maybeAutoplay();
+      }
+    } else if (this._player.playing) {
+      this._resumeOnShow = true;
+      this._player.pause();
+    }
+  }
+
+  /** Plays the first chapter once, when autoplay is set, the figure is drawn and on screen. */
+  private _maybeAutoplay(): void {
+    if (!this.autoplay || this._autoplayDone || !this._state || !this._visible || this._reduced?.matches) return;
+    this._autoplayDone = true;
+    void Promise.resolve().then(() => this._player.play());
+  }
+
+  private _load(): void {
     if (!this._tc && !this._loading) {
       this._loading = true;
       loadTconv().then(
@@ -317,14 +374,6 @@ export class TconvMatrix extends LitElement {
         },
       );
     }
-    window.addEventListener('scroll', this._onScroll, { capture: true, passive: true });
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._player.pause();
-    this._animator.finish();
-    window.removeEventListener('scroll', this._onScroll, { capture: true });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -341,10 +390,7 @@ export class TconvMatrix extends LitElement {
     if (!this._readyFired && this._state) {
       this._readyFired = true;
       this._events.push(['tconv-ready', {}]);
-      if (this.autoplay && !this._autoplayDone && !this._reduced?.matches) {
-        this._autoplayDone = true;
-        void Promise.resolve().then(() => this._player.play());
-      }
+      this._maybeAutoplay();
     }
     const events = this._events.splice(0);
     for (const [type, detail] of events) {
@@ -647,6 +693,15 @@ export class TconvMatrix extends LitElement {
     return url.href;
   }
 
+  /** The figure on screen as attributes (the URL's names), with the step; for "Copy embed code". */
+  private _embedAttrs(): [string, string][] {
+    const attrs: [string, string][] = this._state ? [...stateParams(this._state)] : [];
+    const step = formatStep(this._player.chapter, this._player.frame);
+    if (step !== '1') attrs.push(['step', step]);
+    if (this.theme) attrs.push(['theme', this.theme]);
+    return attrs;
+  }
+
   private async _copy(text: string, what: string): Promise<void> {
     let ok = false;
     try {
@@ -745,38 +800,41 @@ export class TconvMatrix extends LitElement {
     const state = this._state;
     if (!state) return html`<p class="loading" role="status">Loading the WebAssembly core…</p>`;
     return html`
-      ${
-        this._notices.length
-          ? html`<ul class="notices" part="notices" role="status">
-              ${this._notices.map((n) => html`<li>${n}</li>`)}
-            </ul>`
-          : nothing
-      }
-      <div class="layout">
-        ${this._renderPlayer(state.model)}
+      <div class="frame">
         ${
-          this.controls
-            ? html`<div class="side" part="controls">
-                ${renderControls({
-                  requested: this._requested ?? state.config,
-                  model: state.model,
-                  preset: state.preset,
-                  edited: state.edited.x || state.edited.k || state.edited.y || state.edited.kt,
-                  independent: state.values.kt !== null,
-                  error: this._error,
-                  snippet: this._snippetText(state.model),
-                  status: this._status,
-                  onDim: (k, d, v) => this._onDim(k, d, v),
-                  onPreset: (p) => this._onPreset(p),
-                  onIndependent: (on) => this._onIndependent(on),
-                  onCopyCode: () => void this._copy(this._snippetText(state.model), 'The code'),
-                  onCopyLink: () => void this._copy(this._link(), 'The link'),
-                })}
-              </div>`
-            : this._error
-              ? html`<p class="alert" role="alert">${this._error}</p>`
-              : nothing
+          this._notices.length
+            ? html`<ul class="notices" part="notices" role="status">
+                ${this._notices.map((n) => html`<li>${n}</li>`)}
+              </ul>`
+            : nothing
         }
+        <div class="layout">
+          ${this._renderPlayer(state.model)}
+          ${
+            this.controls
+              ? html`<div class="side" part="controls">
+                  ${renderControls({
+                    requested: this._requested ?? state.config,
+                    model: state.model,
+                    preset: state.preset,
+                    edited: state.edited.x || state.edited.k || state.edited.y || state.edited.kt,
+                    independent: state.values.kt !== null,
+                    error: this._error,
+                    snippet: this._snippetText(state.model),
+                    status: this._status,
+                    onDim: (k, d, v) => this._onDim(k, d, v),
+                    onPreset: (p) => this._onPreset(p),
+                    onIndependent: (on) => this._onIndependent(on),
+                    onCopyCode: () => void this._copy(this._snippetText(state.model), 'The code'),
+                    onCopyLink: () => void this._copy(this._link(), 'The link'),
+                    onCopyEmbed: () => void this._copy(embedCode('matrix', this._embedAttrs()), 'The embed code'),
+                  })}
+                </div>`
+              : this._error
+                ? html`<p class="alert" role="alert">${this._error}</p>`
+                : nothing
+          }
+        </div>
       </div>
       <div class="fx" aria-hidden="true"></div>
       ${this._renderEditor()}

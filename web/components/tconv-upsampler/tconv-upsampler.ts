@@ -10,6 +10,8 @@
  *             names: nearest bilinear bicubic transposed-bilinear transposed resize-conv-nearest resize-conv-bilinear
  *   scale     the factor 2 | 3 | 4 (reflected; stride of the convolution methods)
  *   theme     'light' | 'dark' overrides prefers-color-scheme
+ *   loading   "lazy" (default): the worker starts, and src is opened, only when the element comes near the
+ *             viewport; "eager": at once. open() and the samples start it in any case.
  *   busy      (read-only, reflected) present while anything is being computed
  *
  * Events (CustomEvent, bubbles, composed):
@@ -23,6 +25,9 @@
  *   getImageData(which)     Promise<ImageData | null>: a copy of 'a', 'b', 'difference' or 'source' pixels
  *
  * Input: drop a file on the element, paste one (Ctrl/⌘+V), the "Open image" picker, or a sample.
+ *
+ * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
+ * properties below do. The layout follows the element's own width (container queries), from 320 px up.
  *
  * CSS custom properties (light / dark defaults in theme.ts):
  *   --tconv-upsampler-font-family, --tconv-upsampler-mono, --tconv-upsampler-radius,
@@ -70,7 +75,9 @@ import {
 } from '../../lib/upsampler/protocol.js';
 import { SAMPLES, parseSampleSrc, type SampleName } from '../../lib/upsampler/samples.js';
 import { TconvUpsamplerCompare, type Layer } from './compare-view.js';
-import { coreBytes, createUpsampleWorker } from './core-worker.js';
+import { isolation } from '../shared/isolation.js';
+import { type Loading, observeVisibility } from '../shared/visibility.js';
+import { coreBytes, createUpsampleWorker, prefetchCoreBytes } from './core-worker.js';
 import './kernel-editor.js';
 import { ALIGN_CORNERS_NOTE, baseName, formatMs, methodNote, sentence } from './texts.js';
 import { themeStyles } from './theme.js';
@@ -184,6 +191,7 @@ export class TconvUpsampler extends LitElement {
     scale: { type: Number, reflect: true },
     theme: { type: String, reflect: true },
     busy: { type: Boolean, reflect: true },
+    loading: { type: String, reflect: true },
     _source: { state: true },
     _a: { state: true },
     _b: { state: true },
@@ -203,6 +211,7 @@ export class TconvUpsampler extends LitElement {
   };
 
   static override styles = [
+    isolation('0.9375rem', '1.45'),
     themeStyles,
     css`
       :host {
@@ -646,6 +655,7 @@ export class TconvUpsampler extends LitElement {
   declare scale: number;
   declare theme: 'light' | 'dark' | undefined;
   declare busy: boolean;
+  declare loading: Loading;
   declare _source: Source | null;
   declare _a: Side;
   declare _b: Side;
@@ -664,6 +674,7 @@ export class TconvUpsampler extends LitElement {
   declare _tick: number;
 
   private client: WorkerClient | null = null;
+  private unobserve: (() => void) | null = null;
   /** Bumped for every new image: results of an older image never match. */
   private sourceGen = 0;
   private loadGen = 0;
@@ -679,6 +690,7 @@ export class TconvUpsampler extends LitElement {
     this.methods = DEFAULT_METHODS.join(',');
     this.scale = 2;
     this.busy = false;
+    this.loading = 'lazy';
     this._source = null;
     this._a = emptySide(DEFAULT_METHODS[0]);
     this._b = emptySide(DEFAULT_METHODS[1]);
@@ -702,6 +714,18 @@ export class TconvUpsampler extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('paste', this.onPaste);
+    // On the site the core's bytes come over the network: ask for them now. The worker waits until the
+    // element is (nearly) on screen.
+    prefetchCoreBytes();
+    this.unobserve = observeVisibility(this, (visible) => {
+      if (visible) this.start();
+    });
+    if (this.loading === 'eager') this.start();
+  }
+
+  /** Starts the worker (once) and opens src; returns the worker's client. */
+  private start(): WorkerClient | null {
+    if (!this.isConnected) return null;
     this.client ??= new WorkerClient(createUpsampleWorker, coreBytes(), {
       onBusyChange: (busy) => (this.busy = busy),
       onFatal: (message) => {
@@ -715,11 +739,14 @@ export class TconvUpsampler extends LitElement {
       },
     });
     if (this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
+    return this.client;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('paste', this.onPaste);
+    this.unobserve?.();
+    this.unobserve = null;
     this.client?.dispose();
     this.client = null;
     this.loadedSrc = null;
@@ -739,7 +766,7 @@ export class TconvUpsampler extends LitElement {
     }
     if (changed.has('scale') && !(FACTORS as readonly number[]).includes(this.scale)) this.scale = 2;
     // Here rather than in updated(): the state these set is part of this update.
-    if (changed.has('src') && this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
+    if (changed.has('src') && this.client && this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
     if (changed.has('methods') || changed.has('scale')) this.reconcile();
   }
 
@@ -836,7 +863,8 @@ export class TconvUpsampler extends LitElement {
   }
 
   private loadSource(origin: SourceSpec, format: string, declared: Size, resize?: Size, factor?: number): void {
-    const client = this.client;
+    // Opening an image (a file, a sample) starts the worker even before the element was seen.
+    const client = this.client ?? this.start();
     if (!client) return;
     const gen = ++this.loadGen;
     const name = origin.kind === 'blob' ? origin.name : `${SAMPLES.find((s) => s.name === origin.name)!.label}`;

@@ -1,0 +1,76 @@
+// The one-file embed: dist/tconv-embed.js, a classic script (IIFE) that
+// defines <tconv-matrix>, <tconv-overlap> and <tconv-upsampler> with the
+// WebAssembly core inlined, so it works on any static host and from file://;
+// and dist/tconv-embed.mjs, the same as an ES module for bundlers
+// (`import 'tconv/embed'`). `npm run build` runs it after the site's build.
+//
+// core.wasm is inlined once, as base64 (virtual:tconv-core-wasm), and decoded
+// on first use: the main thread instantiates the core from those bytes, and
+// the upsampler's worker (an inline Blob-URL worker, a classic script here)
+// gets a copy. Nothing is fetched: the glue's `new URL("core.wasm",
+// import.meta.url)` is removed, so that no second copy of the wasm is inlined
+// as an asset and no URL is ever resolved.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig, type Plugin } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const WASM = `${root}web/wasm/core.wasm`;
+const EMBED_SOURCE = `${root}web/embed/core-source.ts`;
+const VIRTUAL = '\0tconv-core-wasm';
+const GLUE_URL = 'new URL("core.wasm",import.meta.url).toString()';
+
+function embedCore(): Plugin {
+  return {
+    name: 'tconv-embed-core',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === 'virtual:tconv-core-wasm') return VIRTUAL;
+      // The elements' core source: inlined bytes instead of a fetched core.wasm.
+      if (source === './core-source.js' && importer?.replace(/\\/g, '/').includes('/web/components/shared/')) {
+        return EMBED_SOURCE;
+      }
+      return null;
+    },
+    load(id) {
+      if (id === VIRTUAL) return `export default ${JSON.stringify(readFileSync(WASM).toString('base64'))};`;
+      return null;
+    },
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('/web/wasm/core.mjs')) return null;
+      if (!code.includes(GLUE_URL)) {
+        this.error(`core.mjs: expected ${GLUE_URL} (Emscripten's output changed?)`);
+      }
+      // import.meta means nothing in a classic script; the glue only uses it to find core.wasm.
+      return { code: code.replace(GLUE_URL, '"core.wasm"').replaceAll('import.meta.url', 'undefined'), map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  base: './',
+  logLevel: 'warn',
+  publicDir: false,
+  plugins: [embedCore()],
+  // Lit's production build even when NODE_ENV is not "production" (under Vitest it is "test").
+  resolve: { conditions: ['module', 'browser', 'production'] },
+  // The worker runs from a Blob URL as a classic script: module workers are refused from file:// pages.
+  worker: { format: 'iife', plugins: () => [embedCore()] },
+  build: {
+    outDir: 'dist',
+    // Written next to the site (which `npm run build` writes first).
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    lib: {
+      entry: `${root}web/embed.ts`,
+      formats: ['iife', 'es'],
+      name: 'tconvEmbed',
+      fileName: (format) => (format === 'es' ? 'tconv-embed.mjs' : 'tconv-embed.js'),
+    },
+  },
+});
