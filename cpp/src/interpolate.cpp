@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "geometry.hpp"
 
@@ -120,21 +121,47 @@ Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std
 // float error. Double keeps tconv within torch's rounding of the exact result.
 void resample(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w, std::size_t out_h,
               std::size_t out_w, const Taps& rows, const Taps& cols) {
+  // Separable, in two passes with the same double sums: each input row is
+  // resampled across once (into a small cache of rows, since consecutive
+  // output rows reuse most of their input rows), then every output row blends
+  // a few cached rows down, a contiguous loop that vectorises.
+  constexpr std::size_t kCacheRows = 8;
+  std::vector<double> cache(kCacheRows * out_w);
+  std::vector<std::size_t> cached(kCacheRows);
+  const double* taps[4];
   for (std::size_t p = 0; p < planes; ++p) {
     const float* src = in + p * in_h * in_w;
     float* dst = out + p * out_h * out_w;
-    for (std::size_t y = 0; y < out_h; ++y) {
-      for (std::size_t x = 0; x < out_w; ++x) {
-        double sum = 0.0;
-        for (std::size_t j = 0; j < rows.count; ++j) {
-          const float* row = src + rows.index[y * rows.count + j] * in_w;
-          double across = 0.0;
+    std::fill(cached.begin(), cached.end(), in_h);  // no row cached yet
+    const auto across = [&](std::size_t iy) -> const double* {
+      const std::size_t slot = iy % kCacheRows;
+      double* line = cache.data() + slot * out_w;
+      if (cached[slot] != iy) {
+        const float* row = src + iy * in_w;
+        for (std::size_t x = 0; x < out_w; ++x) {
+          double sum = 0.0;
           for (std::size_t k = 0; k < cols.count; ++k) {
-            across += cols.weight[x * cols.count + k] * double(row[cols.index[x * cols.count + k]]);
+            sum += cols.weight[x * cols.count + k] * double(row[cols.index[x * cols.count + k]]);
           }
-          sum += rows.weight[y * rows.count + j] * across;
+          line[x] = sum;
         }
-        dst[y * out_w + x] = static_cast<float>(sum);
+        cached[slot] = iy;
+      }
+      return line;
+    };
+    for (std::size_t y = 0; y < out_h; ++y) {
+      for (std::size_t j = 0; j < rows.count; ++j) taps[j] = across(rows.index[y * rows.count + j]);
+      const double* w = rows.weight.data() + y * rows.count;
+      float* out_row = dst + y * out_w;
+      if (rows.count == 2) {
+        for (std::size_t x = 0; x < out_w; ++x) {
+          out_row[x] = static_cast<float>(0.0 + w[0] * taps[0][x] + w[1] * taps[1][x]);
+        }
+      } else {
+        for (std::size_t x = 0; x < out_w; ++x) {
+          out_row[x] =
+              static_cast<float>(0.0 + w[0] * taps[0][x] + w[1] * taps[1][x] + w[2] * taps[2][x] + w[3] * taps[3][x]);
+        }
       }
     }
   }
