@@ -6,29 +6,20 @@
 
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { overlapViews } from '../../web/lib/explainer/model.js';
 import { createTconv, type Tconv } from '../../web/lib/node.js';
+import { launchChromium, root, shots } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = 'build/embed-test';
 const out = join(root, outDir);
-const shots = join(root, 'build/screenshots');
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const SEED_K = [1, 4, 1, 1, 4, 3, 3, 3, 1];
 
@@ -223,7 +214,7 @@ beforeAll(async () => {
     preview: { host: '127.0.0.1', port: 0, open: false },
   });
   base = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: FLAGS });
+  browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
 }, 180_000);
 

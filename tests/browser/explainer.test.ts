@@ -5,10 +5,9 @@
 // process, by the same WASM core loaded in Node.
 
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,18 +16,9 @@ import { buildModel } from '../../web/lib/explainer/model.js';
 import { chapters } from '../../web/lib/explainer/timeline.js';
 import { presetValues } from '../../web/lib/explainer/values.js';
 import { createTconv, type Tconv, type Tensor } from '../../web/lib/node.js';
+import { launchChromium, root, shots } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = 'build/site-test-explainer';
-const shots = join(root, 'build/screenshots');
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let server: PreviewServer;
 let browser: Browser;
@@ -167,7 +157,7 @@ beforeAll(async () => {
     preview: { host: '127.0.0.1', port: 0, open: false },
   });
   url = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -6,23 +6,12 @@
 
 import { mkdirSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shots = join(root, 'build/screenshots');
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium, root, shots } from './support.js';
 
 let server: ViteDevServer;
 let browser: Browser;
@@ -91,10 +80,7 @@ beforeAll(async () => {
   });
   await server.listen();
   url = `http://127.0.0.1:${port}/web/components/tconv-grid/demo.html`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: FLAGS,
-  });
+  browser = await launchChromium();
   // Reduced motion: computed styles are read right after changes, with no transition in between.
   context = await browser.newContext({
     viewport: { width: 1100, height: 900 },

@@ -5,29 +5,19 @@
 // pixels. Screenshots go to build/screenshots/upsampler-*.png.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
-import { chromium, type Browser, type JSHandle, type Page } from 'playwright-core';
+import { type Browser, type JSHandle, type Page } from 'playwright-core';
 import { build, preview, type Plugin, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTconv } from '../../web/lib/node.js';
 import type { RgbaImage, Tconv, UpsampleOptions } from '../../web/lib/types.js';
 import { encodePng } from '../../web/lib/upsampler/png.js';
+import { launchChromium, root, shots } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = 'build/upsampler-site-test';
-const shots = join(root, 'build/screenshots');
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let server: PreviewServer;
 let browser: Browser;
@@ -381,7 +371,7 @@ beforeAll(async () => {
     preview: { host: '127.0.0.1', port: 0, open: false },
   });
   url = new URL('upsampler.html', server.resolvedUrls!.local[0]).href;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await page.addInitScript(recorder);
   page.on('console', (m) => {
