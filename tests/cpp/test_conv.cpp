@@ -294,6 +294,25 @@ TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
   EXPECT_GT(checked, 150);
 }
 
+TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
+  // A DCGAN-like shape: many channels (130 → 131, a partial last register
+  // block), tiny odd feature maps whose phase rows are gathered several at a
+  // time, strides 2 and 3 with output_padding.
+  std::mt19937 rng(12);
+  for (const auto& [h, w, s, op] : std::vector<std::array<std::int64_t, 4>>{{5, 3, 2, 1}, {4, 7, 3, 2}, {1, 1, 2, 0}}) {
+    ConvTranspose2dParams p;
+    p.stride = {s, s};
+    p.padding = {1, 1};
+    p.output_padding = {op, op};
+    const auto x = random_tensor({2, 130, std::size_t(h), std::size_t(w)}, rng);
+    const auto wt = random_tensor({130, 131, 4, 4}, rng);
+    p.algorithm = ConvAlgorithm::scatter;
+    const auto reference = conv_transpose2d(x, wt, std::nullopt, p);
+    p.algorithm = ConvAlgorithm::gemm;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, std::nullopt, p), reference, 1e-4, 1e-4)) << h << "x" << w;
+  }
+}
+
 TEST(conv2d, rejects_invalid_arguments) {
   const xt::xarray<float> x = xt::zeros<float>({1, 4, 4, 4});
   const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
