@@ -5,29 +5,12 @@
 // parameters are ignored. Nothing from the URL is written as markup.
 
 import { type Figure, FIGURE_TAGS } from './components/shared/embed-code.js';
-import './components/tconv-matrix/tconv-matrix.js';
+import { FIGURE_ATTRIBUTES } from './components/tconv-matrix/tconv-matrix.js';
 import './components/tconv-overlap/tconv-overlap.js';
 import './components/tconv-upsampler/tconv-upsampler.js';
 
 const ATTRIBUTES: Record<Figure, string[]> = {
-  matrix: [
-    'input',
-    'kernel',
-    'stride',
-    'padding',
-    'dilation',
-    'output-padding',
-    'values',
-    'x',
-    'k',
-    'y',
-    'kt',
-    'step',
-    'speed',
-    'autoplay',
-    'controls',
-    'theme',
-  ],
+  matrix: [...FIGURE_ATTRIBUTES, 'autoplay', 'controls', 'theme'],
   overlap: ['kernel', 'stride', 'dilation', 'size', 'maps', 'theme'],
   upsampler: ['src', 'methods', 'scale', 'theme'],
 };

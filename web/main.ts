@@ -4,25 +4,11 @@
 // figure on screen. Nothing from the URL is ever written as markup.
 
 import { loadTconv } from './components/shared/core.js';
-import './components/tconv-matrix/tconv-matrix.js';
+import { FIGURE_ATTRIBUTES } from './components/tconv-matrix/tconv-matrix.js';
 import { quote } from './lib/explainer/config.js';
 
 /** Parameters the element understands (its attribute names). */
-const KNOWN = new Set([
-  'input',
-  'kernel',
-  'stride',
-  'padding',
-  'dilation',
-  'output-padding',
-  'values',
-  'x',
-  'k',
-  'y',
-  'kt',
-  'step',
-  'speed',
-]);
+const KNOWN = new Set<string>(FIGURE_ATTRIBUTES);
 
 const explainer = document.querySelector('tconv-matrix')!;
 const notice = document.getElementById('notice')!;

@@ -158,6 +158,23 @@ interface Editing {
   error: string;
 }
 
+/** The attributes that say which figure is shown: the explainer page's URL parameters. */
+export const FIGURE_ATTRIBUTES = [
+  'input',
+  'kernel',
+  'stride',
+  'padding',
+  'dilation',
+  'output-padding',
+  'values',
+  'x',
+  'k',
+  'y',
+  'kt',
+  'step',
+  'speed',
+] as const;
+
 export class TconvMatrix extends LitElement {
   static override properties: PropertyDeclarations = {
     input: { type: String, reflect: true },
