@@ -593,6 +593,60 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   }
 }
 
+// Channel-rich layers on small feature maps (a DCGAN generator): one product
+// per image and group, col = Wᵀ·X, rows = (output channel, tap), columns =
+// input pixels, K = input channels, then each row of col is added into the
+// output at its tap's offset (col2im). Input rows go in chunks that keep col
+// near 4 MB.
+void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  constexpr std::size_t P = detail::kPanelRows;
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  const std::size_t M = group_out * taps;
+  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t chunk_rows = std::clamp<std::size_t>((std::size_t{1} << 20) / (M * g.in_w), 1, g.in_h);
+  std::vector<float> col(M * chunk_rows * g.in_w), panel(P * group_in);
+  std::vector<const float*> b_rows(group_in);
+  const std::int64_t sw = g.stride[1];
+  for (std::size_t group = 0; group < g.groups; ++group) {
+    const float* a = w_data + group * group_in * M;  // [group_in][group_out·kH·kW] = Wᵀ, K-major
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
+      float* out_group = out_data + (n * g.out_channels + group * group_out) * out_plane;
+      for (std::size_t row0 = 0; row0 < g.in_h; row0 += chunk_rows) {
+        const std::size_t rows = std::min(chunk_rows, g.in_h - row0);
+        const std::size_t N = rows * g.in_w;
+        for (std::size_t k = 0; k < group_in; ++k) b_rows[k] = x + k * in_plane + row0 * g.in_w;
+        std::fill_n(col.begin(), M * N, 0.0f);
+        // One panel of P rows of Wᵀ at a time, packed just before use so it
+        // is read from L1 by every column tile (packing all of W first costs
+        // a pass over memory as large as the weights).
+        for (std::size_t m0 = 0; m0 < M; m0 += P) {
+          for (std::size_t k = 0; k < group_in; ++k) {
+            for (std::size_t i = 0; i < P; ++i) panel[k * P + i] = m0 + i < M ? a[k * M + m0 + i] : 0.0f;
+          }
+          detail::gemm_packed(std::min(P, M - m0), N, group_in, panel.data(), b_rows.data(), col.data() + m0 * N, N);
+        }
+        for (std::size_t m = 0; m < M; ++m) {
+          const std::size_t oc = m / taps, kh = (m % taps) / g.kernel_w, kw = m % g.kernel_w;
+          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+          const detail::Range valid_rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+          const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
+          const std::size_t first = std::max(valid_rows.begin, row0), last = std::min(valid_rows.end, row0 + rows);
+          float* out_plane_ptr = out_group + oc * out_plane;
+          for (std::size_t ih = first; ih < last; ++ih) {
+            const float* src = col.data() + m * N + (ih - row0) * g.in_w;
+            float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
+            for (std::size_t iw = cols.begin; iw < cols.end; ++iw)
+              out_row[std::int64_t(iw) * sw + col_offset] += src[iw];
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Pair detail::conv_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size,
@@ -753,13 +807,20 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
     if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024) {
       algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up
     } else {
-      algorithm = group_in >= 16 ? ConvAlgorithm::gemm : ConvAlgorithm::direct;
+      // Few channels: the phase gather. Many channels: a matrix product, over
+      // whole columns when the feature map is small (its weights are then
+      // the bulk of the work), per phase otherwise.
+      algorithm = group_in < 16            ? ConvAlgorithm::direct
+                  : g.in_h * g.in_w <= 256 ? ConvAlgorithm::gemm_columns
+                                           : ConvAlgorithm::gemm;
     }
   }
   if (algorithm == ConvAlgorithm::scatter) {
     conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
   } else if (algorithm == ConvAlgorithm::gemm) {
     conv_transpose2d_gemm(g, input.data(), weight.data(), output.data());
+  } else if (algorithm == ConvAlgorithm::gemm_columns) {
+    conv_transpose2d_columns(g, input.data(), weight.data(), output.data());
   } else {
     conv_transpose2d_direct(g, input.data(), weight.data(), output.data());
   }

@@ -283,7 +283,8 @@ TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
     } catch (const InvalidArgument&) {
       continue;  // padding leaves no output
     }
-    for (ConvAlgorithm algorithm : {ConvAlgorithm::direct, ConvAlgorithm::gemm, ConvAlgorithm::automatic}) {
+    for (ConvAlgorithm algorithm :
+         {ConvAlgorithm::direct, ConvAlgorithm::gemm, ConvAlgorithm::gemm_columns, ConvAlgorithm::automatic}) {
       p.algorithm = algorithm;
       const auto result = conv_transpose2d(x, wt, bias, p);
       ASSERT_EQ(result.shape(), reference.shape());
@@ -308,8 +309,11 @@ TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
     const auto wt = random_tensor({130, 131, 4, 4}, rng);
     p.algorithm = ConvAlgorithm::scatter;
     const auto reference = conv_transpose2d(x, wt, std::nullopt, p);
-    p.algorithm = ConvAlgorithm::gemm;
-    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, std::nullopt, p), reference, 1e-4, 1e-4)) << h << "x" << w;
+    for (ConvAlgorithm algorithm : {ConvAlgorithm::gemm, ConvAlgorithm::gemm_columns, ConvAlgorithm::automatic}) {
+      p.algorithm = algorithm;
+      EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, std::nullopt, p), reference, 1e-4, 1e-4))
+          << h << "x" << w << " algorithm " << int(algorithm);
+    }
   }
 }
 

@@ -23,9 +23,11 @@ struct Conv2dParams {
 /// phases, each a dense sub-convolution over the taps that reach it: `direct`
 /// accumulates shifted input rows in registers (few channels), `gemm` makes
 /// each phase a blocked matrix product over channels × taps (channel-rich
-/// layers). Results agree within float rounding; the choice exists for tests
-/// and benchmarks.
-enum class ConvAlgorithm { automatic, scatter, direct, gemm };
+/// layers); `gemm_columns` forms Wᵀ·X (every output channel and tap, for
+/// every input pixel) as one product over channels and adds each column into
+/// place (channel-rich layers on small feature maps). Results agree within
+/// float rounding; the choice exists for tests and benchmarks.
+enum class ConvAlgorithm { automatic, scatter, direct, gemm, gemm_columns };
 
 struct ConvTranspose2dParams {
   Pair stride{1, 1};
