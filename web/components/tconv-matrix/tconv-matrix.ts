@@ -59,17 +59,16 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 
-import type { Tconv } from '../../lib/index.js';
 import { CONFIG_KEYS, type ConfigKey, type ExplainerConfig, quote } from '../../lib/explainer/config.js';
 import type { CellRef, ExplainerModel } from '../../lib/explainer/model-types.js';
 import { indicesIn, related } from '../../lib/explainer/relations.js';
 import { pytorchSnippet } from '../../lib/explainer/snippet.js';
 import { type Chapter, chapters, formatStep, parseStep } from '../../lib/explainer/timeline.js';
 import { parseValues, type Preset } from '../../lib/explainer/values.js';
-import { loadTconv } from '../shared/core.js';
 import { embedCode } from '../shared/embed-code.js';
 import { isolation } from '../shared/isolation.js';
-import { type Loading, observeVisibility } from '../shared/visibility.js';
+import { CoreController } from '../shared/core-controller.js';
+import type { Loading } from '../shared/visibility.js';
 import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '../tconv-grid/tconv-grid.js';
 import '../tconv-grid/tconv-grid.js';
 import { Animator, plan } from './animator.js';
@@ -216,14 +215,13 @@ export class TconvMatrix extends LitElement {
   declare theme: 'light' | 'dark' | undefined;
   declare loading: Loading;
 
-  private _tc: Tconv | null = null;
-  /** Near the viewport (IntersectionObserver); off-screen figures load, compute and play nothing. */
-  private _visible = false;
-  private _unobserve: (() => void) | null = null;
+  /** The core, loaded once near the viewport: off-screen figures load, compute and play nothing. */
+  private readonly _core = new CoreController(this, {
+    onVisibility: (visible) => this._onVisibility(visible),
+    onError: (message) => this._events.push(['tconv-error', { message }]),
+  });
   /** Playback was paused because the figure left the screen: it resumes when it is back. */
   private _resumeOnShow = false;
-  private _loading = false;
-  private _loadError = '';
   private _state: Resolved | null = null;
   private _requested: ExplainerConfig | null = null;
   private _error = '';
@@ -333,18 +331,13 @@ export class TconvMatrix extends LitElement {
   // ---- lifecycle ----
 
   override connectedCallback(): void {
-    super.connectedCallback();
     this._reduced ??= window.matchMedia('(prefers-reduced-motion: reduce)');
-    this._unobserve = observeVisibility(this, (visible) => this._onVisibility(visible));
-    if (this.loading === 'eager') this._load();
+    super.connectedCallback();
     window.addEventListener('scroll', this._onScroll, { capture: true, passive: true });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._unobserve?.();
-    this._unobserve = null;
-    this._visible = false;
     this._resumeOnShow = false;
     this._player.pause();
     this._animator.finish();
@@ -352,9 +345,7 @@ export class TconvMatrix extends LitElement {
   }
 
   private _onVisibility(visible: boolean): void {
-    this._visible = visible;
     if (visible) {
-      this._load();
       if (this._resumeOnShow) {
         this._resumeOnShow = false;
         this._player.play();
@@ -369,34 +360,15 @@ export class TconvMatrix extends LitElement {
 
   /** Plays the first chapter once, when autoplay is set, the figure is drawn and on screen. */
   private _maybeAutoplay(): void {
-    if (!this.autoplay || this._autoplayDone || !this._state || !this._visible || this._reduced?.matches) return;
+    if (!this.autoplay || this._autoplayDone || !this._state || !this._core.visible || this._reduced?.matches) return;
     this._autoplayDone = true;
     void Promise.resolve().then(() => this._player.play());
-  }
-
-  private _load(): void {
-    if (!this._tc && !this._loading) {
-      this._loading = true;
-      loadTconv().then(
-        (tc) => {
-          this._tc = tc;
-          this._loadError = '';
-          this.requestUpdate();
-        },
-        (e: unknown) => {
-          this._loading = false;
-          this._loadError = e instanceof Error ? e.message : String(e);
-          this._events.push(['tconv-error', { message: this._loadError }]);
-          this.requestUpdate();
-        },
-      );
-    }
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('speed')) this._player.setSpeed(this.speed);
     if (changed.has('step')) this._stepDirty = true;
-    if (!this._tc) return;
+    if (!this._core.tc) return;
     const textChanged = !this._state || TEXT_PROPS.some((p) => changed.has(p));
     if (textChanged) this._resolve();
     if (this._stepDirty) this._applyStepText();
@@ -464,7 +436,7 @@ export class TconvMatrix extends LitElement {
   }
 
   private _resolve(): void {
-    const tc = this._tc!;
+    const tc = this._core.tc!;
     const r = resolve(tc, this._text());
     this._notices = r.notices;
     if (r.ok) {
@@ -676,7 +648,7 @@ export class TconvMatrix extends LitElement {
   // ---- controls ----
 
   private _onDim(key: ConfigKey, dim: 0 | 1, value: number): void {
-    const tc = this._tc;
+    const tc = this._core.tc;
     if (!tc || !this._requested) return;
     const next = structuredClone(this._requested);
     next[key][dim] = value;
@@ -809,9 +781,9 @@ export class TconvMatrix extends LitElement {
   // ---- rendering ----
 
   protected override render() {
-    if (this._loadError) {
+    if (this._core.error) {
       return html`<p class="load-error" role="alert">
-        Could not load the WebAssembly core, so there is nothing to compute with: ${this._loadError}
+        Could not load the WebAssembly core, so there is nothing to compute with: ${this._core.error}
       </p>`;
     }
     const state = this._state;

@@ -46,13 +46,12 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 
-import type { Tconv } from '../../lib/index.js';
 import { type Dims, formatDims, LIMITS, parseDims, quote } from '../../lib/explainer/config.js';
 import type { ExplainerModel, OverlapView } from '../../lib/explainer/model-types.js';
 import { overlapViews } from '../../lib/explainer/model.js';
-import { loadTconv } from '../shared/core.js';
 import { isolation } from '../shared/isolation.js';
-import { type Loading, observeVisibility } from '../shared/visibility.js';
+import { CoreController } from '../shared/core-controller.js';
+import type { Loading } from '../shared/visibility.js';
 import '../tconv-grid/tconv-grid.js';
 
 export type OverlapMap = 'transposed' | 'balanced' | 'resize';
@@ -295,11 +294,13 @@ export class TconvOverlap extends LitElement {
   declare theme: 'light' | 'dark' | undefined;
   declare loading: Loading;
 
-  private _tc: Tconv | null = null;
-  private _loading = false;
-  private _loadError = '';
-  private _visible = false;
-  private _unobserve: (() => void) | null = null;
+  private readonly _core = new CoreController(this, {
+    // Attributes changed while off-screen are applied when it comes back.
+    onVisibility: (visible) => {
+      if (visible && this._dirty && this._core.tc) this.requestUpdate();
+    },
+    onError: (message) => this._events.push(['tconv-error', { message }]),
+  });
   private _overlap: Overlap | null = null;
   private _settings: Settings = DEFAULTS;
   private _shown: OverlapMap[] = ['transposed'];
@@ -330,48 +331,12 @@ export class TconvOverlap extends LitElement {
     return [...this._notices];
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this._unobserve = observeVisibility(this, (visible) => {
-      this._visible = visible;
-      if (!visible) return;
-      this._load();
-      // Attributes changed while off-screen are applied now.
-      if (this._dirty && this._tc) this.requestUpdate();
-    });
-    if (this.loading === 'eager') this._load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._unobserve?.();
-    this._unobserve = null;
-    this._visible = false;
-  }
-
-  private _load(): void {
-    if (this._tc || this._loading) return;
-    this._loading = true;
-    loadTconv().then(
-      (tc) => {
-        this._tc = tc;
-        this._loadError = '';
-        this.requestUpdate();
-      },
-      (e: unknown) => {
-        this._loading = false;
-        this._loadError = e instanceof Error ? e.message : String(e);
-        this._events.push(['tconv-error', { message: this._loadError }]);
-        this.requestUpdate();
-      },
-    );
-  }
-
   protected override willUpdate(changed: PropertyValues): void {
     if (KEYS.some((k) => changed.has(k)) || changed.has('maps')) this._dirty = true;
     // Computed first when visible (or eager); after that, whenever an attribute changes (a few µs).
-    const started = this._overlap !== null || this._visible || this.loading === 'eager';
-    if (!this._tc || !this._dirty || !started) return;
+    const started = this._overlap !== null || this._core.visible || this.loading === 'eager';
+    const tc = this._core.tc;
+    if (!tc || !this._dirty || !started) return;
     this._dirty = false;
     const { settings, notices } = readSettings({
       kernel: this.kernel,
@@ -384,7 +349,7 @@ export class TconvOverlap extends LitElement {
     this._notices = notices;
     this._shown = maps.maps;
     try {
-      this._overlap = overlapViews(this._tc, settings.kernel, settings.stride, settings.dilation, settings.size);
+      this._overlap = overlapViews(tc, settings.kernel, settings.stride, settings.dilation, settings.size);
       this._settings = settings;
       this._error = '';
     } catch (e) {
@@ -424,9 +389,9 @@ export class TconvOverlap extends LitElement {
   }
 
   protected override render() {
-    if (this._loadError) {
+    if (this._core.error) {
       return html`<p class="status error" role="alert">
-        Could not load the WebAssembly core, so there is nothing to compute with: ${this._loadError}
+        Could not load the WebAssembly core, so there is nothing to compute with: ${this._core.error}
       </p>`;
     }
     const o = this._overlap;
