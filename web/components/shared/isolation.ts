@@ -13,7 +13,7 @@
 // set again on the shadow root's top-level elements, where no page rule
 // reaches. Later rules of the element override these (same specificity).
 
-import { css, unsafeCSS } from 'lit';
+import { type CSSResult, css, unsafeCSS } from 'lit';
 
 /** `fontSize` and `lineHeight` of the figure's text, e.g. ('1rem', '1.5'). */
 export function isolation(fontSize: string, lineHeight: string) {
@@ -53,6 +53,27 @@ export function isolation(fontSize: string, lineHeight: string) {
     }
     :host > * {
       ${text}
+    }
+  `;
+}
+
+/**
+ * The dark palette (custom-property declarations) when the page prefers a
+ * dark scheme and the element has no theme="light", or when theme="dark";
+ * plus :host([hidden]), which `all: initial` would otherwise undo.
+ */
+export function darkTheme(vars: CSSResult) {
+  return css`
+    @media (prefers-color-scheme: dark) {
+      :host(:not([theme='light'])) {
+        ${vars}
+      }
+    }
+    :host([theme='dark']) {
+      ${vars}
+    }
+    :host([hidden]) {
+      display: none;
     }
   `;
 }

@@ -2,6 +2,8 @@
 
 import { css } from 'lit';
 
+import { darkTheme } from '../shared/isolation.js';
+
 const dark = css`
   --_bg: var(--tconv-matrix-bg, #12151b);
   --_surface: var(--tconv-matrix-surface, #1a1e26);
@@ -71,17 +73,7 @@ export const styles = css`
     font-size: 1rem;
     line-height: 1.5;
   }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      ${dark}
-    }
-  }
-  :host([theme='dark']) {
-    ${dark}
-  }
-  :host([hidden]) {
-    display: none;
-  }
+  ${darkTheme(dark)}
   *,
   *::before,
   *::after {

@@ -49,7 +49,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { type Dims, formatDims, LIMITS, parseDims, quote } from '../../lib/explainer/config.js';
 import type { ExplainerModel, OverlapView } from '../../lib/explainer/model-types.js';
 import { overlapViews } from '../../lib/explainer/model.js';
-import { isolation } from '../shared/isolation.js';
+import { darkTheme, isolation } from '../shared/isolation.js';
 import { CoreController } from '../shared/core-controller.js';
 import type { Loading } from '../shared/visibility.js';
 import '../tconv-grid/tconv-grid.js';
@@ -209,17 +209,7 @@ export class TconvOverlap extends LitElement {
         display: block;
         min-width: 0;
       }
-      @media (prefers-color-scheme: dark) {
-        :host(:not([theme='light'])) {
-          ${dark}
-        }
-      }
-      :host([theme='dark']) {
-        ${dark}
-      }
-      :host([hidden]) {
-        display: none;
-      }
+      ${darkTheme(dark)}
       *,
       *::before,
       *::after {

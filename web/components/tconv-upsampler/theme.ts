@@ -4,6 +4,8 @@
 
 import { css } from 'lit';
 
+import { darkTheme } from '../shared/isolation.js';
+
 const lightVars = css`
   --_bg: var(--tconv-upsampler-bg, #f7f7f5);
   --_surface: var(--tconv-upsampler-surface, #ffffff);
@@ -75,17 +77,7 @@ export const themeStyles = css`
     color: var(--_text);
     -webkit-tap-highlight-color: transparent;
   }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      ${darkVars}
-    }
-  }
-  :host([theme='dark']) {
-    ${darkVars}
-  }
-  :host([hidden]) {
-    display: none;
-  }
+  ${darkTheme(darkVars)}
   *,
   *::before,
   *::after {
