@@ -34,6 +34,7 @@ import {
   type View,
 } from '../../lib/upsampler/viewport.js';
 import { themeStyles } from './theme.js';
+import { icons } from './icons.js';
 
 export interface Layer {
   bitmap: ImageBitmap;
@@ -62,26 +63,6 @@ function rgba(layer: Layer | null, x: number, y: number, w: number, h: number): 
   const i = 4 * (y * w + x);
   return [layer.pixels[i], layer.pixels[i + 1], layer.pixels[i + 2], layer.pixels[i + 3]];
 }
-
-const icon = {
-  minus: html`<svg viewBox="0 0 16 16" aria-hidden="true">
-    <path d="M3 8h10" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
-  </svg>`,
-  plus: html`<svg viewBox="0 0 16 16" aria-hidden="true">
-    <path d="M3 8h10M8 3v10" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
-  </svg>`,
-  fit: html`<svg
-    viewBox="0 0 16 16"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="1.5"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
-    <path d="M2.5 6V2.5H6M10 2.5h3.5V6M13.5 10v3.5H10M6 13.5H2.5V10" />
-  </svg>`,
-};
 
 export class TconvUpsamplerCompare extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -887,7 +868,7 @@ export class TconvUpsamplerCompare extends LitElement {
           hasImage
             ? html`<div class="zoom" part="zoom-controls" role="toolbar" aria-label="Zoom">
                 <button class="btn icon" title="Zoom out (−)" aria-label="Zoom out" @click=${() => this.zoomStep(-1)}>
-                  ${icon.minus}
+                  ${icons.minus}
                 </button>
                 <button
                   class="btn level"
@@ -898,10 +879,10 @@ export class TconvUpsamplerCompare extends LitElement {
                   ${formatZoom(this._view.scale)}
                 </button>
                 <button class="btn icon" title="Zoom in (+)" aria-label="Zoom in" @click=${() => this.zoomStep(1)}>
-                  ${icon.plus}
+                  ${icons.plus}
                 </button>
                 <button class="btn icon" title="Fit (0)" aria-label="Fit to view" @click=${() => this.fit()}>
-                  ${icon.fit}
+                  ${icons.fit}
                 </button>
               </div>`
             : nothing

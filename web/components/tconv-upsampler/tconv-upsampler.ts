@@ -82,6 +82,7 @@ import './kernel-editor.js';
 import { ALIGN_CORNERS_NOTE, baseName, formatMs, methodNote, sentence } from './texts.js';
 import { themeStyles } from './theme.js';
 import { Cancelled, WorkerClient } from './worker-client.js';
+import { icons } from './icons.js';
 
 export type SideId = 'a' | 'b';
 
@@ -146,43 +147,6 @@ function parseMethods(value: string | null | undefined): [UpsampleMethod, Upsamp
 function emptySide(method: UpsampleMethod): Side {
   return { method, alignCorners: false, result: null, job: null, error: null, cancelledKey: null };
 }
-
-const icons = {
-  open: html`<svg
-    viewBox="0 0 16 16"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="1.5"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
-    <path d="M2 12.5V4a1 1 0 0 1 1-1h3l1.5 1.5H13a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1z" />
-    <path d="M8 7v4M6 9l2-2 2 2" />
-  </svg>`,
-  download: html`<svg
-    viewBox="0 0 16 16"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="1.5"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
-    <path d="M8 2.5v8M4.5 7 8 10.5 11.5 7M3 13.5h10" />
-  </svg>`,
-  lock: html`<svg
-    viewBox="0 0 16 16"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="1.5"
-    stroke-linejoin="round"
-  >
-    <rect x="3" y="7" width="10" height="7" rx="1.5" />
-    <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
-  </svg>`,
-};
 
 export class TconvUpsampler extends LitElement {
   static override properties: PropertyDeclarations = {
