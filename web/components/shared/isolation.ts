@@ -15,6 +15,14 @@
 
 import { type CSSResult, css, unsafeCSS } from 'lit';
 
+/** The system font stacks every figure falls back to (behind its own --tconv-* font property). */
+export const SANS = unsafeCSS(
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif",
+);
+export const MONO = unsafeCSS(
+  "ui-monospace, 'SF Mono', 'Cascadia Mono', 'Roboto Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+);
+
 /** `fontSize` and `lineHeight` of the figure's text, e.g. ('1rem', '1.5'). */
 export function isolation(fontSize: string, lineHeight: string) {
   const text = unsafeCSS(`

@@ -60,7 +60,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyDeclarations, type Prope
 
 import { scalePosition, signedColor, textColorFor } from '../../lib/color.js';
 import type { CellKind } from '../../lib/explainer/model-types.js';
-import { isolation } from '../shared/isolation.js';
+import { SANS, isolation } from '../shared/isolation.js';
 import { formatValue } from './format.js';
 
 export { formatValue } from './format.js';
@@ -204,17 +204,7 @@ export class TconvGrid extends LitElement {
       :host {
         --_cell: var(--tconv-cell-size, 2.5rem);
         --_gap: var(--tconv-cell-gap, 3px);
-        --_font: var(
-          --tconv-font-family,
-          system-ui,
-          -apple-system,
-          'Segoe UI',
-          Roboto,
-          'Noto Sans',
-          'Helvetica Neue',
-          Arial,
-          sans-serif
-        );
+        --_font: var(--tconv-font-family, ${SANS});
         --_fs: var(--tconv-font-size, 0.875rem);
         --_text: var(--tconv-text, #1d2330);
         --_muted: var(--tconv-muted, #566072);

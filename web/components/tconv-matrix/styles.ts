@@ -2,7 +2,7 @@
 
 import { css } from 'lit';
 
-import { darkTheme } from '../shared/isolation.js';
+import { MONO, SANS, darkTheme } from '../shared/isolation.js';
 
 const dark = css`
   --_bg: var(--tconv-matrix-bg, #12151b);
@@ -40,28 +40,8 @@ export const styles = css`
     --_notice-bg: #fff6db;
     --_notice: #5c4a00;
     --_radius: var(--tconv-matrix-radius, 14px);
-    --_font: var(
-      --tconv-matrix-font,
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      Roboto,
-      'Noto Sans',
-      'Helvetica Neue',
-      Arial,
-      sans-serif
-    );
-    --_mono: var(
-      --tconv-matrix-mono,
-      ui-monospace,
-      'SF Mono',
-      'Cascadia Mono',
-      'Roboto Mono',
-      Menlo,
-      Consolas,
-      'DejaVu Sans Mono',
-      monospace
-    );
+    --_font: var(--tconv-matrix-font, ${SANS});
+    --_mono: var(--tconv-matrix-mono, ${MONO});
     --_shadow: 0 1px 2px rgb(20 30 50 / 6%), 0 4px 16px rgb(20 30 50 / 5%);
     --_data: #d9653b;
     --_zero: #c9ced8;

@@ -49,7 +49,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { type Dims, formatDims, LIMITS, parseDims, quote } from '../../lib/explainer/config.js';
 import type { ExplainerModel, OverlapView } from '../../lib/explainer/model-types.js';
 import { overlapViews } from '../../lib/explainer/model.js';
-import { darkTheme, isolation } from '../shared/isolation.js';
+import { SANS, darkTheme, isolation } from '../shared/isolation.js';
 import { CoreController } from '../shared/core-controller.js';
 import type { Loading } from '../shared/visibility.js';
 import '../tconv-grid/tconv-grid.js';
@@ -193,17 +193,7 @@ export class TconvOverlap extends LitElement {
         --_accent: var(--tconv-overlap-accent, #5b3fd6);
         --_notice-bg: var(--tconv-overlap-notice-bg, #fff6db);
         --_notice: var(--tconv-overlap-notice, #5c4a00);
-        --_font: var(
-          --tconv-overlap-font,
-          system-ui,
-          -apple-system,
-          'Segoe UI',
-          Roboto,
-          'Noto Sans',
-          'Helvetica Neue',
-          Arial,
-          sans-serif
-        );
+        --_font: var(--tconv-overlap-font, ${SANS});
         --_cell-max: var(--tconv-overlap-cell-max, 1.75rem);
         color-scheme: light;
         display: block;

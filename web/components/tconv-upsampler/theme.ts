@@ -4,7 +4,7 @@
 
 import { css } from 'lit';
 
-import { darkTheme } from '../shared/isolation.js';
+import { MONO, SANS, darkTheme } from '../shared/isolation.js';
 
 const lightVars = css`
   --_bg: var(--tconv-upsampler-bg, #f7f7f5);
@@ -52,26 +52,8 @@ const darkVars = css`
 export const themeStyles = css`
   :host {
     ${lightVars}
-    --_font: var(
-      --tconv-upsampler-font-family,
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      Roboto,
-      'Noto Sans',
-      'Helvetica Neue',
-      Arial,
-      sans-serif
-    );
-    --_mono: var(
-      --tconv-upsampler-mono,
-      ui-monospace,
-      'SF Mono',
-      'Cascadia Mono',
-      'DejaVu Sans Mono',
-      Menlo,
-      monospace
-    );
+    --_font: var(--tconv-upsampler-font-family, ${SANS});
+    --_mono: var(--tconv-upsampler-mono, ${MONO});
     --_radius: var(--tconv-upsampler-radius, 10px);
     font-family: var(--_font);
     color: var(--_text);
