@@ -94,6 +94,26 @@ val upsample_image_js(const val& data, double width, double height, const val& s
   });
 }
 
+val upsample_band_js(const val& data, double width, double height, const val& spec, const BandArg& band,
+                     const val& progress) {
+  return guarded("upsample", [&] {
+    const UpsampleSpec parsed = to_upsample_spec(spec);
+    const UpsampleBand where = to_upsample_band("upsample", band);
+    const RgbaImage image = to_rgba("upsample", data, width, height);
+    Progress report;
+    if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
+    return to_js(upsample_band(image, parsed, where, report));
+  });
+}
+
+val upsample_input_rows_js(double width, double height, const val& spec, const std::array<double, 2>& output_rows) {
+  constexpr std::string_view f = "upsample";
+  return guarded(f, [&] {
+    const Pair size = checked_pair(f, "image size", height, width, Rule::positive);
+    return to_js(upsample_input_rows(size, to_upsample_spec(spec), to_rows(f, "outputRows", output_rows)));
+  });
+}
+
 val image_difference_js(const val& a, const val& b, double width, double height, double gain) {
   return guarded("difference", [&] {
     return to_js(difference(to_rgba("difference", a, width, height), to_rgba("difference", b, width, height), gain));
@@ -204,7 +224,14 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("convMatrix", &conv_matrix_js);
   function("conv2dOutputSize", &conv2d_output_size_js);
   function("convTranspose2dOutputSize", &conv_transpose2d_output_size_js);
+  value_object<BandArg>("BandArg")
+      .field("imageHeight", &BandArg::image_height)
+      .field("firstRow", &BandArg::first_row)
+      .field("outputRows", &BandArg::output_rows)
+      .field("opaque", &BandArg::opaque);
   function("upsampleImage", &upsample_image_js);
+  function("upsampleBand", &upsample_band_js);
+  function("upsampleInputRows", &upsample_input_rows_js);
   function("imageDifference", &image_difference_js);
   function("bilinearKernel", &bilinear_kernel_js);
   function("convRaw", &conv_raw, allow_raw_pointers());

@@ -108,6 +108,22 @@ UpsampleSpec to_upsample_spec(const val& spec) {
   return result;
 }
 
+RowRange to_rows(std::string_view function, std::string_view name, const std::array<double, 2>& rows) {
+  const Pair p = checked_pair(function, name, rows[0], rows[1], Rule::non_negative);
+  return {p[0], p[1]};
+}
+
+UpsampleBand to_upsample_band(std::string_view function, const BandArg& band) {
+  UpsampleBand result;
+  result.image_height = checked_integer(function, "band.imageHeight", band.image_height, Rule::positive);
+  result.first_row = checked_integer(function, "band.firstRow", band.first_row, Rule::non_negative);
+  result.output_rows = to_rows(function, "band.outputRows", band.output_rows);
+  result.opaque = band.opaque;
+  return result;
+}
+
+val to_js(const RowRange& rows) { return to_js(Pair{rows.begin, rows.end}); }
+
 val float32_copy(const float* data, std::size_t size) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(size, data));
 }

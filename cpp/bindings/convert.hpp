@@ -55,6 +55,18 @@ val to_js(const RgbaImage& image);
 /// { method, factor, size: [h, w] | null, alignCorners, kernel: Float32Array | null, kernelSize: [h, w] | null }
 UpsampleSpec to_upsample_spec(const val& spec);
 
+/// { imageHeight, firstRow, outputRows: [begin, end], opaque }: where a band sits (UpsampleBand).
+struct BandArg {
+  double image_height = 0;
+  double first_row = 0;
+  std::array<double, 2> output_rows{0, 0};
+  bool opaque = true;
+};
+UpsampleBand to_upsample_band(std::string_view function, const BandArg& band);
+/// [begin, end) rows as JS numbers.
+RowRange to_rows(std::string_view function, std::string_view name, const std::array<double, 2>& rows);
+val to_js(const RowRange& rows);
+
 /// One bulk copy from the typed array into a new tensor, after the shape has
 /// been validated against the data length.
 xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg);

@@ -95,52 +95,149 @@ std::pair<std::int64_t, std::int64_t> exact_transposed_padding(std::int64_t k, s
   return {0, s - k};
 }
 
-// Takes the top-left rows × cols of a (1, 1, H, W) plane.
-xt::xarray<float> crop(const xt::xarray<float>& plane, const Pair& size) {
-  if (std::int64_t(plane.shape()[2]) == size[0] && std::int64_t(plane.shape()[3]) == size[1]) return plane;
-  return xt::view(plane, xt::all(), xt::all(), xt::range(0, size[0]), xt::range(0, size[1]));
+// Rows [row0, row0 + rows) and the first `cols` columns of a (1, 1, H, W) plane.
+xt::xarray<float> crop(const xt::xarray<float>& plane, std::int64_t row0, std::int64_t rows, std::int64_t cols) {
+  if (row0 == 0 && std::int64_t(plane.shape()[2]) == rows && std::int64_t(plane.shape()[3]) == cols) return plane;
+  return xt::view(plane, xt::all(), xt::all(), xt::range(row0, row0 + rows), xt::range(0, cols));
 }
 
-xt::xarray<float> run_method(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
-                             const Pair& out_size) {
-  const std::int64_t f = spec.factor;
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// How a band is computed: the whole image has `image_height` rows, the band's
+// plane starts at row `first_row`, and output rows `rows` are wanted.
+struct BandGeometry {
+  std::int64_t image_height, first_row;
+  RowRange rows;
+  Pair out_size;  // of the whole result
+};
+
+// The geometry of the transposed convolutions along the rows: kernel height,
+// stride, padding (the columns keep the whole width).
+struct TransposedRows {
+  std::int64_t kernel, stride, padding;
+};
+
+TransposedRows transposed_rows(UpsampleMethod method, const UpsampleSpec& spec) {
+  if (method == UpsampleMethod::transposed_bilinear) {
+    const BilinearGeometry g = bilinear_geometry(spec.factor);
+    return {g.kernel, g.stride, g.padding};
+  }
+  const std::int64_t k = std::int64_t(spec.kernel.shape()[0]);
+  return {k, spec.factor, exact_transposed_padding(k, spec.factor).first};
+}
+
+// Local output rows of a transposed convolution of `n` input rows, with the
+// largest output_padding (stride − 1): the band's extra rows are cropped.
+std::int64_t transposed_band_height(const TransposedRows& t, std::int64_t n) {
+  return (n - 1) * t.stride - 2 * t.padding + t.kernel + t.stride - 1;
+}
+
+// The input rows a transposed convolution reads for output rows `rows`: row
+// y receives input row i through kernel row y + p − i·s, so i runs from
+// ⌈(y + p − k + 1)/s⌉ to ⌊(y + p)/s⌋. The band's first row is also kept at or
+// above ⌊begin/s⌋, so that the wanted rows start at or below the band's
+// output, and it is extended down until its output reaches `rows.end`.
+RowRange transposed_input_rows(const TransposedRows& t, std::int64_t image_height, const RowRange& rows) {
+  std::int64_t first = std::min(floor_div(rows.begin + t.padding - t.kernel + 1, t.stride), rows.begin / t.stride);
+  first = std::clamp<std::int64_t>(first, 0, image_height - 1);
+  std::int64_t end =
+      std::clamp<std::int64_t>(floor_div(rows.end - 1 + t.padding, t.stride) + 1, first + 1, image_height);
+  while (end < image_height && first * t.stride + transposed_band_height(t, end - first) < rows.end) ++end;
+  return {first, end};
+}
+
+// The rows of the resized image a resize-convolution reads for output rows `rows`.
+RowRange resized_rows(const UpsampleSpec& spec, std::int64_t resized_height, const RowRange& rows) {
+  const std::int64_t k = std::int64_t(spec.kernel.shape()[0]), pad = k / 2;
+  return {std::max<std::int64_t>(0, rows.begin - pad), std::min(resized_height, rows.end - pad + k - 1)};
+}
+
+InterpolateMode resize_mode(UpsampleMethod method) {
+  return method == UpsampleMethod::resize_conv_nearest ? InterpolateMode::nearest : InterpolateMode::bilinear;
+}
+
+RowRange method_input_rows(UpsampleMethod method, const UpsampleSpec& spec, const Pair& image_size,
+                           const Pair& out_size, const RowRange& rows) {
   switch (method) {
     case UpsampleMethod::nearest:
-      return interpolate(plane, resize_to(out_size, InterpolateMode::nearest, false));
+      return interpolate_input_rows(image_size, resize_to(out_size, InterpolateMode::nearest, false), rows);
     case UpsampleMethod::bilinear:
-      return interpolate(plane, resize_to(out_size, InterpolateMode::bilinear, spec.align_corners));
+      return interpolate_input_rows(image_size, resize_to(out_size, InterpolateMode::bilinear, spec.align_corners),
+                                    rows);
     case UpsampleMethod::bicubic:
-      return interpolate(plane, resize_to(out_size, InterpolateMode::bicubic, spec.align_corners));
-    case UpsampleMethod::transposed_bilinear: {
-      const BilinearGeometry g = bilinear_geometry(f);
-      ConvTranspose2dParams p;
-      p.stride = {g.stride, g.stride};
-      p.padding = {g.padding, g.padding};
-      return conv_transpose2d(plane, weight_of(bilinear_kernel(f), 1.0f), std::nullopt, p);
-    }
+      return interpolate_input_rows(image_size, resize_to(out_size, InterpolateMode::bicubic, spec.align_corners),
+                                    rows);
+    case UpsampleMethod::transposed_bilinear:
+    case UpsampleMethod::transposed:
+      return transposed_input_rows(transposed_rows(method, spec), image_size[0], rows);
+    case UpsampleMethod::resize_conv_nearest:
+    case UpsampleMethod::resize_conv_bilinear:
+      return interpolate_input_rows(image_size, resize_to(out_size, resize_mode(method), false),
+                                    resized_rows(spec, out_size[0], rows));
+  }
+  fail(kUpsample, "unknown method");
+}
+
+// Rows [first, end) of the whole image, from a band plane that starts at `band_first`.
+xt::xarray<float> band_rows(const xt::xarray<float>& plane, std::int64_t band_first, const RowRange& wanted) {
+  return crop(plane, wanted.begin - band_first, wanted.size(), std::int64_t(plane.shape()[3]));
+}
+
+// One method on one channel's band plane: output rows g.rows of the whole result.
+xt::xarray<float> run_method(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
+                             const BandGeometry& g) {
+  const std::int64_t f = spec.factor;
+  const auto interpolation = [&](InterpolateMode mode, bool align_corners) {
+    return interpolate_rows(plane, resize_to(g.out_size, mode, align_corners), g.image_height, g.first_row, g.rows);
+  };
+  switch (method) {
+    case UpsampleMethod::nearest:
+      return interpolation(InterpolateMode::nearest, false);
+    case UpsampleMethod::bilinear:
+      return interpolation(InterpolateMode::bilinear, spec.align_corners);
+    case UpsampleMethod::bicubic:
+      return interpolation(InterpolateMode::bicubic, spec.align_corners);
+    case UpsampleMethod::transposed_bilinear:
     case UpsampleMethod::transposed: {
+      // The band's rows are convolved on their own: an output row that only
+      // reads rows inside the band gets the same sum as in the whole image
+      // (the direct algorithm adds the taps in the same order wherever a row
+      // is), and the band's partial border rows are cropped.
+      const TransposedRows t = transposed_rows(method, spec);
+      const RowRange input = transposed_input_rows(t, g.image_height, g.rows);
       ConvTranspose2dParams p;
       p.stride = {f, f};
-      for (int d = 0; d < 2; ++d) {
-        const auto [pad, extra] = exact_transposed_padding(std::int64_t(spec.kernel.shape()[d]), f);
-        p.padding[d] = pad;
-        p.output_padding[d] = extra;
+      p.algorithm = ConvAlgorithm::direct;  // one algorithm for every band size: the same sums
+      xt::xarray<float> weight;
+      if (method == UpsampleMethod::transposed_bilinear) {
+        p.padding = {t.padding, t.padding};
+        weight = weight_of(bilinear_kernel(f), 1.0f);
+      } else {
+        const auto [pad, extra] = exact_transposed_padding(std::int64_t(spec.kernel.shape()[1]), f);
+        p.padding = {t.padding, pad};
+        p.output_padding[1] = extra;
+        weight = weight_of(spec.kernel, float(f * f));
       }
-      return conv_transpose2d(plane, weight_of(spec.kernel, float(f * f)), std::nullopt, p);
+      p.output_padding[0] = f - 1;
+      const auto local = conv_transpose2d(band_rows(plane, g.first_row, input), weight, std::nullopt, p);
+      return crop(local, g.rows.begin - input.begin * f, g.rows.size(), g.out_size[1]);
     }
     case UpsampleMethod::resize_conv_nearest:
     case UpsampleMethod::resize_conv_bilinear: {
-      const InterpolateMode mode =
-          method == UpsampleMethod::resize_conv_nearest ? InterpolateMode::nearest : InterpolateMode::bilinear;
-      const auto resized = interpolate(plane, resize_to(out_size, mode, false));
+      const RowRange resized = resized_rows(spec, g.out_size[0], g.rows);
+      const auto band = interpolate_rows(plane, resize_to(g.out_size, resize_mode(method), false), g.image_height,
+                                         g.first_row, resized);
       Conv2dParams p;
       p.padding = {std::int64_t(spec.kernel.shape()[0] / 2), std::int64_t(spec.kernel.shape()[1] / 2)};
       // An even kernel leaves one extra row/column: keep the output aligned with the input grid.
-      return crop(conv2d(resized, weight_of(spec.kernel, 1.0f), std::nullopt, p), out_size);
+      return crop(conv2d(band, weight_of(spec.kernel, 1.0f), std::nullopt, p), g.rows.begin - resized.begin,
+                  g.rows.size(), g.out_size[1]);
     }
   }
   fail(kUpsample, "unknown method");
 }
+
+UpsampleMethod alpha_method(UpsampleMethod method) { return is_learned(method) ? UpsampleMethod::bilinear : method; }
 
 }  // namespace
 
@@ -207,39 +304,85 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   return out;
 }
 
-RgbaImage upsample(const RgbaImage& image, const UpsampleSpec& spec, const Progress& progress) {
-  check_image(kUpsample, image);
-  const Pair in_size{std::int64_t(image.shape()[0]), std::int64_t(image.shape()[1])};
-  const Pair out_size = upsample_output_size(in_size, spec);
-  RgbaImage out = RgbaImage::from_shape({std::size_t(out_size[0]), std::size_t(out_size[1]), 4});
+namespace {
 
-  const bool opaque = is_opaque(image);
-  const int steps = opaque ? 3 : 4;
+// The spec alpha goes through: the learned kernels' alpha is plain bilinear.
+UpsampleSpec alpha_spec(const UpsampleSpec& spec) {
+  UpsampleSpec a = spec;
+  if (is_learned(spec.method)) a.align_corners = false;
+  return a;
+}
+
+std::string format_rows(const RowRange& rows) {
+  return "[" + std::to_string(rows.begin) + ", " + std::to_string(rows.end) + ")";
+}
+
+}  // namespace
+
+RowRange upsample_input_rows(const Pair& image_size, const UpsampleSpec& spec, const RowRange& output_rows) {
+  const Pair out_size = upsample_output_size(image_size, spec);
+  if (output_rows.begin < 0 || output_rows.end > out_size[0] || output_rows.begin >= output_rows.end) {
+    fail(kUpsample, "output rows " + format_rows(output_rows) + " must be a non-empty range within the result's " +
+                        std::to_string(out_size[0]) + " rows");
+  }
+  const RowRange colour = method_input_rows(spec.method, spec, image_size, out_size, output_rows);
+  // Alpha may go through another method: the band must hold what both read.
+  const RowRange alpha =
+      method_input_rows(alpha_method(spec.method), alpha_spec(spec), image_size, out_size, output_rows);
+  return {std::min(colour.begin, alpha.begin), std::max(colour.end, alpha.end)};
+}
+
+RgbaImage upsample_band(const RgbaImage& band, const UpsampleSpec& spec, const UpsampleBand& where,
+                        const Progress& progress) {
+  check_image(kUpsample, band);
+  const std::int64_t band_h = std::int64_t(band.shape()[0]), width = std::int64_t(band.shape()[1]);
+  const RowRange held{where.first_row, where.first_row + band_h};
+  if (where.first_row < 0 || held.end > where.image_height) {
+    fail(kUpsample, "a band of rows " + format_rows(held) + " does not fit an image of " +
+                        std::to_string(where.image_height) + " rows");
+  }
+  const Pair image_size{where.image_height, width};
+  const RowRange needed = upsample_input_rows(image_size, spec, where.output_rows);
+  if (needed.begin < held.begin || needed.end > held.end) {
+    fail(kUpsample, "output rows " + format_rows(where.output_rows) + " read image rows " + format_rows(needed) +
+                        ", but the band holds rows " + format_rows(held));
+  }
+  const bool opaque = is_opaque(band);
+  if (where.opaque && !opaque) fail(kUpsample, "the band has transparent pixels, but the image is said to be opaque");
+  const BandGeometry g{where.image_height, where.first_row, where.output_rows, upsample_output_size(image_size, spec)};
+  RgbaImage out = RgbaImage::from_shape({std::size_t(g.rows.size()), std::size_t(g.out_size[1]), 4});
+
+  const int steps = where.opaque ? 3 : 4;
   int done = 0;
   auto report = [&] {
     ++done;
     if (progress) progress(double(done) / steps);
   };
-
-  // Alpha first: the colour channels are divided by it.
-  if (opaque) {
-    xt::view(out, xt::all(), xt::all(), 3) = std::uint8_t{255};
-  } else {
-    const UpsampleMethod alpha_method = is_learned(spec.method) ? UpsampleMethod::bilinear : spec.method;
-    UpsampleSpec alpha_spec = spec;
-    alpha_spec.align_corners = is_learned(spec.method) ? false : spec.align_corners;
-    store_channel(out, 3, run_method(channel_plane(image, 3, false), alpha_method, alpha_spec, out_size), false);
-    report();
-  }
-  for (std::size_t c = 0; c < 3; ++c) {
-    const auto result = run_method(channel_plane(image, c, !opaque), spec.method, spec, out_size);
-    if (std::int64_t(result.shape()[2]) != out_size[0] || std::int64_t(result.shape()[3]) != out_size[1]) {
+  const auto store = [&](std::size_t channel, const xt::xarray<float>& result, bool unpremultiply) {
+    if (std::int64_t(result.shape()[2]) != g.rows.size() || std::int64_t(result.shape()[3]) != g.out_size[1]) {
       fail(kUpsample, "internal: method produced the wrong size");  // guarded by the tests
     }
-    store_channel(out, c, result, !opaque);
+    store_channel(out, channel, result, unpremultiply);
     report();
+  };
+
+  // Alpha first: the colour channels are divided by it.
+  if (where.opaque) {
+    xt::view(out, xt::all(), xt::all(), 3) = std::uint8_t{255};
+  } else {
+    store(3, run_method(channel_plane(band, 3, false), alpha_method(spec.method), alpha_spec(spec), g), false);
+  }
+  for (std::size_t c = 0; c < 3; ++c) {
+    store(c, run_method(channel_plane(band, c, !where.opaque), spec.method, spec, g), !where.opaque);
   }
   return out;
+}
+
+RgbaImage upsample(const RgbaImage& image, const UpsampleSpec& spec, const Progress& progress) {
+  check_image(kUpsample, image);
+  const std::int64_t height = std::int64_t(image.shape()[0]);
+  const Pair out_size = upsample_output_size({height, std::int64_t(image.shape()[1])}, spec);
+  return upsample_band(image, spec, {height, 0, {0, out_size[0]}, is_opaque(image)}, progress);
 }
 
 RgbaImage difference(const RgbaImage& a, const RgbaImage& b, double gain) {

@@ -230,56 +230,124 @@ Pair interpolate_output_size(const Pair& input_size, const InterpolateOptions& o
   return {static_cast<std::int64_t>(exact[0]), static_cast<std::int64_t>(exact[1])};
 }
 
-xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateOptions& options) {
+namespace {
+
+void check_rank(const xt::xarray<float>& input, std::string_view what) {
   if (input.dimension() != 4) {
-    fail(kInterpolate, "input must be 4-D (N, C, H, W), got " + std::to_string(input.dimension()) + "-D shape " +
-                           format_shape(Shape(input.shape().begin(), input.shape().end())));
+    fail(kInterpolate, std::string(what) + " must be 4-D (N, C, H, W), got " + std::to_string(input.dimension()) +
+                           "-D shape " + format_shape(Shape(input.shape().begin(), input.shape().end())));
   }
-  const std::size_t batch = input.shape()[0], channels = input.shape()[1];
-  const std::size_t in_h = input.shape()[2], in_w = input.shape()[3];
-  if (in_h == 0 || in_w == 0) {
-    fail(kInterpolate, "input shape " + format_shape(Shape(input.shape().begin(), input.shape().end())) +
+  if (input.shape()[2] == 0 || input.shape()[3] == 0) {
+    fail(kInterpolate, std::string(what) + " shape " + format_shape(Shape(input.shape().begin(), input.shape().end())) +
                            " has an empty spatial dimension");
   }
-  const Pair out = interpolate_output_size({std::int64_t(in_h), std::int64_t(in_w)}, options);
-  const std::size_t out_h = static_cast<std::size_t>(out[0]), out_w = static_cast<std::size_t>(out[1]);
-  const Shape out_shape{batch, channels, out_h, out_w};
-  checked_element_count(kInterpolate, "output", out_shape);
-  xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
+}
 
-  const std::int64_t ih = std::int64_t(in_h), iw = std::int64_t(in_w);
-  std::optional<double> scale_h, scale_w;
-  if (options.scale_factor) {
-    scale_h = (*options.scale_factor)[0];
-    scale_w = (*options.scale_factor)[1];
-  }
-  const std::size_t planes = batch * channels;
+std::string format_rows(std::int64_t begin, std::int64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
+}
+
+// The filter of one axis: for every output coordinate its input indices and
+// weights (nearest: one index, no weights), from the whole input's geometry.
+Taps axis_taps(const InterpolateOptions& options, std::int64_t in, std::int64_t out, int axis, std::size_t channels) {
+  std::optional<double> scale;
+  if (options.scale_factor) scale = (*options.scale_factor)[std::size_t(axis)];
   switch (options.mode) {
     case InterpolateMode::nearest:
     case InterpolateMode::nearest_exact: {
       const bool exact = options.mode == InterpolateMode::nearest_exact;
-      const auto rows = nearest_indices(ih, out[0], scale_h, exact, channels == 1);
-      const auto cols = nearest_indices(iw, out[1], scale_w, exact, channels == 1);
-      for (std::size_t p = 0; p < planes; ++p) {
-        const float* src = input.data() + p * in_h * in_w;
-        float* dst = output.data() + p * out_h * out_w;
-        for (std::size_t y = 0; y < out_h; ++y) {
-          const float* row = src + rows[y] * in_w;
-          for (std::size_t x = 0; x < out_w; ++x) dst[y * out_w + x] = row[cols[x]];
-        }
-      }
-      break;
+      return Taps{nearest_indices(in, out, scale, exact, channels == 1), {}, 1};
     }
     case InterpolateMode::bilinear:
-      resample(input.data(), output.data(), planes, in_h, in_w, out_h, out_w,
-               linear_taps(ih, out[0], options.align_corners, scale_h),
-               linear_taps(iw, out[1], options.align_corners, scale_w));
-      break;
+      return linear_taps(in, out, options.align_corners, scale);
     case InterpolateMode::bicubic:
-      resample(input.data(), output.data(), planes, in_h, in_w, out_h, out_w,
-               cubic_taps(ih, out[0], options.align_corners, scale_h),
-               cubic_taps(iw, out[1], options.align_corners, scale_w));
-      break;
+      return cubic_taps(in, out, options.align_corners, scale);
+  }
+  fail(kInterpolate, "unknown mode");
+}
+
+// The input rows that output rows `rows` read, as [lowest, highest + 1).
+RowRange rows_read(const Taps& taps, const RowRange& rows) {
+  const auto first = taps.index.begin() + std::ptrdiff_t(std::size_t(rows.begin) * taps.count);
+  const auto last = taps.index.begin() + std::ptrdiff_t(std::size_t(rows.end) * taps.count);
+  const auto [lo, hi] = std::minmax_element(first, last);
+  return {std::int64_t(*lo), std::int64_t(*hi) + 1};
+}
+
+// The taps of output rows `rows`, with indices relative to a band that starts at input row `first_row`.
+Taps band_taps(const Taps& taps, const RowRange& rows, std::int64_t first_row) {
+  const std::size_t begin = std::size_t(rows.begin) * taps.count, end = std::size_t(rows.end) * taps.count;
+  Taps out{
+      std::vector<std::size_t>(taps.index.begin() + std::ptrdiff_t(begin), taps.index.begin() + std::ptrdiff_t(end)),
+      {},
+      taps.count};
+  for (std::size_t& i : out.index) i -= std::size_t(first_row);
+  if (!taps.weight.empty()) {
+    out.weight.assign(taps.weight.begin() + std::ptrdiff_t(begin), taps.weight.begin() + std::ptrdiff_t(end));
+  }
+  return out;
+}
+
+void check_output_rows(const RowRange& rows, std::int64_t out_h) {
+  if (rows.begin < 0 || rows.end > out_h || rows.begin >= rows.end) {
+    fail(kInterpolate, "output rows " + format_rows(rows.begin, rows.end) +
+                           " must be a non-empty range within the output's " + std::to_string(out_h) + " rows");
+  }
+}
+
+}  // namespace
+
+RowRange interpolate_input_rows(const Pair& input_size, const InterpolateOptions& options, const RowRange& rows) {
+  const Pair out = interpolate_output_size(input_size, options);
+  check_output_rows(rows, out[0]);
+  // One channel or many pick the same rows (only the 'nearest' legacy case differs, within a row).
+  return rows_read(axis_taps(options, input_size[0], out[0], 0, 2), rows);
+}
+
+xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateOptions& options) {
+  check_rank(input, "input");
+  const std::int64_t in_h = std::int64_t(input.shape()[2]);
+  const Pair out = interpolate_output_size({in_h, std::int64_t(input.shape()[3])}, options);
+  return interpolate_rows(input, options, in_h, 0, {0, out[0]});
+}
+
+xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const InterpolateOptions& options,
+                                   std::int64_t full_height, std::int64_t first_row, const RowRange& rows) {
+  check_rank(band, "input");
+  const std::size_t batch = band.shape()[0], channels = band.shape()[1];
+  const std::size_t band_h = band.shape()[2], in_w = band.shape()[3];
+  if (first_row < 0 || full_height < first_row + std::int64_t(band_h)) {
+    fail(kInterpolate, "a band of rows " + format_rows(first_row, first_row + std::int64_t(band_h)) +
+                           " does not fit an input of " + std::to_string(full_height) + " rows");
+  }
+  const Pair out = interpolate_output_size({full_height, std::int64_t(in_w)}, options);
+  check_output_rows(rows, out[0]);
+  const Taps all_rows = axis_taps(options, full_height, out[0], 0, channels);
+  const RowRange read = rows_read(all_rows, rows);
+  if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
+    fail(kInterpolate, "output rows " + format_rows(rows.begin, rows.end) + " read input rows " +
+                           format_rows(read.begin, read.end) + ", but the band holds rows " +
+                           format_rows(first_row, first_row + std::int64_t(band_h)));
+  }
+  const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
+  const Shape out_shape{batch, channels, out_h, out_w};
+  checked_element_count(kInterpolate, "output", out_shape);
+  xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
+
+  const Taps row_taps = band_taps(all_rows, rows, first_row);
+  const Taps col_taps = axis_taps(options, std::int64_t(in_w), out[1], 1, channels);
+  const std::size_t planes = batch * channels;
+  if (row_taps.weight.empty()) {  // nearest: a copy of one input pixel
+    for (std::size_t p = 0; p < planes; ++p) {
+      const float* src = band.data() + p * band_h * in_w;
+      float* dst = output.data() + p * out_h * out_w;
+      for (std::size_t y = 0; y < out_h; ++y) {
+        const float* row = src + row_taps.index[y] * in_w;
+        for (std::size_t x = 0; x < out_w; ++x) dst[y * out_w + x] = row[col_taps.index[x]];
+      }
+    }
+  } else {
+    resample(band.data(), output.data(), planes, band_h, in_w, out_h, out_w, row_taps, col_taps);
   }
   return output;
 }

@@ -142,6 +142,79 @@ TEST(image, difference_is_amplified_and_clamped) {
   EXPECT_EQ(d(0, 0, 3), 255);
 }
 
+// Every method, split into bands of every kind (one row, uneven, the whole
+// image), stitched back: bit for bit the whole call. Kernels of sizes 1..5
+// (even and odd), factors 2..4, opaque and transparent images, odd heights.
+TEST(image, bands_stitch_to_exactly_the_whole_result) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const UpsampleMethod methods[] = {UpsampleMethod::nearest,
+                                    UpsampleMethod::bilinear,
+                                    UpsampleMethod::bicubic,
+                                    UpsampleMethod::transposed_bilinear,
+                                    UpsampleMethod::transposed,
+                                    UpsampleMethod::resize_conv_nearest,
+                                    UpsampleMethod::resize_conv_bilinear};
+  for (const std::size_t height : {1u, 2u, 7u, 13u}) {
+    for (const bool transparent : {false, true}) {
+      RgbaImage img = gradient(height, 5);
+      for (auto& v : img) v = std::uint8_t(byte(rng));
+      if (!transparent) xt::view(img, xt::all(), xt::all(), 3) = std::uint8_t{255};
+      for (const UpsampleMethod method : methods) {
+        for (std::int64_t factor = 2; factor <= 4; ++factor) {
+          for (std::size_t k = 1; k <= 5; k += (method == UpsampleMethod::transposed ? 1 : 4)) {
+            UpsampleSpec spec = spec_of(method, factor);
+            spec.align_corners =
+                transparent && (method == UpsampleMethod::bilinear || method == UpsampleMethod::bicubic);
+            spec.kernel = xt::xtensor<float, 2>::from_shape({k, k});
+            for (auto& v : spec.kernel) v = float(byte(rng)) / 255.0f / float(k);
+            const RgbaImage whole = upsample(img, spec);
+            const std::int64_t out_h = std::int64_t(whole.shape()[0]);
+            for (const std::int64_t step : {std::int64_t{1}, std::int64_t{5}, out_h}) {
+              for (std::int64_t begin = 0; begin < out_h; begin += step) {
+                const RowRange rows{begin, std::min(out_h, begin + step)};
+                const RowRange read = upsample_input_rows({std::int64_t(height), 5}, spec, rows);
+                const RgbaImage band = xt::view(img, xt::range(read.begin, read.end), xt::all(), xt::all());
+                const RgbaImage part =
+                    upsample_band(band, spec, {std::int64_t(height), read.begin, rows, !transparent});
+                const RgbaImage expected = xt::view(whole, xt::range(rows.begin, rows.end), xt::all(), xt::all());
+                ASSERT_EQ(part, expected)
+                    << "method " << int(method) << " ×" << factor << " kernel " << k << " height " << height
+                    << " rows [" << rows.begin << ", " << rows.end << ") transparent " << transparent;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(image, input_rows_of_a_band) {
+  // Transposed bilinear ×2 (kernel 4, stride 2, padding 1): output row y reads
+  // input rows ⌈(y − 2) / 2⌉ .. ⌊(y + 1) / 2⌋, so rows 4..7 read rows 1..4.
+  EXPECT_EQ(upsample_input_rows({10, 3}, spec_of(UpsampleMethod::transposed_bilinear), {4, 8}), (RowRange{1, 5}));
+  // Bilinear ×2: rows 4..7 sample 1.75 .. 3.25, reading rows 1..4.
+  EXPECT_EQ(upsample_input_rows({10, 3}, spec_of(UpsampleMethod::bilinear), {4, 8}), (RowRange{1, 5}));
+  // Resize-conv with a 3×3 kernel: output rows 4..7 read resized rows 3..8, nearest rows 1..4.
+  UpsampleSpec rc = spec_of(UpsampleMethod::resize_conv_nearest);
+  rc.kernel = xt::ones<float>({3, 3});
+  EXPECT_EQ(upsample_input_rows({10, 3}, rc, {4, 8}), (RowRange{1, 5}));
+}
+
+TEST(image, bands_reject_missing_rows_and_a_false_opaque_flag) {
+  const RgbaImage img = gradient(4, 3, 100);
+  const UpsampleSpec spec = spec_of(UpsampleMethod::bilinear);
+  EXPECT_ERROR(upsample_band(img, spec, {10, 0, {8, 12}, false}),
+               "upsample: output rows [8, 12) read image rows [3, 7), but the band holds rows [0, 4)");
+  EXPECT_ERROR(upsample_band(img, spec, {10, 8, {0, 2}, false}),
+               "upsample: a band of rows [8, 12) does not fit an image of 10 rows");
+  EXPECT_ERROR(upsample_band(img, spec, {4, 0, {0, 8}, true}),
+               "upsample: the band has transparent pixels, but the image is said to be opaque");
+  EXPECT_ERROR(upsample_input_rows({4, 3}, spec, {0, 9}),
+               "upsample: output rows [0, 9) must be a non-empty range within the result's 8 rows");
+}
+
 TEST(image, rejects_invalid_specs) {
   const RgbaImage img = gradient(2, 2);
   EXPECT_ERROR(upsample(img, spec_of(UpsampleMethod::nearest, 1)),

@@ -79,6 +79,62 @@ TEST(interpolate, output_size) {
   EXPECT_EQ(interpolate_output_size({5, 7}, by_size(2, 9, InterpolateMode::bicubic)), (Pair{2, 9}));
 }
 
+TEST(interpolate, input_rows_are_the_rows_the_taps_reach) {
+  // ×2 bilinear of 8 rows: output row y samples (y + 0.5) / 2 − 0.5, so rows 4..7
+  // sample 1.75 .. 3.25 and read input rows 1..4; bicubic adds one row on each
+  // side; nearest reads y / 2. Ranges are half-open.
+  EXPECT_EQ(interpolate_input_rows({8, 3}, by_scale(2, 2, InterpolateMode::bilinear), {4, 8}), (RowRange{1, 5}));
+  EXPECT_EQ(interpolate_input_rows({8, 3}, by_scale(2, 2, InterpolateMode::bicubic), {4, 8}), (RowRange{0, 6}));
+  EXPECT_EQ(interpolate_input_rows({8, 3}, by_scale(2, 2, InterpolateMode::nearest), {4, 8}), (RowRange{2, 4}));
+  // Taps clamped at the border: the first rows read row 0 only (bicubic: rows 0..1 around it).
+  EXPECT_EQ(interpolate_input_rows({8, 3}, by_scale(2, 2, InterpolateMode::bilinear), {0, 1}), (RowRange{0, 2}));
+  EXPECT_EQ(interpolate_input_rows({8, 3}, by_scale(2, 2, InterpolateMode::bicubic), {15, 16}), (RowRange{6, 8}));
+}
+
+TEST(interpolate, rows_from_a_band_equal_the_whole_call_bit_for_bit) {
+  std::mt19937 rng(7);
+  const std::vector<InterpolateOptions> cases = {
+      by_scale(2, 2, InterpolateMode::nearest),  by_scale(3, 2, InterpolateMode::nearest_exact),
+      by_scale(2, 3, InterpolateMode::bilinear), by_size(31, 9, InterpolateMode::bilinear, true),
+      by_scale(3, 3, InterpolateMode::bicubic),  by_size(17, 10, InterpolateMode::bicubic, true),
+      by_size(23, 5, InterpolateMode::bicubic),  by_scale(1.7, 1.3, InterpolateMode::bilinear),
+      by_size(11, 6, InterpolateMode::bilinear),  // 11 rows from 11: the copy case
+  };
+  for (const std::size_t channels : {1u, 3u}) {
+    const xt::xarray<float> input = test::random_tensor({1, channels, 11, 6}, rng);
+    for (const auto& options : cases) {
+      const xt::xarray<float> whole = interpolate(input, options);
+      const std::int64_t out_h = std::int64_t(whole.shape()[2]);
+      for (std::int64_t begin = 0; begin < out_h; begin += 3) {
+        const RowRange rows{begin, std::min(out_h, begin + 1 + begin % 4)};
+        const RowRange read = interpolate_input_rows({11, 6}, options, rows);
+        const xt::xarray<float> band =
+            xt::view(input, xt::all(), xt::all(), xt::range(read.begin, read.end), xt::all());
+        const xt::xarray<float> part = interpolate_rows(band, options, 11, read.begin, rows);
+        const xt::xarray<float> expected =
+            xt::view(whole, xt::all(), xt::all(), xt::range(rows.begin, rows.end), xt::all());
+        ASSERT_EQ(part.shape(), expected.shape());
+        for (std::size_t i = 0; i < part.size(); ++i) {
+          ASSERT_EQ(part.data()[i], expected.data()[i])
+              << to_string(options.mode) << " rows [" << rows.begin << ", " << rows.end << ") element " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(interpolate, rows_reject_a_band_that_misses_a_row) {
+  const xt::xarray<float> band = xt::zeros<float>({1, 1, 2, 3});
+  const auto options = by_scale(2, 2, InterpolateMode::bilinear);
+  EXPECT_ERROR(interpolate_rows(band, options, 8, 0, {4, 8}),
+               "interpolate: output rows [4, 8) read input rows [1, 5), but the band holds rows [0, 2)");
+  EXPECT_ERROR(interpolate_rows(band, options, 8, 7, {0, 1}),
+               "interpolate: a band of rows [7, 9) does not fit an input of 8 rows");
+  EXPECT_ERROR(interpolate_rows(band, options, 8, 0, {3, 3}),
+               "interpolate: output rows [3, 3) must be a non-empty range within the output's 16 rows");
+  EXPECT_ERROR(interpolate_input_rows({8, 3}, options, {10, 17}), "output rows [10, 17) must be a non-empty range");
+}
+
 TEST(interpolate, rejects_invalid_arguments) {
   EXPECT_ERROR(interpolate(xt::zeros<float>({1, 4, 4}), by_size(2, 2, InterpolateMode::nearest)),
                "interpolate: input must be 4-D (N, C, H, W), got 3-D shape [1, 4, 4]");

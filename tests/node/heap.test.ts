@@ -26,12 +26,35 @@ const calls: Record<string, (tc: Tconv) => unknown> = {
   conv2dOutputSize: (tc) => tc.conv2dOutputSize([16, 16], [3, 3], { stride: 2 }),
   convTranspose2dOutputSize: (tc) => tc.convTranspose2dOutputSize([16, 16], [3, 3], { stride: 2 }),
   upsampleImage: (tc) => tc.upsampleImage(image, { method: 'bicubic', factor: 2, onProgress: () => {} }),
+  upsampleBand: (tc) =>
+    tc.upsampleBand(
+      image,
+      { method: 'transposed-bilinear', factor: 2 },
+      {
+        imageHeight: image.height,
+        firstRow: 0,
+        outputRows: [1, 3],
+        opaque: false,
+      },
+    ),
+  upsampleInputRows: (tc) => tc.upsampleInputRows(image, { method: 'bicubic', factor: 3 }, [2, 5]),
   imageDifference: (tc) => tc.imageDifference(image, image, 4),
   bilinearKernel: (tc) => tc.bilinearKernel(3),
   'conv2d error': (tc) => tc.conv2d(x, w, { groups: 3 }),
   'convTranspose2d error': (tc) => tc.convTranspose2d(x, w, { stride: 2, outputPadding: 2 }),
   'interpolate error': (tc) => tc.interpolate(x, { mode: 'nearest', scaleFactor: 0 }),
   'upsampleImage error': (tc) => tc.upsampleImage(image, { method: 'transposed' }),
+  'upsampleBand error': (tc) =>
+    tc.upsampleBand(
+      image,
+      { method: 'bilinear', factor: 2 },
+      {
+        imageHeight: 100,
+        firstRow: 50,
+        outputRows: [0, 4],
+        opaque: false,
+      },
+    ),
   'convMatrix error': (tc) => tc.convMatrix({ inputSize: [2, 2], kernelSize: [3, 3] }),
 };
 

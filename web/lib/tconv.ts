@@ -2,7 +2,7 @@
 // here and normalised to the plain objects the binding expects; results are
 // JS-owned copies, so they stay valid after later calls and memory growth.
 
-import type { CoreModule, RawConvOptions, RawError } from '../wasm/core.mjs';
+import type { CoreModule, RawBand, RawConvOptions, RawError, RawUpsampleSpec } from '../wasm/core.mjs';
 import * as args from './args.js';
 import type {
   Conv2dOptions,
@@ -15,6 +15,7 @@ import type {
   Tconv,
   Tensor,
   TransposedOutputSizeOptions,
+  UpsampleBand,
   UpsampleOptions,
 } from './types.js';
 
@@ -24,6 +25,7 @@ const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
 const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
 const UPSAMPLE_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel', 'onProgress'] as const;
+const BAND_KEYS = ['imageHeight', 'firstRow', 'outputRows', 'opaque'] as const;
 const MATRIX_KEYS = ['inputSize', 'kernelSize', 'stride', 'padding', 'dilation'] as const;
 
 function unwrap<T extends object>(result: T | RawError): T {
@@ -39,6 +41,36 @@ function convOptions(fn: string, o: ConvTranspose2dOptions): RawConvOptions {
     outputPadding: args.pair(fn, 'outputPadding', o.outputPadding, 0),
     groups: args.number(fn, 'groups', o.groups, 1),
   };
+}
+
+function rowPair(fn: string, name: string, value: unknown): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number')) {
+    args.fail(fn, `${name} must be a [begin, end] pair of row numbers, got ${args.describe(value)}`);
+  }
+  return [value[0] as number, value[1] as number];
+}
+
+/** The core's form of UpsampleOptions (progress aside), checked. */
+function upsampleSpec(fn: string, options: UpsampleOptions): RawUpsampleSpec {
+  if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
+  const o = args.options(fn, options, UPSAMPLE_KEYS);
+  if (typeof o.method !== 'string') args.fail(fn, `method must be a string, got ${args.describe(o.method)}`);
+  const kernel = o.kernel === undefined ? null : args.tensor(fn, 'kernel', o.kernel);
+  return {
+    method: o.method,
+    factor: args.number(fn, 'factor', o.factor, 2),
+    size: o.size === undefined ? null : sizePair(fn, 'size', o.size),
+    alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
+    kernel: kernel ? kernel.data : null,
+    kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
+  };
+}
+
+function progressOf(fn: string, options: UpsampleOptions): ((fraction: number) => void) | null {
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    args.fail(fn, `onProgress must be a function, got ${args.describe(options.onProgress)}`);
+  }
+  return options.onProgress ?? null;
 }
 
 function sizePair(fn: string, name: string, value: unknown): [number, number] {
@@ -221,30 +253,37 @@ export function wrapCore(core: CoreModule): Tconv {
 
     upsampleImage(image: RgbaImage, options: UpsampleOptions) {
       const fn = 'upsampleImage';
-      if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
-      const o = args.options(fn, options, UPSAMPLE_KEYS);
+      const spec = upsampleSpec(fn, options);
       const img = args.image(fn, 'image', image);
-      if (typeof o.method !== 'string') args.fail(fn, `method must be a string, got ${args.describe(o.method)}`);
-      if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-        args.fail(fn, `onProgress must be a function, got ${args.describe(o.onProgress)}`);
+      return unwrap(core.upsampleImage(img.data, img.width, img.height, spec, progressOf(fn, options)));
+    },
+
+    upsampleBand(band: RgbaImage, options: UpsampleOptions, where: UpsampleBand) {
+      const fn = 'upsampleBand';
+      const spec = upsampleSpec(fn, options);
+      const img = args.image(fn, 'band', band);
+      if (where === undefined || where === null) {
+        args.fail(fn, 'where { imageHeight, firstRow, outputRows, opaque } is required');
       }
-      const kernel = o.kernel === undefined ? null : args.tensor(fn, 'kernel', o.kernel);
-      return unwrap(
-        core.upsampleImage(
-          img.data,
-          img.width,
-          img.height,
-          {
-            method: o.method,
-            factor: args.number(fn, 'factor', o.factor, 2),
-            size: o.size === undefined ? null : sizePair(fn, 'size', o.size),
-            alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
-            kernel: kernel ? kernel.data : null,
-            kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
-          },
-          o.onProgress ?? null,
-        ),
-      );
+      const w = args.options(fn, where, BAND_KEYS);
+      const raw: RawBand = {
+        imageHeight: args.number(fn, 'imageHeight', w.imageHeight, NaN),
+        firstRow: args.number(fn, 'firstRow', w.firstRow, NaN),
+        outputRows: rowPair(fn, 'outputRows', w.outputRows),
+        opaque: args.boolean(fn, 'opaque', w.opaque),
+      };
+      return unwrap(core.upsampleBand(img.data, img.width, img.height, spec, raw, progressOf(fn, options)));
+    },
+
+    upsampleInputRows(size: { width: number; height: number }, options: UpsampleOptions, outputRows: [number, number]) {
+      const fn = 'upsampleInputRows';
+      const spec = upsampleSpec(fn, options);
+      if (typeof size !== 'object' || size === null) {
+        args.fail(fn, `size must be { width, height }, got ${args.describe(size)}`);
+      }
+      const width = args.number(fn, 'size.width', size.width, NaN);
+      const height = args.number(fn, 'size.height', size.height, NaN);
+      return unwrap(core.upsampleInputRows(width, height, spec, rowPair(fn, 'outputRows', outputRows)));
     },
 
     imageDifference(a: RgbaImage, b: RgbaImage, gain = 1) {

@@ -96,6 +96,22 @@ export interface UpsampleOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/**
+ * Where a band of rows sits in a larger up-sampling (upsampleBand): one image
+ * split into horizontal bands, computed anywhere (several workers) and
+ * stitched, gives exactly the single call's pixels.
+ */
+export interface UpsampleBand {
+  /** Rows of the whole image. */
+  imageHeight: number;
+  /** The whole image's row that is the band's first row. */
+  firstRow: number;
+  /** [begin, end): the rows of the whole result to compute. */
+  outputRows: [number, number];
+  /** Whether the whole image is opaque (every alpha 255); a band alone may look opaque when the image is not. */
+  opaque: boolean;
+}
+
 export interface Tconv {
   /** torch.nn.functional.conv2d: input (N, Cin, H, W) or (Cin, H, W), weight (Cout, Cin/groups, kH, kW). */
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
@@ -122,6 +138,21 @@ export interface Tconv {
    * channel (colour premultiplied by alpha while resampling). Returns a new image.
    */
   upsampleImage(image: RgbaImage, options: UpsampleOptions): RgbaImage & { data: Uint8ClampedArray };
+  /**
+   * The image rows [begin, end) that result rows `outputRows` of upsampleImage
+   * read: the band to pass to upsampleBand for them.
+   */
+  upsampleInputRows(
+    size: { width: number; height: number },
+    options: UpsampleOptions,
+    outputRows: [number, number],
+  ): [number, number];
+  /**
+   * Result rows `where.outputRows` of upsampleImage(whole image, options),
+   * from `band` (rows [firstRow, firstRow + band.height) of the image, at
+   * least the rows upsampleInputRows names). Bit for bit the whole call's rows.
+   */
+  upsampleBand(band: RgbaImage, options: UpsampleOptions, where: UpsampleBand): RgbaImage & { data: Uint8ClampedArray };
   /** |a − b| × gain per colour channel, opaque; a and b must have the same size. */
   imageDifference(a: RgbaImage, b: RgbaImage, gain?: number): RgbaImage & { data: Uint8ClampedArray };
   /** The bilinear up-sampling kernel for a factor (the FCN initialisation), shape [k, k]. */

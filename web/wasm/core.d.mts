@@ -59,6 +59,13 @@ export interface RawUpsampleSpec {
   kernelSize: RawPair | null;
 }
 
+export interface RawBand {
+  imageHeight: number;
+  firstRow: number;
+  outputRows: RawPair;
+  opaque: boolean;
+}
+
 export interface CoreModule {
   conv2d(input: RawTensor, weight: RawTensor, bias: Float32Array | null, options: RawConvOptions): RawTensor | RawError;
   convTranspose2d(
@@ -78,6 +85,15 @@ export interface CoreModule {
     spec: RawUpsampleSpec,
     progress: ((fraction: number) => void) | null,
   ): RawImage | RawError;
+  upsampleBand(
+    data: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    spec: RawUpsampleSpec,
+    band: RawBand,
+    progress: ((fraction: number) => void) | null,
+  ): RawImage | RawError;
+  upsampleInputRows(width: number, height: number, spec: RawUpsampleSpec, outputRows: RawPair): RawPair | RawError;
   imageDifference(
     a: Uint8Array | Uint8ClampedArray,
     b: Uint8Array | Uint8ClampedArray,

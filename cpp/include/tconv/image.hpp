@@ -58,6 +58,28 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec);
 /// Called with the fraction done, between 0 and 1.
 using Progress = std::function<void(double)>;
 
+/// Where a band of rows sits in a larger up-sampling: lets one image be split
+/// into horizontal bands (computed anywhere, e.g. in several workers) whose
+/// stitched results are exactly the whole call's result.
+struct UpsampleBand {
+  std::int64_t image_height = 0;  ///< rows of the whole input image
+  std::int64_t first_row = 0;     ///< the whole image's row that is the band's first row
+  RowRange output_rows;           ///< the rows of the whole result to compute
+  /// Whether the whole image is opaque: it decides premultiplication, and a
+  /// band of an image with transparency may itself be opaque.
+  bool opaque = true;
+};
+
+/// The input rows that output rows `output_rows` of upsample() read, for an
+/// image of `image_size` (height, width): the band to hand to upsample_band.
+RowRange upsample_input_rows(const Pair& image_size, const UpsampleSpec& spec, const RowRange& output_rows);
+
+/// Output rows `where.output_rows` of upsample(whole image, spec), from a band
+/// that holds at least the rows upsample_input_rows() names. Every method
+/// gives exactly the whole call's values for those rows.
+RgbaImage upsample_band(const RgbaImage& band, const UpsampleSpec& spec, const UpsampleBand& where,
+                        const Progress& progress = {});
+
 /// Up-samples every channel of `image` with the spec's method. Colour is
 /// premultiplied by alpha while resampling (so transparent pixels do not bleed
 /// their colour), alpha itself goes through the same method, except for the
