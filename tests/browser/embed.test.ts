@@ -289,7 +289,22 @@ describe('the example blog post', () => {
         expect.objectContaining({ side: 'b', method: 'resize-conv-nearest', width: 640, height: 480 }),
       ]),
     );
-    // One core for five figures; no error; nothing fetched but the page and the script.
+    // ×4 gives 1280×960 (1.2 Mpx): split across two band workers, started
+    // inside the upsampler's worker from the same inlined script and bytes.
+    await page.evaluate(() => {
+      const tool = document.getElementById('tool') as HTMLElement & { workers: number };
+      tool.workers = 2;
+      tool.setAttribute('scale', '4');
+    });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { __events: [string, string, { width: number; workers: number }][] }).__events.filter(
+          ([t, id, d]) => t === 'tconv-result' && id === 'tool' && d.width === 1280 && d.workers === 2,
+        ).length >= 2,
+      null,
+      { timeout: 60_000 },
+    );
+    // One core for five figures (band workers have their own); no error; nothing fetched but the page and the script.
     expect(await shared(page)).toMatchObject({ coreLoads: 1, bytesLoads: 1, scripts: 1, scriptUrl });
     expect(ev.filter(([t]) => t === 'tconv-error')).toEqual([]);
     expect(o.errors).toEqual([]);

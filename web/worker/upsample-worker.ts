@@ -8,10 +8,14 @@ import { createTconv } from '../lib/index.js';
 import type { Tconv } from '../lib/index.js';
 import { LIMITS, formatSize } from '../lib/upsampler/limits.js';
 import { encodePng } from '../lib/upsampler/png.js';
+import { placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../lib/upsampler/tiles.js';
+import { BandPool } from './band-pool.js';
 import {
   PREVIEW_MAX_SIDE,
+  coreOptions,
   errorMessage,
   specKey,
+  specOutputSize,
   type JobSpec,
   type SourceSpec,
   type WorkerRequest,
@@ -26,8 +30,13 @@ type Image = Pixels;
 const CACHE_ENTRIES = 3;
 
 let core: Promise<Tconv> | null = null;
+/** The band workers, started on the first large job; null until then, or when workers cannot start here. */
+let pool: BandPool | null = null;
+let poolUnavailable = false;
+let wasmBytes: ArrayBuffer | null = null;
 let source: Image | null = null;
-const cache = new Map<string, Image>();
+let sourceOpaque = true;
+const cache = new Map<string, { image: Image; workers: number }>();
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
@@ -83,41 +92,101 @@ function requireSource(): Image {
   return source;
 }
 
-function remember(key: string, img: Image): void {
+function remember(key: string, img: Image, workers = cache.get(key)?.workers ?? 1): void {
   cache.delete(key);
-  cache.set(key, img);
+  cache.set(key, { image: img, workers });
   while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
 }
 
-/** Runs (or finds) one up-sampling; progress is mapped into [from, to]. */
+/** The pool with at least `count` band workers, or null when this context cannot start workers. */
+function bandPool(count: number): BandPool | null {
+  if (poolUnavailable || !wasmBytes) return null;
+  try {
+    pool ??= new BandPool(wasmBytes);
+    pool.grow(count);
+    return pool;
+  } catch {
+    poolUnavailable = true; // e.g. no nested workers: every job runs here
+    return null;
+  }
+}
+
+/** One up-sampling split into bands, one per band worker; the rows are copied into place as they arrive. */
+async function computeInBands(
+  tc: Tconv,
+  src: Image,
+  spec: JobSpec,
+  bands: BandPool,
+  parts: number,
+  report: (fraction: number) => void,
+): Promise<Image> {
+  const [width, height] = specOutputSize(spec, src.width, src.height);
+  const plan = planBands(tc, src, coreOptions(spec), height, parts);
+  const result: Image = { width, height, data: new Uint8ClampedArray(width * height * 4) };
+  const done = plan.map(() => 0);
+  const progress = () =>
+    report(plan.reduce((sum, job, i) => sum + done[i]! * (job.outputRows[1] - job.outputRows[0]), 0) / height);
+  await Promise.all(
+    plan.map(async (job, i) => {
+      const where = {
+        imageHeight: src.height,
+        firstRow: job.inputRows[0],
+        outputRows: job.outputRows,
+        opaque: sourceOpaque,
+      };
+      const band = await bands.run(i, sliceRows(src, job.inputRows), spec, where, (fraction) => {
+        done[i] = fraction;
+        progress();
+      });
+      placeBand(result, band, job.outputRows[0]);
+    }),
+  );
+  return result;
+}
+
+/** Runs (or finds) one up-sampling on up to `workers` cores; progress is mapped into [from, to]. */
 async function compute(
   id: number,
   spec: JobSpec,
+  workers: number,
   from = 0,
   to = 1,
-): Promise<{ image: Image; ms: number; cached: boolean }> {
+): Promise<{ image: Image; ms: number; cached: boolean; workers: number }> {
   const key = specKey(spec);
   const hit = cache.get(key);
   if (hit) {
-    remember(key, hit);
-    return { image: hit, ms: 0, cached: true };
+    remember(key, hit.image);
+    return { image: hit.image, ms: 0, cached: true, workers: hit.workers };
   }
   const tc = await core!;
   const src = requireSource();
-  const k = spec.kernel;
+  const report = (fraction: number) => post({ type: 'progress', id, fraction: from + (to - from) * fraction });
   const t0 = performance.now();
-  const out = tc.upsampleImage(src, {
-    method: spec.method,
-    factor: spec.factor,
-    // the core takes [height, width]
-    size: spec.size ? [spec.size[1], spec.size[0]] : undefined,
-    alignCorners: spec.alignCorners ?? false,
-    kernel: k ? { data: new Float32Array(k.values), shape: [k.size, k.size] } : undefined,
-    onProgress: (fraction) => post({ type: 'progress', id, fraction: from + (to - from) * fraction }),
-  });
+  const [width, height] = specOutputSize(spec, src.width, src.height);
+  const parts = Math.min(Math.floor(workers), height);
+  const bands = parts > 1 && width * height >= SPLIT_MIN_OUTPUT_PIXELS ? bandPool(parts) : null;
+  let out: Image;
+  let used = 1;
+  if (bands) {
+    // Validate in this worker first: a bad spec fails here with the core's message, not in each band.
+    tc.upsampleInputRows(src, coreOptions(spec), [0, 1]);
+    try {
+      out = await computeInBands(tc, src, spec, bands, parts, report);
+      used = parts;
+    } catch {
+      // A band worker failed (it could not start here, or ran out of memory):
+      // stop the pool and compute everything in this worker, which reports any real error.
+      pool?.dispose();
+      pool = null;
+      poolUnavailable = true;
+      out = tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report });
+    }
+  } else {
+    out = tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report });
+  }
   const ms = performance.now() - t0;
-  remember(key, out);
-  return { image: out, ms, cached: false };
+  remember(key, out, used);
+  return { image: out, ms, cached: false, workers: used };
 }
 
 /** A copy of the pixels (the cache keeps its own), a bitmap to draw and maybe a preview, all to transfer. */
@@ -144,6 +213,7 @@ async function forDisplay(
 async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.type === 'init') {
     // locateFile keeps the glue from resolving core.wasm against this worker's (blob:) URL.
+    wasmBytes = msg.wasm;
     core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path });
     try {
       await core;
@@ -161,6 +231,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
         const t0 = performance.now();
         const img = await makeSource(msg.source, msg.resize);
         source = img;
+        sourceOpaque = !hasAlpha(img);
         cache.clear();
         post({
           type: 'loaded',
@@ -168,12 +239,12 @@ async function handle(msg: WorkerRequest): Promise<void> {
           width: img.width,
           height: img.height,
           ms: performance.now() - t0,
-          alpha: hasAlpha(img),
+          alpha: !sourceOpaque,
         });
         break;
       }
       case 'upsample': {
-        const { image, ms, cached } = await compute(id, msg.spec);
+        const { image, ms, cached, workers } = await compute(id, msg.spec, msg.workers);
         const { pixels, bitmap, preview, transfer } = await forDisplay(image);
         post(
           {
@@ -187,14 +258,15 @@ async function handle(msg: WorkerRequest): Promise<void> {
             bitmap,
             preview,
             cached,
+            workers,
           },
           transfer,
         );
         break;
       }
       case 'difference': {
-        const a = (await compute(id, msg.a, 0, 0.45)).image;
-        const b = (await compute(id, msg.b, 0.45, 0.9)).image;
+        const a = (await compute(id, msg.a, msg.workers, 0, 0.45)).image;
+        const b = (await compute(id, msg.b, msg.workers, 0.45, 0.9)).image;
         const tc = await core;
         const t0 = performance.now();
         const diff = tc.imageDifference(a, b, msg.gain);
@@ -204,7 +276,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
         break;
       }
       case 'encode': {
-        const { image } = await compute(id, msg.spec, 0, 0.5);
+        const { image } = await compute(id, msg.spec, msg.workers, 0, 0.5);
         const t0 = performance.now();
         const png = await encodePng(image);
         post({ type: 'encoded', id, blob: new Blob([png], { type: 'image/png' }), ms: performance.now() - t0 });

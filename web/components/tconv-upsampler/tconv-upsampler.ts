@@ -12,11 +12,14 @@
  *   theme     'light' | 'dark' overrides prefers-color-scheme
  *   loading   "lazy" (default): the worker starts, and src is opened, only when the element comes near the
  *             viewport; "eager": at once. open() and the samples start it in any case.
+ *   workers   how many cores a large up-sampling may use (default: navigator.hardwareConcurrency, at most 8);
+ *             results of 1 Mpx or more are split into bands across that many band workers. 1 = one worker.
  *   busy      (read-only, reflected) present while anything is being computed
  *
  * Events (CustomEvent, bubbles, composed):
  *   tconv-load    { name, width, height, ms }           an image was decoded (or a sample made)
- *   tconv-result  { side: 'a' | 'b', method, width, height, ms }   a result is shown; ms = the core's time
+ *   tconv-result  { side: 'a' | 'b', method, width, height, ms, workers }   a result is shown; ms = the
+ *                                                       core's time, workers = the cores it used
  *   tconv-error   { message }                           anything refused or failed (also shown, role="alert")
  *
  * Methods:
@@ -74,6 +77,7 @@ import {
   type UpsampleMethod,
 } from '../../lib/upsampler/protocol.js';
 import { SAMPLES, parseSampleSrc, type SampleName } from '../../lib/upsampler/samples.js';
+import { MAX_WORKERS, defaultWorkerCount } from '../../lib/upsampler/tiles.js';
 import { TconvUpsamplerCompare, type Layer } from './compare-view.js';
 import { isolation } from '../shared/isolation.js';
 import { type Loading, observeVisibility } from '../shared/visibility.js';
@@ -92,6 +96,8 @@ interface SideResult {
   width: number;
   height: number;
   ms: number;
+  /** Cores it was computed on. */
+  workers: number;
   pixels: Uint8ClampedArray;
   bitmap: ImageBitmap;
   preview: ImageBitmap | null;
@@ -144,6 +150,11 @@ function parseMethods(value: string | null | undefined): [UpsampleMethod, Upsamp
   return [parts[0] as UpsampleMethod, parts[1] as UpsampleMethod];
 }
 
+/** " on 4 cores" when a result was split across band workers. */
+function coresNote(workers: number): string {
+  return workers > 1 ? ` on ${workers} cores` : '';
+}
+
 function emptySide(method: UpsampleMethod): Side {
   return { method, alignCorners: false, result: null, job: null, error: null, cancelledKey: null };
 }
@@ -156,6 +167,7 @@ export class TconvUpsampler extends LitElement {
     theme: { type: String, reflect: true },
     busy: { type: Boolean, reflect: true },
     loading: { type: String, reflect: true },
+    workers: { type: Number },
     _source: { state: true },
     _a: { state: true },
     _b: { state: true },
@@ -620,6 +632,7 @@ export class TconvUpsampler extends LitElement {
   declare theme: 'light' | 'dark' | undefined;
   declare busy: boolean;
   declare loading: Loading;
+  declare workers: number;
   declare _source: Source | null;
   declare _a: Side;
   declare _b: Side;
@@ -655,6 +668,7 @@ export class TconvUpsampler extends LitElement {
     this.scale = 2;
     this.busy = false;
     this.loading = 'lazy';
+    this.workers = defaultWorkerCount(globalThis.navigator?.hardwareConcurrency);
     this._source = null;
     this._a = emptySide(DEFAULT_METHODS[0]);
     this._b = emptySide(DEFAULT_METHODS[1]);
@@ -671,6 +685,12 @@ export class TconvUpsampler extends LitElement {
     this._dragging = false;
     this._encoding = null;
     this._tick = 0;
+  }
+
+  /** The workers attribute as a usable count (a bad value means one worker). */
+  private workerCount(): number {
+    const n = Number(this.workers);
+    return Number.isFinite(n) && n >= 1 ? Math.min(MAX_WORKERS, Math.floor(n)) : 1;
   }
 
   // ---- lifecycle ----
@@ -948,7 +968,7 @@ export class TconvUpsampler extends LitElement {
     this.armTick();
     const label = `${id.toUpperCase()} (${METHOD_SHORT[spec.method]})`;
     this._status = `Computing ${label}…`;
-    this.client!.submit(id, (jobId) => ({ type: 'upsample', id: jobId, spec }), {
+    this.client!.submit(id, (jobId) => ({ type: 'upsample', id: jobId, spec, workers: this.workerCount() }), {
       supersedes: ['difference'],
       heavy: out.width * out.height >= HEAVY_PIXELS,
       onProgress: (fraction) => {
@@ -977,13 +997,21 @@ export class TconvUpsampler extends LitElement {
             width: msg.width,
             height: msg.height,
             ms,
+            workers: msg.workers,
             pixels: new Uint8ClampedArray(msg.pixels),
             bitmap: msg.bitmap,
             preview: msg.preview,
           },
         });
-        this._status = `${label} done in ${formatMs(ms)}.`;
-        this.emit('tconv-result', { side: id, method: spec.method, width: msg.width, height: msg.height, ms });
+        this._status = `${label} done in ${formatMs(ms)}${coresNote(msg.workers)}.`;
+        this.emit('tconv-result', {
+          side: id,
+          method: spec.method,
+          width: msg.width,
+          height: msg.height,
+          ms,
+          workers: msg.workers,
+        });
         this.reconcileDifference();
       },
       (e: unknown) => {
@@ -1025,12 +1053,23 @@ export class TconvUpsampler extends LitElement {
     this._diffJob = { key, started: performance.now(), progress: null };
     this.armTick();
     const gain = this._gain;
-    this.client!.submit('difference', (id) => ({ type: 'difference', id, a: a.spec, b: b.spec, gain }), {
-      heavy: a.width * a.height >= HEAVY_PIXELS,
-      onProgress: (fraction) => {
-        if (this._diffJob?.key === key) this._diffJob = { ...this._diffJob, progress: fraction };
+    this.client!.submit(
+      'difference',
+      (id) => ({
+        type: 'difference',
+        id,
+        a: a.spec,
+        b: b.spec,
+        gain,
+        workers: this.workerCount(),
+      }),
+      {
+        heavy: a.width * a.height >= HEAVY_PIXELS,
+        onProgress: (fraction) => {
+          if (this._diffJob?.key === key) this._diffJob = { ...this._diffJob, progress: fraction };
+        },
       },
-    }).then(
+    ).then(
       (answer) => {
         const msg = answer as DifferenceMessage;
         if (this._diffJob?.key !== key) {
@@ -1068,6 +1107,7 @@ export class TconvUpsampler extends LitElement {
         type: 'encode',
         id: jid,
         spec: r.spec,
+        workers: this.workerCount(),
       }))) as EncodedMessage;
       const url = URL.createObjectURL(msg.blob);
       const a = document.createElement('a');
@@ -1531,7 +1571,11 @@ export class TconvUpsampler extends LitElement {
           <span class="badge" aria-hidden="true">${id.toUpperCase()}</span> Side ${id.toUpperCase()}
         </h3>
         <span class="time" aria-label="Compute time"
-          >${s.result && !running ? html`<strong>${formatMs(s.result.ms)}</strong> in the core` : ''}</span
+          >${
+            s.result && !running
+              ? html`<strong>${formatMs(s.result.ms)}</strong> in the core${coresNote(s.result.workers)}`
+              : ''
+          }</span
         >
       </div>
       <label class="visually-hidden" for="method-${id}">Method of side ${id.toUpperCase()}</label>

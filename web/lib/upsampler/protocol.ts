@@ -4,15 +4,19 @@
 // Main thread → worker (one at a time; the worker answers each in order):
 //   init        { wasm }                            the core's bytes; the worker loads the core once
 //   load        { id, source, resize? }             decode a file (or make a sample) → loaded
-//   upsample    { id, spec }                        → progress…, result (pixels + bitmap, transferred)
-//   difference  { id, a, b, gain }                  |A − B| × gain of two results → difference
-//   encode      { id, spec }                        a result as a PNG Blob → encoded
+//   upsample    { id, spec, workers }               → progress…, result (pixels + bitmap, transferred)
+//   difference  { id, a, b, gain, workers }         |A − B| × gain of two results → difference
+//   encode      { id, spec, workers }               a result as a PNG Blob → encoded
 //   pixels      { id }                              a copy of the decoded source → pixels
 // Worker → main thread: the answers above, progress { id, fraction } and
 // error { id, message, fatal } (fatal: the worker should be replaced).
 //
 // The worker keeps the decoded source and the last few results, so a
-// difference or a download needs no recomputation. Job ids only grow; the
+// difference or a download needs no recomputation. `workers` is how many
+// cores a large up-sampling may use: the worker then splits it into bands
+// (tiles.ts) for a pool of band workers it owns (BandRequest below), each with
+// its own core instance, and stitches their rows. Stopping the worker stops
+// its pool too. Job ids only grow; the
 // main thread ignores answers to jobs it no longer waits for.
 
 import type { UpsampleMethod } from '../types.js';
@@ -116,9 +120,9 @@ export type SourceSpec = { kind: 'blob'; blob: Blob; name: string } | { kind: 's
 export type WorkerRequest =
   | { type: 'init'; wasm: ArrayBuffer }
   | { type: 'load'; id: number; source: SourceSpec; resize?: { width: number; height: number } }
-  | { type: 'upsample'; id: number; spec: JobSpec }
-  | { type: 'difference'; id: number; a: JobSpec; b: JobSpec; gain: number }
-  | { type: 'encode'; id: number; spec: JobSpec }
+  | { type: 'upsample'; id: number; spec: JobSpec; workers: number }
+  | { type: 'difference'; id: number; a: JobSpec; b: JobSpec; gain: number; workers: number }
+  | { type: 'encode'; id: number; spec: JobSpec; workers: number }
   | { type: 'pixels'; id: number };
 
 export interface LoadedMessage {
@@ -148,6 +152,8 @@ export interface ResultMessage {
   preview: ImageBitmap | null;
   /** True when the result came from the worker's cache. */
   cached: boolean;
+  /** Workers that computed it: 1, or the band workers it was split across. */
+  workers: number;
 }
 
 export interface DifferenceMessage {
@@ -204,6 +210,45 @@ export type WorkerResponse =
   | PixelsMessage
   | ProgressMessage
   | ErrorMessage;
+
+// The upsampler's worker → one of its band workers (web/worker/band-worker.ts):
+//   init  { wasm }                                   load the core
+//   band  { id, image, spec, where }                 rows of one up-sampling → band (transferred)
+// Band worker → upsampler's worker: progress { id, fraction }, band { id, … }, error { id, message }.
+
+export type BandRequest =
+  | { type: 'init'; wasm: ArrayBuffer }
+  | {
+      type: 'band';
+      id: number;
+      /** The image rows the band reads (its halo included). */
+      image: { data: Uint8ClampedArray; width: number; height: number };
+      spec: JobSpec;
+      where: { imageHeight: number; firstRow: number; outputRows: [number, number]; opaque: boolean };
+    };
+
+export type BandResponse =
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'band'; id: number; data: Uint8ClampedArray; width: number; height: number; ms: number }
+  | { type: 'error'; id: number; message: string };
+
+/** The core's upsample options for a job spec (the core takes [height, width]). */
+export function coreOptions(spec: JobSpec): {
+  method: UpsampleMethod;
+  factor: number;
+  size?: [number, number];
+  alignCorners: boolean;
+  kernel?: { data: Float32Array; shape: [number, number] };
+} {
+  const k = spec.kernel;
+  return {
+    method: spec.method,
+    factor: spec.factor,
+    size: spec.size ? [spec.size[1], spec.size[0]] : undefined,
+    alignCorners: spec.alignCorners ?? false,
+    kernel: k ? { data: new Float32Array(k.values), shape: [k.size, k.size] } : undefined,
+  };
+}
 
 /** Turns whatever was thrown into one readable sentence fragment. */
 export function errorMessage(e: unknown): string {

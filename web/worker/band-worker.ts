@@ -1,0 +1,39 @@
+// A band worker: computes rows of one up-sampling for the upsampler's worker,
+// which splits large images across a pool of these (web/lib/upsampler/tiles.ts).
+// Each has its own instance of the core, loaded from bytes it is handed, so
+// the pool needs no network and no SharedArrayBuffer.
+// Protocol: BandRequest / BandResponse in web/lib/upsampler/protocol.ts.
+
+import { createTconv } from '../lib/index.js';
+import type { Tconv } from '../lib/index.js';
+import { coreOptions, errorMessage, type BandRequest, type BandResponse } from '../lib/upsampler/protocol.js';
+
+let core: Promise<Tconv> | null = null;
+
+function post(message: BandResponse, transfer: Transferable[] = []): void {
+  self.postMessage(message, { transfer });
+}
+
+self.onmessage = async (event: MessageEvent<BandRequest>) => {
+  const msg = event.data;
+  if (msg.type === 'init') {
+    // locateFile keeps the glue from resolving core.wasm against this worker's (blob:) URL.
+    core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path });
+    return;
+  }
+  const { id } = msg;
+  try {
+    if (!core) throw new Error('the band worker was not initialised');
+    const tc = await core;
+    const t0 = performance.now();
+    const out = tc.upsampleBand(
+      msg.image,
+      { ...coreOptions(msg.spec), onProgress: (fraction) => post({ type: 'progress', id, fraction }) },
+      msg.where,
+    );
+    const ms = performance.now() - t0;
+    post({ type: 'band', id, data: out.data, width: out.width, height: out.height, ms }, [out.data.buffer]);
+  } catch (e) {
+    post({ type: 'error', id, message: errorMessage(e) });
+  }
+};
