@@ -4,6 +4,7 @@
 #include <cmath>
 #include <xtensor/xview.hpp>
 
+#include "simd.hpp"
 #include "tconv/conv.hpp"
 
 namespace tconv {
@@ -31,12 +32,13 @@ void check_image(std::string_view function, const RgbaImage& image) {
   }
 }
 
-// One channel as a (1, 1, H, W) plane of 0..255 floats; colour optionally
-// premultiplied by alpha.
-xt::xarray<float> channel_plane(const RgbaImage& image, std::size_t channel, bool premultiply) {
-  const std::size_t h = image.shape()[0], w = image.shape()[1];
+// Rows [first_row, first_row + h) of one channel as a (1, 1, h, W) plane of
+// 0..255 floats; colour optionally premultiplied by alpha.
+xt::xarray<float> channel_plane(const RgbaImage& image, std::size_t channel, bool premultiply, std::size_t first_row,
+                                std::size_t h) {
+  const std::size_t w = image.shape()[1];
   xt::xarray<float> plane = xt::xarray<float>::from_shape({1, 1, h, w});
-  const std::uint8_t* px = image.data();
+  const std::uint8_t* px = image.data() + first_row * w * 4;
   float* out = plane.data();
   for (std::size_t i = 0; i < h * w; ++i) {
     const float v = px[4 * i + channel];
@@ -53,21 +55,63 @@ bool is_opaque(const RgbaImage& image) {
   return true;
 }
 
-std::uint8_t to_byte(float v) { return static_cast<std::uint8_t>(std::clamp(std::nearbyint(v), 0.0f, 255.0f)); }
+typedef std::int32_t i4 __attribute__((vector_size(16)));
+typedef std::uint32_t u4 __attribute__((vector_size(16)));
 
-// Writes a plane into one channel; colour is divided by the output's alpha
-// (already written) when it was premultiplied.
-void store_channel(RgbaImage& image, std::size_t channel, const xt::xarray<float>& plane, bool unpremultiply) {
-  const std::size_t n = image.shape()[0] * image.shape()[1];
-  std::uint8_t* px = image.data();
-  const float* in = plane.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    float v = in[i];
-    if (unpremultiply) {
-      const float alpha = px[4 * i + 3];
-      v = alpha > 0 ? v * 255.0f / alpha : 0.0f;
+// 0..255 as an integer, rounded half to even as nearbyint() does: clamped
+// first (the bounds are integers, so clamping and rounding commute), then
+// rounded by adding and removing 1.5·2²³, which leaves no fraction bits.
+inline i4 to_bytes(detail::v4 v) {
+  const i4 below = v < detail::splat4(0.0f);
+  const i4 above = v > detail::splat4(255.0f);
+  v = reinterpret_cast<detail::v4>((reinterpret_cast<i4>(v) & ~below & ~above) |
+                                   (reinterpret_cast<i4>(detail::splat4(255.0f)) & above));
+  const detail::v4 magic = detail::splat4(12582912.0f);
+  return __builtin_convertvector((v + magic) - magic, i4);
+}
+
+// Writes rows of the result: colour planes (premultiplied when alpha is given)
+// and alpha (null: opaque), four pixels at a time as packed RGBA words. Colour
+// is divided by the rounded alpha, as it is stored.
+void store_rows(RgbaImage& image, std::size_t first_row, const xt::xarray<float>* colour,
+                const xt::xarray<float>* alpha) {
+  const std::size_t w = image.shape()[1], n = colour[0].shape()[2] * w;
+  std::uint8_t* px = image.data() + first_row * w * 4;
+  const float* c[3] = {colour[0].data(), colour[1].data(), colour[2].data()};
+  const float* a = alpha ? alpha->data() : nullptr;
+  // Four pixels: colour and alpha vectors in, packed RGBA words out.
+  const auto pack = [&](detail::v4 r, detail::v4 g, detail::v4 b, detail::v4 alpha_value) {
+    const i4 alpha_bytes = to_bytes(alpha_value);
+    detail::v4 v[3] = {r, g, b};
+    i4 bytes[3];
+    for (std::size_t k = 0; k < 3; ++k) {
+      if (a) {
+        const detail::v4 stored = __builtin_convertvector(alpha_bytes, detail::v4);
+        const i4 visible = stored > detail::splat4(0.0f);
+        const detail::v4 straight = v[k] * detail::splat4(255.0f) / stored;  // ∞ or NaN where alpha is 0: masked
+        v[k] = reinterpret_cast<detail::v4>(reinterpret_cast<i4>(straight) & visible);
+      }
+      bytes[k] = to_bytes(v[k]);
     }
-    px[4 * i + channel] = to_byte(v);
+    return reinterpret_cast<u4>(bytes[0]) | (reinterpret_cast<u4>(bytes[1]) << 8) |
+           (reinterpret_cast<u4>(bytes[2]) << 16) | (reinterpret_cast<u4>(alpha_bytes) << 24);
+  };
+  // Little-endian words: R, G, B, A in memory order.
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const u4 packed = pack(detail::load4(c[0] + i), detail::load4(c[1] + i), detail::load4(c[2] + i),
+                           a ? detail::load4(a + i) : detail::splat4(255.0f));
+    std::memcpy(px + 4 * i, &packed, sizeof packed);
+  }
+  if (i < n) {
+    float tail[4][4] = {};
+    for (std::size_t l = 0; l < n - i; ++l) {
+      for (std::size_t k = 0; k < 3; ++k) tail[k][l] = c[k][i + l];
+      tail[3][l] = a ? a[i + l] : 255.0f;
+    }
+    const u4 packed =
+        pack(detail::load4(tail[0]), detail::load4(tail[1]), detail::load4(tail[2]), detail::load4(tail[3]));
+    std::memcpy(px + 4 * i, &packed, 4 * (n - i));
   }
 }
 
@@ -347,33 +391,44 @@ RgbaImage upsample_band(const RgbaImage& band, const UpsampleSpec& spec, const U
     fail(kUpsample, "output rows " + format_rows(where.output_rows) + " read image rows " + format_rows(needed) +
                         ", but the band holds rows " + format_rows(held));
   }
-  const bool opaque = is_opaque(band);
-  if (where.opaque && !opaque) fail(kUpsample, "the band has transparent pixels, but the image is said to be opaque");
-  const BandGeometry g{where.image_height, where.first_row, where.output_rows, upsample_output_size(image_size, spec)};
-  RgbaImage out = RgbaImage::from_shape({std::size_t(g.rows.size()), std::size_t(g.out_size[1]), 4});
-
-  const int steps = where.opaque ? 3 : 4;
-  int done = 0;
-  auto report = [&] {
-    ++done;
-    if (progress) progress(double(done) / steps);
-  };
-  const auto store = [&](std::size_t channel, const xt::xarray<float>& result, bool unpremultiply) {
-    if (std::int64_t(result.shape()[2]) != g.rows.size() || std::int64_t(result.shape()[3]) != g.out_size[1]) {
-      fail(kUpsample, "internal: method produced the wrong size");  // guarded by the tests
-    }
-    store_channel(out, channel, result, unpremultiply);
-    report();
-  };
-
-  // Alpha first: the colour channels are divided by it.
-  if (where.opaque) {
-    xt::view(out, xt::all(), xt::all(), 3) = std::uint8_t{255};
-  } else {
-    store(3, run_method(channel_plane(band, 3, false), alpha_method(spec.method), alpha_spec(spec), g), false);
+  if (where.opaque && !is_opaque(band)) {
+    fail(kUpsample, "the band has transparent pixels, but the image is said to be opaque");
   }
-  for (std::size_t c = 0; c < 3; ++c) {
-    store(c, run_method(channel_plane(band, c, !where.opaque), spec.method, spec, g), !where.opaque);
+  const Pair out_size = upsample_output_size(image_size, spec);
+  const RowRange rows = where.output_rows;
+  RgbaImage out = RgbaImage::from_shape({std::size_t(rows.size()), std::size_t(out_size[1]), 4});
+
+  // Strips of about 2¹⁸ pixels: every channel of a strip is computed from the
+  // rows it reads and written out while still in cache, so no channel of the
+  // whole result is ever held as floats. Each strip is itself a band, so the
+  // values do not depend on where the strips are cut.
+  const std::int64_t strip_rows = std::max<std::int64_t>(8, (std::int64_t{1} << 18) / out_size[1]);
+  double reported = 0;
+  for (std::int64_t first = rows.begin; first < rows.end; first += strip_rows) {
+    const BandGeometry g{where.image_height, 0, {first, std::min(first + strip_rows, rows.end)}, out_size};
+    const RowRange read = upsample_input_rows(image_size, spec, g.rows);
+    const BandGeometry strip{g.image_height, read.begin, g.rows, out_size};
+    const auto plane = [&](std::size_t channel, bool premultiply) {
+      return channel_plane(band, channel, premultiply, std::size_t(read.begin - where.first_row),
+                           std::size_t(read.size()));
+    };
+    const auto checked = [&](xt::xarray<float> result) {
+      if (std::int64_t(result.shape()[2]) != strip.rows.size() || std::int64_t(result.shape()[3]) != out_size[1]) {
+        fail(kUpsample, "internal: method produced the wrong size");  // guarded by the tests
+      }
+      return result;
+    };
+    xt::xarray<float> alpha;
+    if (!where.opaque) alpha = checked(run_method(plane(3, false), alpha_method(spec.method), alpha_spec(spec), strip));
+    const xt::xarray<float> colour[3] = {checked(run_method(plane(0, !where.opaque), spec.method, spec, strip)),
+                                         checked(run_method(plane(1, !where.opaque), spec.method, spec, strip)),
+                                         checked(run_method(plane(2, !where.opaque), spec.method, spec, strip))};
+    store_rows(out, std::size_t(strip.rows.begin - rows.begin), colour, where.opaque ? nullptr : &alpha);
+    const double done = double(strip.rows.end - rows.begin) / double(rows.size());
+    if (progress && (done - reported >= 0.01 || done == 1.0)) {
+      progress(done);
+      reported = done;
+    }
   }
   return out;
 }

@@ -36,23 +36,30 @@ float source_coordinate(float scale, std::int64_t dst, bool align_corners, bool 
 // and dst / 2 when out == 2·in, whatever the scale factor; the generic one
 // always uses floor(dst · scale). With a scale factor such as 1.05 they pick
 // different pixels, so `legacy_sizes` selects the channels-last behaviour.
+// Output coordinates [first, last) of an axis of `out` samples: a band of rows
+// needs only its own taps, computed from the whole axis's geometry.
+struct Span {
+  std::int64_t first, last;
+  std::size_t size() const { return static_cast<std::size_t>(last - first); }
+};
+
 std::vector<std::size_t> nearest_indices(std::int64_t in, std::int64_t out, const std::optional<double>& scale_factor,
-                                         bool exact, bool legacy_sizes) {
-  std::vector<std::size_t> index(static_cast<std::size_t>(out));
+                                         bool exact, bool legacy_sizes, Span span) {
+  std::vector<std::size_t> index(span.size());
   const float scale = input_per_output(in, out, scale_factor);
-  for (std::int64_t dst = 0; dst < out; ++dst) {
+  for (std::int64_t dst = span.first; dst < span.last; ++dst) {
+    std::size_t& i = index[static_cast<std::size_t>(dst - span.first)];
     if (legacy_sizes && !exact && out == in) {
-      index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(dst);
+      i = static_cast<std::size_t>(dst);
       continue;
     }
     if (legacy_sizes && !exact && out == 2 * in) {
-      index[static_cast<std::size_t>(dst)] = static_cast<std::size_t>(dst >> 1);
+      i = static_cast<std::size_t>(dst >> 1);
       continue;
     }
     const float src =
         exact ? static_cast<float>((static_cast<double>(dst) + 0.5) * scale) : static_cast<float>(dst) * scale;
-    index[static_cast<std::size_t>(dst)] =
-        static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(std::floor(src)), in - 1));
+    i = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(std::floor(src)), in - 1));
   }
   return index;
 }
@@ -65,18 +72,20 @@ struct Taps {
   std::size_t count;
 };
 
-Taps linear_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor) {
-  const std::size_t n = static_cast<std::size_t>(out);
+Taps linear_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor,
+                 Span span) {
+  const std::size_t n = span.size();
   Taps taps{std::vector<std::size_t>(2 * n), std::vector<double>(2 * n), 2};
   const float scale = linear_scale(in, out, align_corners, scale_factor);
   for (std::size_t dst = 0; dst < n; ++dst) {
+    const std::int64_t at = span.first + std::int64_t(dst);
     if (out == in) {  // torch copies along a dimension whose size does not change
-      taps.index[2 * dst] = taps.index[2 * dst + 1] = dst;
+      taps.index[2 * dst] = taps.index[2 * dst + 1] = std::size_t(at);
       taps.weight[2 * dst] = 1.0f;
       taps.weight[2 * dst + 1] = 0.0f;
       continue;
     }
-    const float src = source_coordinate(scale, std::int64_t(dst), align_corners, false);
+    const float src = source_coordinate(scale, at, align_corners, false);
     const std::int64_t i0 = std::min(static_cast<std::int64_t>(src), in - 1);
     const std::int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
     const float lambda1 = std::min(std::max(src - static_cast<float>(i0), 0.0f), 1.0f);
@@ -96,12 +105,13 @@ constexpr double kCubicA = -0.75;
 double cubic_near(double x) { return ((kCubicA + 2) * x - (kCubicA + 3)) * x * x + 1; }
 double cubic_far(double x) { return ((kCubicA * x - 5 * kCubicA) * x + 8 * kCubicA) * x - 4 * kCubicA; }
 
-Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor) {
-  const std::size_t n = static_cast<std::size_t>(out);
+Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std::optional<double>& scale_factor,
+                Span span) {
+  const std::size_t n = span.size();
   Taps taps{std::vector<std::size_t>(4 * n), std::vector<double>(4 * n), 4};
   const float scale = linear_scale(in, out, align_corners, scale_factor);
   for (std::size_t dst = 0; dst < n; ++dst) {
-    const float src = source_coordinate(scale, std::int64_t(dst), align_corners, true);
+    const float src = source_coordinate(scale, span.first + std::int64_t(dst), align_corners, true);
     const std::int64_t i = static_cast<std::int64_t>(std::floor(src));
     const float t = src - static_cast<float>(i);
     const float x2 = 1.0f - t;  // rounded before adding 1, as torch does
@@ -249,43 +259,29 @@ std::string format_rows(std::int64_t begin, std::int64_t end) {
 
 // The filter of one axis: for every output coordinate its input indices and
 // weights (nearest: one index, no weights), from the whole input's geometry.
-Taps axis_taps(const InterpolateOptions& options, std::int64_t in, std::int64_t out, int axis, std::size_t channels) {
+Taps axis_taps(const InterpolateOptions& options, std::int64_t in, std::int64_t out, int axis, std::size_t channels,
+               const RowRange& range) {
   std::optional<double> scale;
   if (options.scale_factor) scale = (*options.scale_factor)[std::size_t(axis)];
+  const Span span{range.begin, range.end};
   switch (options.mode) {
     case InterpolateMode::nearest:
     case InterpolateMode::nearest_exact: {
       const bool exact = options.mode == InterpolateMode::nearest_exact;
-      return Taps{nearest_indices(in, out, scale, exact, channels == 1), {}, 1};
+      return Taps{nearest_indices(in, out, scale, exact, channels == 1, span), {}, 1};
     }
     case InterpolateMode::bilinear:
-      return linear_taps(in, out, options.align_corners, scale);
+      return linear_taps(in, out, options.align_corners, scale, span);
     case InterpolateMode::bicubic:
-      return cubic_taps(in, out, options.align_corners, scale);
+      return cubic_taps(in, out, options.align_corners, scale, span);
   }
   fail(kInterpolate, "unknown mode");
 }
 
-// The input rows that output rows `rows` read, as [lowest, highest + 1).
-RowRange rows_read(const Taps& taps, const RowRange& rows) {
-  const auto first = taps.index.begin() + std::ptrdiff_t(std::size_t(rows.begin) * taps.count);
-  const auto last = taps.index.begin() + std::ptrdiff_t(std::size_t(rows.end) * taps.count);
-  const auto [lo, hi] = std::minmax_element(first, last);
+// The input rows some taps read, as [lowest, highest + 1).
+RowRange rows_read(const Taps& taps) {
+  const auto [lo, hi] = std::minmax_element(taps.index.begin(), taps.index.end());
   return {std::int64_t(*lo), std::int64_t(*hi) + 1};
-}
-
-// The taps of output rows `rows`, with indices relative to a band that starts at input row `first_row`.
-Taps band_taps(const Taps& taps, const RowRange& rows, std::int64_t first_row) {
-  const std::size_t begin = std::size_t(rows.begin) * taps.count, end = std::size_t(rows.end) * taps.count;
-  Taps out{
-      std::vector<std::size_t>(taps.index.begin() + std::ptrdiff_t(begin), taps.index.begin() + std::ptrdiff_t(end)),
-      {},
-      taps.count};
-  for (std::size_t& i : out.index) i -= std::size_t(first_row);
-  if (!taps.weight.empty()) {
-    out.weight.assign(taps.weight.begin() + std::ptrdiff_t(begin), taps.weight.begin() + std::ptrdiff_t(end));
-  }
-  return out;
 }
 
 void check_output_rows(const RowRange& rows, std::int64_t out_h) {
@@ -301,7 +297,7 @@ RowRange interpolate_input_rows(const Pair& input_size, const InterpolateOptions
   const Pair out = interpolate_output_size(input_size, options);
   check_output_rows(rows, out[0]);
   // One channel or many pick the same rows (only the 'nearest' legacy case differs, within a row).
-  return rows_read(axis_taps(options, input_size[0], out[0], 0, 2), rows);
+  return rows_read(axis_taps(options, input_size[0], out[0], 0, 2, rows));
 }
 
 xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateOptions& options) {
@@ -322,20 +318,20 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   }
   const Pair out = interpolate_output_size({full_height, std::int64_t(in_w)}, options);
   check_output_rows(rows, out[0]);
-  const Taps all_rows = axis_taps(options, full_height, out[0], 0, channels);
-  const RowRange read = rows_read(all_rows, rows);
+  Taps row_taps = axis_taps(options, full_height, out[0], 0, channels, rows);
+  const RowRange read = rows_read(row_taps);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
     fail(kInterpolate, "output rows " + format_rows(rows.begin, rows.end) + " read input rows " +
                            format_rows(read.begin, read.end) + ", but the band holds rows " +
                            format_rows(first_row, first_row + std::int64_t(band_h)));
   }
+  for (std::size_t& i : row_taps.index) i -= std::size_t(first_row);  // relative to the band
   const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
   const Shape out_shape{batch, channels, out_h, out_w};
   checked_element_count(kInterpolate, "output", out_shape);
   xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
 
-  const Taps row_taps = band_taps(all_rows, rows, first_row);
-  const Taps col_taps = axis_taps(options, std::int64_t(in_w), out[1], 1, channels);
+  const Taps col_taps = axis_taps(options, std::int64_t(in_w), out[1], 1, channels, {0, out[1]});
   const std::size_t planes = batch * channels;
   if (row_taps.weight.empty()) {  // nearest: a copy of one input pixel
     for (std::size_t p = 0; p < planes; ++p) {
