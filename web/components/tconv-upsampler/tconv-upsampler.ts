@@ -1687,8 +1687,9 @@ export class TconvUpsampler extends LitElement {
         <p class="privacy">
           ${icons.lock}
           <span
-            >Private: your image is decoded and up-sampled on this device, in a Web Worker running the tconv core
-            (WebAssembly). Nothing is uploaded, and nothing is fetched once the page has loaded.</span
+            >Private: your image is decoded and up-sampled on this device, in Web Workers running the tconv core
+            (WebAssembly), one per core for large images. Nothing is uploaded, and nothing is fetched once the page has
+            loaded.</span
           >
         </p>
         <p>Limits: ${limitsSummary()}</p>
