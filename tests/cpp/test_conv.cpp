@@ -1,3 +1,4 @@
+#include <cstring>
 #include <xtensor/xio.hpp>
 #include <xtensor/xview.hpp>
 
@@ -315,6 +316,102 @@ TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
           << h << "x" << w << " algorithm " << int(algorithm);
     }
   }
+}
+
+// Row translation: the image upsampler computes horizontal bands in separate
+// workers and stitches them, which is only bit-identical to one call if an
+// output pixel's value does not depend on its absolute row (or on which row
+// or column block it falls in). So: compute on an input and on the same input
+// without its first `shift` rows, and require every output row whose taps all
+// land inside both inputs to match bit for bit (floats compared as bits).
+std::vector<std::uint32_t> bits_of_row(const xt::xarray<float>& y, std::size_t c, std::size_t row) {
+  const std::size_t w = y.shape()[3];
+  std::vector<std::uint32_t> bits(w);
+  std::memcpy(bits.data(), y.data() + (c * y.shape()[2] + row) * w, w * sizeof(float));
+  return bits;
+}
+
+xt::xarray<float> drop_rows(const xt::xarray<float>& x, std::size_t rows) {
+  return xt::view(x, xt::all(), xt::all(), xt::range(rows, x.shape()[2]), xt::all());
+}
+
+TEST(conv_transpose2d, direct_output_rows_do_not_depend_on_their_position) {
+  std::mt19937 rng(21);
+  int compared = 0;
+  for (std::int64_t s = 2; s <= 4; ++s) {
+    for (std::size_t k = 1; k <= 7; ++k) {
+      // 1→1 channel (the upsampler), 3→3 and depthwise 3 (the image benches).
+      for (const auto& [channels, groups] : std::vector<std::pair<std::size_t, std::int64_t>>{{1, 1}, {3, 1}, {3, 3}}) {
+        ConvTranspose2dParams p;
+        p.stride = {s, s};
+        p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
+        p.groups = groups;
+        p.algorithm = ConvAlgorithm::direct;
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9, w = std::size_t(rng() % 40) + 3;  // odd heights
+        const auto x = random_tensor({1, channels, h, w}, rng);
+        const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+        const auto bias = random_tensor({channels}, rng);
+        const auto y = conv_transpose2d(x, wt, bias, p);
+        for (std::size_t shift = 1; shift <= 3; ++shift) {
+          const auto y2 = conv_transpose2d(drop_rows(x, shift), wt, bias, p);
+          const std::int64_t h2 = std::int64_t(h - shift);
+          for (std::size_t oh = 0; oh < y2.shape()[2]; ++oh) {
+            // Full support: every kernel row reaching output row oh reads an
+            // input row of the shortened input (so also of the full one).
+            bool full = true;
+            for (std::size_t kh = 0; kh < k; ++kh) {
+              const std::int64_t num = std::int64_t(oh) + p.padding[0] - std::int64_t(kh);
+              if (num % s == 0 && (num < 0 || num / s >= h2)) full = false;
+            }
+            if (!full) continue;
+            for (std::size_t c = 0; c < channels; ++c) {
+              ASSERT_EQ(bits_of_row(y2, c, oh), bits_of_row(y, c, oh + shift * std::size_t(s)))
+                  << "stride " << s << " kernel " << k << " channels " << channels << " groups " << groups << " shift "
+                  << shift << " row " << oh;
+            }
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 500);
+}
+
+TEST(conv2d, blocked_output_rows_do_not_depend_on_their_position) {
+  std::mt19937 rng(22);
+  int compared = 0;
+  for (std::int64_t sh = 1; sh <= 2; ++sh) {
+    for (std::size_t k = 1; k <= 7; ++k) {
+      for (const auto& [channels, groups] : std::vector<std::pair<std::size_t, std::int64_t>>{{1, 1}, {3, 1}, {3, 3}}) {
+        Conv2dParams p;
+        p.stride = {sh, 1};  // column stride 1: the blocked path
+        p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
+        p.groups = groups;
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9, w = std::size_t(rng() % 40) + k;  // odd heights
+        const auto x = random_tensor({1, channels, h, w}, rng);
+        const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+        const auto bias = random_tensor({channels}, rng);
+        const auto y = conv2d(x, wt, bias, p);
+        for (std::size_t steps = 1; steps <= 3; ++steps) {
+          const std::size_t shift = steps * std::size_t(sh);  // input rows dropped
+          const auto y2 = conv2d(drop_rows(x, shift), wt, bias, p);
+          const std::int64_t h2 = std::int64_t(h - shift);
+          for (std::size_t oh = 0; oh < y2.shape()[2]; ++oh) {
+            const std::int64_t top = std::int64_t(oh) * sh - p.padding[0];
+            if (top < 0 || top + std::int64_t(k) > h2) continue;  // a tap in the padding
+            for (std::size_t c = 0; c < channels; ++c) {
+              ASSERT_EQ(bits_of_row(y2, c, oh), bits_of_row(y, c, oh + steps))
+                  << "row stride " << sh << " kernel " << k << " channels " << channels << " groups " << groups
+                  << " shift " << shift << " row " << oh;
+            }
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 500);
 }
 
 TEST(conv2d, rejects_invalid_arguments) {
