@@ -96,22 +96,23 @@ Shape output_shape(const ConvGeometry& g) {
   return {g.batch, g.out_channels, g.out_h, g.out_w};
 }
 
-// Output planes start at the bias (or zero); the loops then accumulate into them.
-xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g,
-                                  const std::optional<xt::xarray<float>>& bias) {
+// The output tensor, uninitialised: the fused kernels write every pixel once
+// (bias + sum), which saves a pass over an output that can be much larger
+// than the input. Paths that accumulate start from fill_bias.
+xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g) {
   const Shape shape = output_shape(g);
   checked_element_count(function, "output", shape);
-  xt::xarray<float> output = xt::zeros<float>(shape);
-  if (bias) {
-    const std::size_t plane = g.out_h * g.out_w;
-    float* out = output.data();
-    for (std::size_t n = 0; n < g.batch; ++n) {
-      for (std::size_t c = 0; c < g.out_channels; ++c) {
-        std::fill_n(out + (n * g.out_channels + c) * plane, plane, (*bias)(c));
-      }
+  return xt::xarray<float>::from_shape(shape);
+}
+
+// Sets every output plane to its bias (or zero), for the loops that accumulate.
+void fill_bias(const ConvGeometry& g, const float* bias, float* out) {
+  const std::size_t plane = g.out_h * g.out_w;
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t c = 0; c < g.out_channels; ++c) {
+      std::fill_n(out + (n * g.out_channels + c) * plane, plane, bias ? bias[c] : 0.0f);
     }
   }
-  return output;
 }
 
 // How a transposed convolution splits into stride² dense sub-convolutions.
@@ -263,7 +264,7 @@ void interleave_phases(float* out_row, std::size_t out_w, const float* phases, s
   }
 }
 
-void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+void conv_transpose2d_direct_phases(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, 8);
@@ -330,6 +331,162 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
         }
       }
     }
+  }
+}
+
+// Column strides 1 and 2 (image upsampling): no phase buffers. For each
+// output row and block of OCB output channels, the S column phases of W = 4·NV
+// consecutive phase columns accumulate in registers over every (input channel,
+// tap); the phases are then interleaved by shuffles into S·W consecutive output
+// pixels, which are written once as bias + sum. Every pixel of a row phase
+// sums the same taps in the same order whatever its row or column block, so a
+// band of rows computed on its own is bit-identical to the same rows of a
+// whole image (the upsampler relies on that).
+struct FusedTaps {
+  std::vector<std::size_t> offsets;  // per tap: input row start (phase column 0) in the padded input, at row step 0
+  std::vector<std::vector<float>> weights;  // per channel block: [tap][channel of the block]
+};
+
+template <std::size_t OCB, std::size_t NV, std::size_t S>
+void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
+                          const float* bias, float* const* out_rows) {
+  using detail::v4;
+  constexpr std::size_t W = 4 * NV, PIX = S * W;
+  const float* weights[S];
+  std::size_t count[S];
+  for (std::size_t c = 0; c < S; ++c) {
+    weights[c] = taps[c]->weights[block].data();
+    count[c] = taps[c]->offsets.size();
+  }
+  for (std::size_t ow0 = 0; ow0 < out_w; ow0 += PIX) {
+    const std::size_t q0 = ow0 / S;
+    v4 acc[S][OCB][NV];
+    for (std::size_t c = 0; c < S; ++c)
+      for (std::size_t b = 0; b < OCB; ++b)
+        for (std::size_t v = 0; v < NV; ++v) acc[c][b][v] = detail::splat4(0.0f);
+    for (std::size_t c = 0; c < S; ++c) {
+      const std::size_t* offsets = taps[c]->offsets.data();
+      const float* w = weights[c];
+      for (std::size_t t = 0; t < count[c]; ++t, w += OCB) {
+        const float* p = base + offsets[t] + q0;
+        v4 x[NV];
+        for (std::size_t v = 0; v < NV; ++v) x[v] = detail::load4(p + 4 * v);
+        for (std::size_t b = 0; b < OCB; ++b) {
+          const v4 wv = detail::splat4(w[b]);
+          for (std::size_t v = 0; v < NV; ++v) acc[c][b][v] += wv * x[v];
+        }
+      }
+    }
+    for (std::size_t b = 0; b < OCB; ++b) {
+      const v4 bv = detail::splat4(bias[b]);
+      v4 out[S * NV];
+      for (std::size_t v = 0; v < NV; ++v) {
+        if constexpr (S == 1) {
+          out[v] = bv + acc[0][b][v];
+        } else {
+          out[2 * v] = bv + detail::interleave_low(acc[0][b][v], acc[1][b][v]);
+          out[2 * v + 1] = bv + detail::interleave_high(acc[0][b][v], acc[1][b][v]);
+        }
+      }
+      if (ow0 + PIX <= out_w) {
+        for (std::size_t i = 0; i < S * NV; ++i) detail::store4(out_rows[b] + ow0 + 4 * i, out[i]);
+      } else {
+        float spill[PIX];
+        for (std::size_t i = 0; i < S * NV; ++i) detail::store4(spill + 4 * i, out[i]);
+        std::copy_n(spill, out_w - ow0, out_rows[b] + ow0);
+      }
+    }
+  }
+}
+
+// Accumulator vectors per (phase, channel) so that S·OCB·NV stays near 8.
+// The kernel for each channel block size, called through a table: an
+// indirect call keeps wasm-opt from inlining the kernels (each has a single
+// caller) into one huge function, for which V8 falls back to its simpler
+// register allocator and spills the accumulators (measured: 2× slower).
+// Vectors per phase: the accumulators (S·OCB·NV) fit V8's 15 free xmm
+// registers with room for the input vectors and a weight.
+using FusedRowKernel = void (*)(const float*, const FusedTaps* const*, std::size_t, std::size_t, const float*,
+                                float* const*);
+template <std::size_t S>
+void transposed_row_fused_any(const float* base, const FusedTaps* const* taps, std::size_t block,
+                              std::size_t block_size, std::size_t out_w, const float* bias, float* const* out_rows) {
+  static constexpr FusedRowKernel kernels[4] = {
+      transposed_row_fused<1, 4, S>, transposed_row_fused < 2, S == 1 ? 4 : 2, S >,
+      transposed_row_fused<3, 2, S>, transposed_row_fused < 4, S == 1 ? 2 : 1, S > };
+  kernels[block_size - 1](base, taps, block, out_w, bias, out_rows);
+}
+
+constexpr std::size_t kFusedSlack = 16;  // the widest block's phase columns
+
+void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                                   float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const PhasePlan plan = plan_phases(g, kFusedSlack);
+  const std::size_t sh = std::size_t(plan.sh), sw = std::size_t(plan.sw);
+  const std::size_t blocks = (group_out + 3) / 4;
+  std::vector<float> padded;
+  std::vector<float> bias_block(4);
+  // Taps of each (row phase, column phase); the offsets hold for the phase's
+  // first output row, later rows of the phase start padded_w floats lower per step.
+  std::vector<FusedTaps> taps(sh * sw);
+  for (std::size_t group = 0; group < g.groups; ++group) {
+    const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
+    for (std::size_t r = 0; r < sh && r < g.out_h; ++r) {
+      for (std::size_t c = 0; c < sw; ++c) {
+        FusedTaps& ft = taps[r * sw + c];
+        ft.offsets.clear();
+        ft.weights.assign(blocks, {});
+        const auto& cols = plan.cols_of[c];
+        for (std::size_t icg = 0; icg < group_in; ++icg) {
+          for (std::size_t kh : plan.rows_of[r]) {
+            const std::size_t ih = std::size_t(plan.input_row(r, kh) + plan.top);
+            for (std::size_t j = 0; j < cols.size(); ++j) {
+              ft.offsets.push_back((icg * plan.padded_h + ih) * plan.padded_w +
+                                   std::size_t(plan.left + plan.delta_of[c][j]));
+              for (std::size_t blk = 0; blk < blocks; ++blk) {
+                for (std::size_t b = 4 * blk; b < std::min(group_out, 4 * blk + 4); ++b) {
+                  ft.weights[blk].push_back(w_group[(icg * group_out + b) * kernel_plane + kh * g.kernel_w + cols[j]]);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      pad_input(plan, g, in_data, n, group, padded);
+      for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+        const std::size_t r = oh % sh;
+        const float* base = padded.data() + (oh / sh) * plan.padded_w;
+        const FusedTaps* row_taps[2] = {&taps[r * sw], &taps[r * sw + sw - 1]};
+        for (std::size_t blk = 0; blk < blocks; ++blk) {
+          const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
+          float* rows[4];
+          for (std::size_t b = 0; b < block_size; ++b) {
+            const std::size_t oc = group * group_out + oc0 + b;
+            rows[b] = out_data + ((n * g.out_channels + oc) * g.out_h + oh) * g.out_w;
+            bias_block[b] = bias ? bias[oc] : 0.0f;
+          }
+          if (sw == 1) {
+            transposed_row_fused_any<1>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
+          } else {
+            transposed_row_fused_any<2>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
+          }
+        }
+      }
+    }
+  }
+}
+
+void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                             float* out_data) {
+  if (g.stride[1] <= 2) {
+    conv_transpose2d_direct_fused(g, in_data, w_data, bias, out_data);
+  } else {
+    fill_bias(g, bias, out_data);
+    conv_transpose2d_direct_phases(g, in_data, w_data, out_data);
   }
 }
 
@@ -726,7 +883,8 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
                                       {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConv2d, g, bias);
+  xt::xarray<float> output = allocate_output(kConv2d, g);
+  fill_bias(g, bias ? bias->data() : nullptr, output.data());
   const std::size_t group_out = g.out_channels / g.groups;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
@@ -798,7 +956,8 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                                 {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConvTranspose2d, g, bias);
+  xt::xarray<float> output = allocate_output(kConvTranspose2d, g);
+  const float* bias_data = bias ? bias->data() : nullptr;
   const std::size_t group_in = g.in_channels / g.groups;
   ConvAlgorithm algorithm = params.algorithm;
   if (algorithm == ConvAlgorithm::automatic) {
@@ -815,6 +974,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                            : ConvAlgorithm::gemm;
     }
   }
+  if (algorithm != ConvAlgorithm::direct) fill_bias(g, bias_data, output.data());
   if (algorithm == ConvAlgorithm::scatter) {
     conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
   } else if (algorithm == ConvAlgorithm::gemm) {
@@ -822,7 +982,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   } else if (algorithm == ConvAlgorithm::gemm_columns) {
     conv_transpose2d_columns(g, input.data(), weight.data(), output.data());
   } else {
-    conv_transpose2d_direct(g, input.data(), weight.data(), output.data());
+    conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }
   return output;
 }
