@@ -296,6 +296,37 @@ TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
   EXPECT_GT(checked, 150);
 }
 
+TEST(conv_transpose2d, fused_direct_kernels_agree_with_the_scatter) {
+  // The direct path's fused kernels: column strides 1 and 2, channel blocks
+  // of 1–4 (and 5–9: a full block plus a remainder), unrolled tap counts
+  // (kernel 4, stride 2 and 2–4 input channels: 8, 12, 16 taps per column
+  // phase) and the loop, widths around the 8/16/32-pixel blocks, odd widths
+  // (the odd phase one column short), bias.
+  std::mt19937 rng(31);
+  for (std::int64_t s = 1; s <= 2; ++s) {
+    for (std::size_t group_in = 1; group_in <= 4; ++group_in) {
+      for (std::size_t group_out = 1; group_out <= 9; ++group_out) {
+        for (const std::size_t w : {1, 7, 8, 16, 17, 33}) {
+          ConvTranspose2dParams p;
+          p.stride = {s, s};
+          p.padding = {1, 1};
+          p.output_padding = {0, std::int64_t(w % 2) * (s - 1)};
+          const auto x = random_tensor({1, group_in, 5, w}, rng);
+          const auto wt = random_tensor({group_in, group_out, 4, 4}, rng);
+          const auto bias = random_tensor({group_out}, rng);
+          p.algorithm = ConvAlgorithm::scatter;
+          const auto reference = conv_transpose2d(x, wt, bias, p);
+          p.algorithm = ConvAlgorithm::direct;
+          const auto result = conv_transpose2d(x, wt, bias, p);
+          ASSERT_EQ(result.shape(), reference.shape());
+          EXPECT_TRUE(xt::allclose(result, reference, 1e-5, 1e-5))
+              << "stride " << s << " channels " << group_in << " → " << group_out << " width " << w;
+        }
+      }
+    }
+  }
+}
+
 TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
   // A DCGAN-like shape: many channels (130 → 131, a partial last register
   // block), tiny odd feature maps whose phase rows are gathered several at a
