@@ -254,6 +254,21 @@ TEST(conv2d, optimised_paths_equal_the_definition) {
   EXPECT_GT(checked, 100);
 }
 
+TEST(conv2d, blocked_path_agrees_with_the_definition_across_row_bands) {
+  // Wide inputs: the blocked path computes bands of a few rows at a time from
+  // a zero-bordered copy of just the rows they read.
+  std::mt19937 rng(33);
+  for (const auto& [k, sh, dilation] : std::vector<std::array<std::int64_t, 3>>{{3, 1, 1}, {5, 1, 2}, {4, 2, 1}}) {
+    Conv2dParams p;
+    p.stride = {sh, 1};
+    p.padding = {k / 2, k / 2};
+    p.dilation = {dilation, dilation};
+    const auto x = random_tensor({1, 3, 40, 1501}, rng);
+    const auto w = random_tensor({3, 3, std::size_t(k), std::size_t(k)}, rng);
+    EXPECT_TRUE(xt::allclose(conv2d(x, w, std::nullopt, p), naive_conv2d(x, w, p), 1e-4, 1e-5)) << "kernel " << k;
+  }
+}
+
 TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
   // The scatter (the plain definition) against the phase gather and the phase
   // matrix product: odd sizes up to 13×15 inputs (full and partial 8-column
@@ -327,6 +342,28 @@ TEST(conv_transpose2d, fused_direct_kernels_agree_with_the_scatter) {
   }
 }
 
+TEST(conv_transpose2d, direct_agrees_with_the_scatter_across_row_bands) {
+  // Wide inputs: the direct path computes bands of a few rows at a time from
+  // a zero-bordered copy of just the rows they read.
+  std::mt19937 rng(32);
+  for (const auto& [channels, groups, k, s] :
+       std::vector<std::array<std::int64_t, 4>>{{3, 1, 4, 2}, {3, 3, 4, 2}, {2, 1, 3, 1}, {5, 1, 5, 3}}) {
+    ConvTranspose2dParams p;
+    p.stride = {s, s};
+    p.padding = {1, 1};
+    p.groups = groups;
+    const auto x = random_tensor({1, std::size_t(channels), 21, 1501}, rng);
+    const auto wt =
+        random_tensor({std::size_t(channels), std::size_t(channels / groups), std::size_t(k), std::size_t(k)}, rng);
+    const auto bias = random_tensor({std::size_t(channels)}, rng);
+    p.algorithm = ConvAlgorithm::scatter;
+    const auto reference = conv_transpose2d(x, wt, bias, p);
+    p.algorithm = ConvAlgorithm::direct;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, bias, p), reference, 1e-5, 1e-5))
+        << "kernel " << k << " stride " << s;
+  }
+}
+
 TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
   // A DCGAN-like shape: many channels (130 → 131, a partial last register
   // block), tiny odd feature maps whose phase rows are gathered several at a
@@ -378,7 +415,11 @@ TEST(conv_transpose2d, direct_output_rows_do_not_depend_on_their_position) {
         p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
         p.groups = groups;
         p.algorithm = ConvAlgorithm::direct;
-        const std::size_t h = 2 * std::size_t(rng() % 8) + 9, w = std::size_t(rng() % 40) + 3;  // odd heights
+        // Odd heights; every other kernel size a wide input, which the kernels
+        // process in bands of rows (the band buffer holds 64 Ki floats), so
+        // rows at band edges are compared too.
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9;
+        const std::size_t w = (k % 2 ? 0 : 1500) + std::size_t(rng() % 40) + 3;
         const auto x = random_tensor({1, channels, h, w}, rng);
         const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
         const auto bias = random_tensor({channels}, rng);
@@ -419,7 +460,8 @@ TEST(conv2d, blocked_output_rows_do_not_depend_on_their_position) {
         p.stride = {sh, 1};  // column stride 1: the blocked path
         p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
         p.groups = groups;
-        const std::size_t h = 2 * std::size_t(rng() % 8) + 9, w = std::size_t(rng() % 40) + k;  // odd heights
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9;  // odd heights; wide inputs: several bands
+        const std::size_t w = (k % 2 ? 0 : 1500) + std::size_t(rng() % 40) + k;
         const auto x = random_tensor({1, channels, h, w}, rng);
         const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
         const auto bias = random_tensor({channels}, rng);
