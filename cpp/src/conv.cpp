@@ -428,42 +428,54 @@ void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::
 // Single channel, stride 2, four taps per column phase (kernel 4: the image
 // upsampler's ×2, depthwise layers): the eight weights stay in registers and
 // each step loads eight input vectors for 2 × 4 phase columns, with no loop
-// over taps (compute only, wasm: 1.15 → 1.03 ms for 3×512×512 → 3×1024×1024;
-// two steps at once spill: 1.14 ms). Same additions in the same order as
-// transposed_row_fused, so the two give identical bits.
-template <std::size_t NV>
+// over taps (compute only, wasm: 1.15 → 1.03 ms for 3×512×512 → 3×1024×1024,
+// 0.87 ms with the shared loads below; two steps at once spill: 1.14 ms).
+// Same additions in the same order as transposed_row_fused, so the two give
+// identical bits.
+template <bool Shared>
+void transposed_row_single4_loop(const float* const* p, const detail::v4* w, detail::v4 bv, std::size_t out_w,
+                                 float* out) {
+  using detail::v4;
+  for (std::size_t ow0 = 0; ow0 < out_w; ow0 += 8) {
+    const std::size_t q = ow0 / 2;
+    v4 x[4];
+    for (std::size_t t = 0; t < 4; ++t) x[t] = detail::load4(p[t] + q);
+    v4 e = detail::splat4(0.0f), o = detail::splat4(0.0f);
+    for (std::size_t t = 0; t < 4; ++t) e += w[t] * x[t];
+    o += w[4] * detail::load4(p[4] + q);
+    o += w[5] * (Shared ? x[0] : detail::load4(p[5] + q));
+    o += w[6] * detail::load4(p[6] + q);
+    o += w[7] * (Shared ? x[2] : detail::load4(p[7] + q));
+    const v4 low = bv + detail::interleave_low(e, o), high = bv + detail::interleave_high(e, o);
+    if (ow0 + 8 <= out_w) {
+      detail::store4(out + ow0, low);
+      detail::store4(out + ow0 + 4, high);
+    } else {
+      float spill[8];
+      detail::store4(spill, low);
+      detail::store4(spill + 4, high);
+      std::copy_n(spill, out_w - ow0, out + ow0);
+    }
+  }
+}
+
 void transposed_row_single4(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
                             const float* bias, float* const* out_rows) {
-  using detail::v4;
-  constexpr std::size_t PIX = 8 * NV;
   const float* p[8];
-  v4 w[8];
+  detail::v4 w[8];
   for (std::size_t c = 0; c < 2; ++c) {
     for (std::size_t t = 0; t < 4; ++t) {
       p[4 * c + t] = base + taps[c]->offsets[t];
       w[4 * c + t] = detail::splat4(taps[c]->weights[block][t]);
     }
   }
-  const v4 bv = detail::splat4(bias[0]);
-  float* out = out_rows[0];
-  for (std::size_t ow0 = 0; ow0 < out_w; ow0 += PIX) {
-    const std::size_t q0 = ow0 / 2;
-    v4 res[2 * NV];
-    for (std::size_t v = 0; v < NV; ++v) {
-      const std::size_t q = q0 + 4 * v;
-      v4 e = detail::splat4(0.0f), o = detail::splat4(0.0f);
-      for (std::size_t t = 0; t < 4; ++t) e += w[t] * detail::load4(p[t] + q);
-      for (std::size_t t = 0; t < 4; ++t) o += w[4 + t] * detail::load4(p[4 + t] + q);
-      res[2 * v] = bv + detail::interleave_low(e, o);
-      res[2 * v + 1] = bv + detail::interleave_high(e, o);
-    }
-    if (ow0 + PIX <= out_w) {
-      for (std::size_t i = 0; i < 2 * NV; ++i) detail::store4(out + ow0 + 4 * i, res[i]);
-    } else {
-      float spill[PIX];
-      for (std::size_t i = 0; i < 2 * NV; ++i) detail::store4(spill + 4 * i, res[i]);
-      std::copy_n(spill, out_w - ow0, out + ow0);
-    }
+  // Padding 1 (the upsampler's ×2): the odd phase's second and fourth taps
+  // read the same input as the even phase's first and third, so each step
+  // loads six vectors instead of eight.
+  if (p[5] == p[0] && p[7] == p[2]) {
+    transposed_row_single4_loop<true>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
+  } else {
+    transposed_row_single4_loop<false>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
   }
 }
 
@@ -496,7 +508,7 @@ void transposed_row_fused_any(const float* base, const FusedTaps* const* taps, s
   for (std::size_t c = 1; c < S; ++c)
     if (taps[c]->offsets.size() != same) same = 0;
   if constexpr (S == 2) {
-    static const volatile FusedRowKernel single4 = transposed_row_single4<1>;
+    static const volatile FusedRowKernel single4 = transposed_row_single4;
     if (same == 4 && block_size == 1) return single4(base, taps, block, out_w, bias, out_rows);
   }
   const volatile FusedRowKernel* table = same == 8    ? FusedKernels<S, 8>::table
