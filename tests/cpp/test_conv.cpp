@@ -227,9 +227,10 @@ xt::xarray<float> naive_conv2d(const xt::xarray<float>& x, const xt::xarray<floa
 }
 
 TEST(conv2d, optimised_paths_equal_the_definition) {
-  // Widths from 1 to 40 (partial and full 8-pixel blocks), 1–7 output
-  // channels per group (blocks of 4 and their remainders), strides 1–3,
-  // padding, dilation and groups.
+  // Widths from 1 to 40 (partial and full 8-pixel blocks) and, one trial in
+  // four, 60 to 140 (many blocks per row), 1–7 output channels per group
+  // (blocks of 4 and their remainders), strides 1–3, padding, dilation and
+  // groups.
   std::mt19937 rng(9);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   int checked = 0;
@@ -241,7 +242,7 @@ TEST(conv2d, optimised_paths_equal_the_definition) {
     p.dilation = {pick(1, 2), pick(1, 2)};
     const std::size_t gin = std::size_t(pick(1, 3)), gout = std::size_t(pick(1, 7));
     const std::size_t kh = std::size_t(pick(1, 4)), kw = std::size_t(pick(1, 4));
-    const std::size_t h = std::size_t(pick(1, 12)), w = std::size_t(pick(1, 40));
+    const std::size_t h = std::size_t(pick(1, 12)), w = std::size_t(trial % 4 ? pick(1, 40) : pick(60, 140));
     const bool fits = std::int64_t(h) + 2 * p.padding[0] >= p.dilation[0] * std::int64_t(kh - 1) + 1 &&
                       std::int64_t(w) + 2 * p.padding[1] >= p.dilation[1] * std::int64_t(kw - 1) + 1;
     if (!fits) continue;
@@ -317,12 +318,13 @@ TEST(conv_transpose2d, fused_direct_kernels_agree_with_the_scatter) {
   // (kernel 4, stride 2 and 2–4 input channels: 8, 12, 16 taps per column
   // phase) and the loop, the single-channel kernel with padding 1 (phases
   // sharing input vectors) and 0 or 2 (not), widths around the 8/16/32-pixel
-  // blocks, odd widths (the odd phase one column short), bias.
+  // blocks, odd widths (the odd phase one column short), widths of 100 and
+  // more (many blocks per row), bias.
   std::mt19937 rng(31);
   for (std::int64_t s = 1; s <= 2; ++s) {
     for (std::size_t group_in = 1; group_in <= 4; ++group_in) {
       for (std::size_t group_out = 1; group_out <= 9; ++group_out) {
-        for (const std::size_t w : {1, 7, 8, 16, 17, 33}) {
+        for (const std::size_t w : {1, 7, 8, 16, 17, 33, 100, 131}) {
           ConvTranspose2dParams p;
           p.stride = {s, s};
           const std::int64_t pad = w == 1 ? 1 : std::int64_t(group_out + w) % 3;  // width 1 needs padding ≤ 1
