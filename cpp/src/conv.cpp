@@ -368,7 +368,8 @@ void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::si
 // band of rows computed on its own is bit-identical to the same rows of a
 // whole image (the upsampler relies on that).
 struct FusedTaps {
-  std::vector<std::size_t> offsets;  // per tap: input row start (phase column 0) in the padded input, at row step 0
+  std::vector<std::size_t>
+      offsets;  // per tap: its input row (at phase column 0) from the row's base in the band buffer
   std::vector<std::vector<float>> weights;  // per channel block: [tap][channel of the block]
 };
 
@@ -488,9 +489,11 @@ void transposed_row_single4(const float* base, const FusedTaps* const* taps, std
 // Vectors per phase (NV): the S·OCB·NV accumulators fit V8's 15 free xmm
 // registers with room for the input vectors and a weight.
 // Blocks of several channels with 8–16 taps per column phase (kernel 4,
-// stride 2, 2–4 input channels) get a fully unrolled tap loop: 10 % faster on
-// 3 → 3 channels. Single channels keep the loop: unrolled, LLVM hoists all
-// the loads of a block ahead of the arithmetic and V8 spills them (1.2 → 2.1 ms).
+// stride 2, 2–4 input channels) get a compile-time tap count (clang unrolls
+// the loop by two without a remainder): 10 % faster on 3 → 3 channels.
+// Single channels do not: unrolled, LLVM hoists all the loads of a block
+// ahead of the arithmetic and V8 spills them (1.2 → 2.1 ms); four taps get
+// transposed_row_single4 instead.
 using FusedRowKernel = void (*)(const float*, const FusedTaps* const*, std::size_t, std::size_t, const float*,
                                 float* const*);
 template <std::size_t S, std::size_t T>
