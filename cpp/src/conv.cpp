@@ -375,7 +375,7 @@ struct FusedTaps {
 
 template <std::size_t OCB, std::size_t NV, std::size_t S, std::size_t T>
 void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
-                          const float* bias, float* const* out_rows) {
+                          const float* bias, float* const* out_rows) noexcept {
   using detail::v4;
   constexpr std::size_t W = 4 * NV, PIX = S * W;
   const float* weights[S];
@@ -435,7 +435,7 @@ void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::
 // identical bits.
 template <bool Shared>
 void transposed_row_single4_loop(const float* const* p, const detail::v4* w, detail::v4 bv, std::size_t out_w,
-                                 float* out) {
+                                 float* out) noexcept {
   using detail::v4;
   for (std::size_t ow0 = 0; ow0 < out_w; ow0 += 8) {
     const std::size_t q = ow0 / 2;
@@ -461,7 +461,7 @@ void transposed_row_single4_loop(const float* const* p, const detail::v4* w, det
 }
 
 void transposed_row_single4(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
-                            const float* bias, float* const* out_rows) {
+                            const float* bias, float* const* out_rows) noexcept {
   const float* p[8];
   detail::v4 w[8];
   for (std::size_t c = 0; c < 2; ++c) {
@@ -485,7 +485,9 @@ void transposed_row_single4(const float* base, const FusedTaps* const* taps, std
 // inlining the kernels (each has a single caller) into one huge function, for
 // which V8 falls back to its simpler register allocator and spills the
 // accumulators (measured: 2× slower; LLVM folds a plain constant table of two
-// entries into direct calls).
+// entries into direct calls). The kernels are noexcept: with -fexceptions a
+// call that may throw, from a function with destructors to run, goes through
+// a JavaScript invoke_* wrapper, once per row.
 // Vectors per phase (NV): the S·OCB·NV accumulators fit V8's 15 free xmm
 // registers with room for the input vectors and a weight.
 // Blocks of several channels with 8–16 taps per column phase (kernel 4,
@@ -495,7 +497,7 @@ void transposed_row_single4(const float* base, const FusedTaps* const* taps, std
 // ahead of the arithmetic and V8 spills them (1.2 → 2.1 ms); four taps get
 // transposed_row_single4 instead.
 using FusedRowKernel = void (*)(const float*, const FusedTaps* const*, std::size_t, std::size_t, const float*,
-                                float* const*);
+                                float* const*) noexcept;
 template <std::size_t S, std::size_t T>
 struct FusedKernels {
   static constexpr std::size_t nv2 = S == 1 ? 4 : 2, nv4 = S == 1 ? 2 : 1;
