@@ -428,25 +428,38 @@ void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::
 
 // Single channel, stride 2, four taps per column phase (kernel 4: the image
 // upsampler's ×2, depthwise layers): the eight weights stay in registers and
-// each step loads eight input vectors for 2 × 4 phase columns, with no loop
-// over taps (compute only, wasm: 1.15 → 1.03 ms for 3×512×512 → 3×1024×1024,
-// 0.87 ms with the shared loads below; two steps at once spill: 1.14 ms).
-// Same additions in the same order as transposed_row_fused, so the two give
-// identical bits.
-template <bool Shared>
+// each step computes 2 × 4 phase columns with no loop over taps (compute
+// only, wasm, 3×512×512 → 3×1024×1024 depthwise: 1.15 → 1.03 ms; two steps at
+// once spill: 1.14 ms). With padding 1 each kernel row reads three
+// consecutive input vectors, shared by both phases: six loads per step at
+// constant offsets from two row pointers (1.03 → 0.87 ms).
+// The additions are transposed_row_fused's, in the same order, except that
+// each sum starts from its first product instead of 0 + that product (one
+// addition less per vector: 0.87 → 0.83 ms). That can only change the sign of
+// an all-zero sum, which adding the bias (+0 without one) then makes +0
+// again, unless the bias is −0: the two kernels agree bit for bit otherwise.
+template <bool Rows>
 void transposed_row_single4_loop(const float* const* p, const detail::v4* w, detail::v4 bv, std::size_t out_w,
                                  float* out) noexcept {
   using detail::v4;
+  const float* row_a = p[1];  // Rows: p[1] + {0, 1, 2} = p[1], p[0] = p[5], p[4]
+  const float* row_b = p[3];  //       p[3] + {0, 1, 2} = p[3], p[2] = p[7], p[6]
   for (std::size_t ow0 = 0; ow0 < out_w; ow0 += 8) {
     const std::size_t q = ow0 / 2;
-    v4 x[4];
-    for (std::size_t t = 0; t < 4; ++t) x[t] = detail::load4(p[t] + q);
-    v4 e = detail::splat4(0.0f), o = detail::splat4(0.0f);
-    for (std::size_t t = 0; t < 4; ++t) e += w[t] * x[t];
-    o += w[4] * detail::load4(p[4] + q);
-    o += w[5] * (Shared ? x[0] : detail::load4(p[5] + q));
-    o += w[6] * detail::load4(p[6] + q);
-    o += w[7] * (Shared ? x[2] : detail::load4(p[7] + q));
+    v4 x[8];
+    if constexpr (Rows) {
+      x[1] = detail::load4(row_a + q);
+      x[0] = x[5] = detail::load4(row_a + q + 1);
+      x[4] = detail::load4(row_a + q + 2);
+      x[3] = detail::load4(row_b + q);
+      x[2] = x[7] = detail::load4(row_b + q + 1);
+      x[6] = detail::load4(row_b + q + 2);
+    } else {
+      for (std::size_t t = 0; t < 8; ++t) x[t] = detail::load4(p[t] + q);
+    }
+    v4 e = w[0] * x[0], o = w[4] * x[4];
+    for (std::size_t t = 1; t < 4; ++t) e += w[t] * x[t];
+    for (std::size_t t = 5; t < 8; ++t) o += w[t] * x[t];
     const v4 low = bv + detail::interleave_low(e, o), high = bv + detail::interleave_high(e, o);
     if (ow0 + 8 <= out_w) {
       detail::store4(out + ow0, low);
@@ -470,10 +483,9 @@ void transposed_row_single4(const float* base, const FusedTaps* const* taps, std
       w[4 * c + t] = detail::splat4(taps[c]->weights[block][t]);
     }
   }
-  // Padding 1 (the upsampler's ×2): the odd phase's second and fourth taps
-  // read the same input as the even phase's first and third, so each step
-  // loads six vectors instead of eight.
-  if (p[5] == p[0] && p[7] == p[2]) {
+  const bool rows =
+      p[5] == p[0] && p[7] == p[2] && p[0] == p[1] + 1 && p[4] == p[1] + 2 && p[2] == p[3] + 1 && p[6] == p[3] + 2;
+  if (rows) {
     transposed_row_single4_loop<true>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
   } else {
     transposed_row_single4_loop<false>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
