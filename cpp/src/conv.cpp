@@ -96,22 +96,23 @@ Shape output_shape(const ConvGeometry& g) {
   return {g.batch, g.out_channels, g.out_h, g.out_w};
 }
 
-// Output planes start at the bias (or zero); the loops then accumulate into them.
-xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g,
-                                  const std::optional<xt::xarray<float>>& bias) {
+// The output tensor, uninitialised: the fused kernels write every pixel once
+// (bias + sum), which saves a pass over an output that can be much larger
+// than the input. Paths that accumulate start from fill_bias.
+xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g) {
   const Shape shape = output_shape(g);
   checked_element_count(function, "output", shape);
-  xt::xarray<float> output = xt::zeros<float>(shape);
-  if (bias) {
-    const std::size_t plane = g.out_h * g.out_w;
-    float* out = output.data();
-    for (std::size_t n = 0; n < g.batch; ++n) {
-      for (std::size_t c = 0; c < g.out_channels; ++c) {
-        std::fill_n(out + (n * g.out_channels + c) * plane, plane, (*bias)(c));
-      }
+  return xt::xarray<float>::from_shape(shape);
+}
+
+// Sets every output plane to its bias (or zero), for the loops that accumulate.
+void fill_bias(const ConvGeometry& g, const float* bias, float* out) {
+  const std::size_t plane = g.out_h * g.out_w;
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t c = 0; c < g.out_channels; ++c) {
+      std::fill_n(out + (n * g.out_channels + c) * plane, plane, bias ? bias[c] : 0.0f);
     }
   }
-  return output;
 }
 
 // How a transposed convolution splits into stride² dense sub-convolutions.
@@ -263,7 +264,7 @@ void interleave_phases(float* out_row, std::size_t out_w, const float* phases, s
   }
 }
 
-void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+void conv_transpose2d_direct_phases(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, 8);
@@ -330,6 +331,317 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
         }
       }
     }
+  }
+}
+
+// The fused kernels read zero-bordered input rows from a band buffer: the
+// padded rows [first, first + rows) of `channels` consecutive input planes,
+// laid out [channel][row][padded_w], input row p − top starting at column
+// `left`, zeros around it. Bands of output rows small enough for this buffer
+// to stay in L2 replace a zero-bordered copy of the whole input, which cost a
+// fill and a copy through memory (0.8 ms of 4.1 for a 3×1024×1024 conv2d).
+constexpr std::size_t kBandFloats = std::size_t{64} << 10;  // 256 KB
+
+void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
+               std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) {
+  for (std::size_t c = 0; c < channels; ++c) {
+    for (std::size_t j = 0; j < rows; ++j) {
+      float* d = dst + (c * rows + j) * padded_w;
+      const std::size_t p = first + j;
+      if (p < top || p - top >= in_h) {
+        std::fill_n(d, padded_w, 0.0f);
+        continue;
+      }
+      std::fill_n(d, left, 0.0f);
+      std::copy_n(src + (c * in_h + p - top) * in_w, in_w, d + left);
+      std::fill_n(d + left + in_w, padded_w - left - in_w, 0.0f);
+    }
+  }
+}
+
+// Column strides 1 and 2 (image upsampling): no phase buffers. For each
+// output row and block of OCB output channels, the S column phases of W = 4·NV
+// consecutive phase columns accumulate in registers over every (input channel,
+// tap); the phases are then interleaved by shuffles into S·W consecutive output
+// pixels, which are written once as bias + sum. Every pixel of a row phase
+// sums the same taps in the same order whatever its row or column block, so a
+// band of rows computed on its own is bit-identical to the same rows of a
+// whole image (the upsampler relies on that).
+struct FusedTaps {
+  std::vector<std::size_t>
+      offsets;  // per tap: its input row (at phase column 0) from the row's base in the band buffer
+  std::vector<std::vector<float>> weights;  // per channel block: [tap][channel of the block]
+};
+
+template <std::size_t OCB, std::size_t NV, std::size_t S, std::size_t T>
+void transposed_row_fused(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
+                          const float* bias, float* const* out_rows) noexcept {
+  using detail::v4;
+  constexpr std::size_t W = 4 * NV, PIX = S * W;
+  const float* weights[S];
+  std::size_t count[S];
+  for (std::size_t c = 0; c < S; ++c) {
+    weights[c] = taps[c]->weights[block].data();
+    count[c] = T ? T : taps[c]->offsets.size();
+  }
+  const std::size_t* offsets[S];
+  for (std::size_t c = 0; c < S; ++c) offsets[c] = taps[c]->offsets.data();
+  for (std::size_t ow0 = 0; ow0 < out_w; ow0 += PIX) {
+    const std::size_t q0 = ow0 / S;
+    v4 acc[S][OCB][NV];
+    for (std::size_t c = 0; c < S; ++c) {
+      const float* w = weights[c];
+      if (count[c] == 0) {  // only the bias reaches this phase
+        for (std::size_t b = 0; b < OCB; ++b)
+          for (std::size_t v = 0; v < NV; ++v) acc[c][b][v] = detail::splat4(0.0f);
+        continue;
+      }
+      // Each sum starts from its first product (see transposed_row_single4).
+      {
+        const float* p = base + offsets[c][0] + q0;
+        v4 x[NV];
+        for (std::size_t v = 0; v < NV; ++v) x[v] = detail::load4(p + 4 * v);
+        for (std::size_t b = 0; b < OCB; ++b) {
+          const v4 wv = detail::splat4(w[b]);
+          for (std::size_t v = 0; v < NV; ++v) acc[c][b][v] = wv * x[v];
+        }
+      }
+      w += OCB;
+      for (std::size_t t = 1; t < (T ? T : count[c]); ++t, w += OCB) {
+        const float* p = base + offsets[c][t] + q0;
+        v4 x[NV];
+        for (std::size_t v = 0; v < NV; ++v) x[v] = detail::load4(p + 4 * v);
+        for (std::size_t b = 0; b < OCB; ++b) {
+          const v4 wv = detail::splat4(w[b]);
+          for (std::size_t v = 0; v < NV; ++v) acc[c][b][v] += wv * x[v];
+        }
+      }
+    }
+    for (std::size_t b = 0; b < OCB; ++b) {
+      const v4 bv = detail::splat4(bias[b]);
+      v4 out[S * NV];
+      for (std::size_t v = 0; v < NV; ++v) {
+        if constexpr (S == 1) {
+          out[v] = bv + acc[0][b][v];
+        } else {
+          out[2 * v] = bv + detail::interleave_low(acc[0][b][v], acc[1][b][v]);
+          out[2 * v + 1] = bv + detail::interleave_high(acc[0][b][v], acc[1][b][v]);
+        }
+      }
+      if (ow0 + PIX <= out_w) {
+        for (std::size_t i = 0; i < S * NV; ++i) detail::store4(out_rows[b] + ow0 + 4 * i, out[i]);
+      } else {
+        float spill[PIX];
+        for (std::size_t i = 0; i < S * NV; ++i) detail::store4(spill + 4 * i, out[i]);
+        std::copy_n(spill, out_w - ow0, out_rows[b] + ow0);
+      }
+    }
+  }
+}
+
+// Single channel, stride 2, four taps per column phase (kernel 4: the image
+// upsampler's ×2, depthwise layers): the eight weights stay in registers and
+// each step computes 2 × 4 phase columns with no loop over taps (compute
+// only, wasm, 3×512×512 → 3×1024×1024 depthwise: 1.15 → 1.03 ms; two steps at
+// once spill: 1.14 ms). With padding 1 each kernel row reads three
+// consecutive input vectors, shared by both phases: six loads per step at
+// constant offsets from two row pointers (1.03 → 0.87 ms).
+// The additions are transposed_row_fused's, in the same order, so the two
+// give identical bits. Both start each sum from its first product instead of
+// 0 + that product (one addition less per vector: 0.87 → 0.83 ms here, 3 % on
+// a 3 → 3 conv2d); that can only change the sign of an all-zero sum, which
+// adding the bias (+0 without one) then makes +0 again, unless the bias is −0.
+template <bool Rows>
+void transposed_row_single4_loop(const float* const* p, const detail::v4* w, detail::v4 bv, std::size_t out_w,
+                                 float* out) noexcept {
+  using detail::v4;
+  const float* row_a = p[1];  // Rows: p[1] + {0, 1, 2} = p[1], p[0] = p[5], p[4]
+  const float* row_b = p[3];  //       p[3] + {0, 1, 2} = p[3], p[2] = p[7], p[6]
+  // Output pixels [ow0, ow0 + 8): phase columns [ow0 / 2, ow0 / 2 + 4).
+  const auto step = [&](std::size_t ow0, v4& low, v4& high) {
+    const std::size_t q = ow0 / 2;
+    v4 x[8];
+    if constexpr (Rows) {
+      x[1] = detail::load4(row_a + q);
+      x[0] = x[5] = detail::load4(row_a + q + 1);
+      x[4] = detail::load4(row_a + q + 2);
+      x[3] = detail::load4(row_b + q);
+      x[2] = x[7] = detail::load4(row_b + q + 1);
+      x[6] = detail::load4(row_b + q + 2);
+    } else {
+      for (std::size_t t = 0; t < 8; ++t) x[t] = detail::load4(p[t] + q);
+    }
+    v4 e = w[0] * x[0], o = w[4] * x[4];
+    for (std::size_t t = 1; t < 4; ++t) e += w[t] * x[t];
+    for (std::size_t t = 5; t < 8; ++t) o += w[t] * x[t];
+    low = bv + detail::interleave_low(e, o);
+    high = bv + detail::interleave_high(e, o);
+  };
+  // Full steps in a loop with no tail test (6 % faster), then the partial one.
+  std::size_t ow0 = 0;
+  for (; ow0 + 8 <= out_w; ow0 += 8) {
+    v4 low, high;
+    step(ow0, low, high);
+    detail::store4(out + ow0, low);
+    detail::store4(out + ow0 + 4, high);
+  }
+  if (ow0 < out_w) {
+    v4 low, high;
+    step(ow0, low, high);
+    float spill[8];
+    detail::store4(spill, low);
+    detail::store4(spill + 4, high);
+    std::copy_n(spill, out_w - ow0, out + ow0);
+  }
+}
+
+void transposed_row_single4(const float* base, const FusedTaps* const* taps, std::size_t block, std::size_t out_w,
+                            const float* bias, float* const* out_rows) noexcept {
+  const float* p[8];
+  detail::v4 w[8];
+  for (std::size_t c = 0; c < 2; ++c) {
+    for (std::size_t t = 0; t < 4; ++t) {
+      p[4 * c + t] = base + taps[c]->offsets[t];
+      w[4 * c + t] = detail::splat4(taps[c]->weights[block][t]);
+    }
+  }
+  const bool rows =
+      p[5] == p[0] && p[7] == p[2] && p[0] == p[1] + 1 && p[4] == p[1] + 2 && p[2] == p[3] + 1 && p[6] == p[3] + 2;
+  if (rows) {
+    transposed_row_single4_loop<true>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
+  } else {
+    transposed_row_single4_loop<false>(p, w, detail::splat4(bias[0]), out_w, out_rows[0]);
+  }
+}
+
+// The kernel for each channel block size, called through a table read as
+// volatile: an indirect call the compilers cannot resolve keeps wasm-opt from
+// inlining the kernels (each has a single caller) into one huge function, for
+// which V8 falls back to its simpler register allocator and spills the
+// accumulators (measured: 2× slower; LLVM folds a plain constant table of two
+// entries into direct calls). The kernels are noexcept: with -fexceptions a
+// call that may throw, from a function with destructors to run, goes through
+// a JavaScript invoke_* wrapper, once per row.
+// Vectors per phase (NV): the S·OCB·NV accumulators fit V8's 15 free xmm
+// registers with room for the input vectors and a weight.
+// Blocks of several channels with 8–16 taps per column phase (kernel 4,
+// stride 2, 2–4 input channels) get a compile-time tap count (clang unrolls
+// the loop by two without a remainder): 10 % faster on 3 → 3 channels.
+// Single channels do not: unrolled, LLVM hoists all the loads of a block
+// ahead of the arithmetic and V8 spills them (1.2 → 2.1 ms); four taps get
+// transposed_row_single4 instead.
+using FusedRowKernel = void (*)(const float*, const FusedTaps* const*, std::size_t, std::size_t, const float*,
+                                float* const*) noexcept;
+template <std::size_t S, std::size_t T>
+struct FusedKernels {
+  static constexpr std::size_t nv2 = S == 1 ? 4 : 2, nv4 = S == 1 ? 2 : 1;
+  static inline const volatile FusedRowKernel table[4] = {
+      transposed_row_fused<1, 4, S, 0>, transposed_row_fused<2, nv2, S, T>, transposed_row_fused<3, 2, S, T>,
+      transposed_row_fused<4, nv4, S, T>};
+};
+
+template <std::size_t S>
+void transposed_row_fused_any(const float* base, const FusedTaps* const* taps, std::size_t block,
+                              std::size_t block_size, std::size_t out_w, const float* bias, float* const* out_rows) {
+  std::size_t same = taps[0]->offsets.size();  // the taps per column phase, if equal
+  for (std::size_t c = 1; c < S; ++c)
+    if (taps[c]->offsets.size() != same) same = 0;
+  if constexpr (S == 2) {
+    static const volatile FusedRowKernel single4 = transposed_row_single4;
+    if (same == 4 && block_size == 1) return single4(base, taps, block, out_w, bias, out_rows);
+  }
+  const volatile FusedRowKernel* table = same == 8    ? FusedKernels<S, 8>::table
+                                         : same == 12 ? FusedKernels<S, 12>::table
+                                         : same == 16 ? FusedKernels<S, 16>::table
+                                                      : FusedKernels<S, 0>::table;
+  table[block_size - 1](base, taps, block, out_w, bias, out_rows);
+}
+
+constexpr std::size_t kFusedSlack = 16;  // the widest block's phase columns
+
+void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                                   float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const PhasePlan plan = plan_phases(g, kFusedSlack);
+  const std::size_t sh = std::size_t(plan.sh), sw = std::size_t(plan.sw);
+  const std::size_t blocks = (group_out + 3) / 4;
+  // Output row oh = r + i·sh (row phase r) reads padded rows i + rel(r, kh).
+  // A band of output rows [oh0, oh0 + band), oh0 and band multiples of sh,
+  // reads padded rows [oh0/sh, oh0/sh + band/sh + max rel).
+  std::size_t max_rel = 0;
+  for (std::size_t r = 0; r < sh; ++r) {
+    for (std::size_t kh : plan.rows_of[r]) max_rel = std::max(max_rel, std::size_t(plan.input_row(r, kh) + plan.top));
+  }
+  const std::size_t budget_rows = kBandFloats / (group_in * plan.padded_w);
+  const std::size_t band = sh * std::max<std::size_t>(1, budget_rows > max_rel ? budget_rows - max_rel : 1);
+  const std::size_t band_rows = band / sh + max_rel;
+  std::vector<float> buffer(group_in * band_rows * plan.padded_w);
+  std::vector<float> bias_block(4);
+  // Taps of each (row phase, column phase); the offsets hold for the phase's
+  // first output row in the band, later rows of the phase start padded_w
+  // floats further per step.
+  std::vector<FusedTaps> taps(sh * sw);
+  for (std::size_t group = 0; group < g.groups; ++group) {
+    const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
+    for (std::size_t r = 0; r < sh && r < g.out_h; ++r) {
+      for (std::size_t c = 0; c < sw; ++c) {
+        FusedTaps& ft = taps[r * sw + c];
+        ft.offsets.clear();
+        ft.weights.assign(blocks, {});
+        const auto& cols = plan.cols_of[c];
+        for (std::size_t icg = 0; icg < group_in; ++icg) {
+          for (std::size_t kh : plan.rows_of[r]) {
+            const std::size_t ih = std::size_t(plan.input_row(r, kh) + plan.top);
+            for (std::size_t j = 0; j < cols.size(); ++j) {
+              ft.offsets.push_back((icg * band_rows + ih) * plan.padded_w +
+                                   std::size_t(plan.left + plan.delta_of[c][j]));
+              for (std::size_t blk = 0; blk < blocks; ++blk) {
+                for (std::size_t b = 4 * blk; b < std::min(group_out, 4 * blk + 4); ++b) {
+                  ft.weights[blk].push_back(w_group[(icg * group_out + b) * kernel_plane + kh * g.kernel_w + cols[j]]);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
+      for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
+        copy_band(src, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh,
+                  band_rows, buffer.data());
+        for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
+          const std::size_t r = oh % sh;
+          const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
+          const FusedTaps* row_taps[2] = {&taps[r * sw], &taps[r * sw + sw - 1]};
+          for (std::size_t blk = 0; blk < blocks; ++blk) {
+            const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
+            float* rows[4];
+            for (std::size_t b = 0; b < block_size; ++b) {
+              const std::size_t oc = group * group_out + oc0 + b;
+              rows[b] = out_data + ((n * g.out_channels + oc) * g.out_h + oh) * g.out_w;
+              bias_block[b] = bias ? bias[oc] : 0.0f;
+            }
+            if (sw == 1) {
+              transposed_row_fused_any<1>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
+            } else {
+              transposed_row_fused_any<2>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                             float* out_data) {
+  if (g.stride[1] <= 2) {
+    conv_transpose2d_direct_fused(g, in_data, w_data, bias, out_data);
+  } else {
+    fill_bias(g, bias, out_data);
+    conv_transpose2d_direct_phases(g, in_data, w_data, out_data);
   }
 }
 
@@ -497,95 +809,66 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
   }
 }
 
-// conv2d with stride 1 along the width: OCB output channels × 4·NV output
-// pixels stay in registers while every (input channel, tap) adds weighted
-// vectors of a zero-bordered input row; each input vector is reused for all
-// OCB channels, each weight for all NV vectors. The border (and slack columns)
-// makes every read valid.
-constexpr std::size_t kConvVectors = 2;  // 4·2 output pixels per block
-constexpr std::size_t kConvPixels = 4 * kConvVectors;
-
-template <std::size_t OCB>
-void conv2d_rows_block(const ConvGeometry& g, const float* padded, std::size_t padded_h, std::size_t padded_w,
-                       const float* w_block, std::size_t group_in, std::size_t oh, float* const* out_rows) {
-  using detail::v4;
-  constexpr std::size_t NV = kConvVectors;
+// conv2d with stride 1 along the width: the fused row kernel of the direct
+// transposed convolution with a single column phase. For each output row and
+// block of up to four output channels, 4·NV output pixels per channel stay in
+// registers while every (input channel, tap) adds weighted vectors of a
+// zero-bordered input row; each input vector serves all the block's channels.
+// Each output pixel is written once, as bias + sum, in the same tap order
+// whatever its row (the upsampler's bands rely on that). The border (and
+// slack columns) makes every read valid.
+void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                    float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w;
-  const std::size_t per_oc = group_in * taps;
-  float spill[OCB][kConvPixels];
-  for (std::size_t ow0 = 0; ow0 < g.out_w; ow0 += kConvPixels) {
-    v4 acc[OCB][NV];
-    for (std::size_t b = 0; b < OCB; ++b)
-      for (std::size_t v = 0; v < NV; ++v) acc[b][v] = detail::splat4(0.0f);
+  const std::size_t sh = std::size_t(g.stride[0]);
+  const std::size_t ph = std::size_t(g.padding[0]), pw = std::size_t(g.padding[1]);
+  const std::size_t padded_w = g.in_w + 2 * pw + kFusedSlack;
+  // Output row oh reads padded rows [oh·sh, oh·sh + extent): a band of output
+  // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
+  const std::size_t extent = (g.kernel_h - 1) * std::size_t(g.dilation[0]) + 1;
+  const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
+  const std::size_t band = budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1;
+  const std::size_t band_rows = (band - 1) * sh + extent;
+  const std::size_t blocks = (group_out + 3) / 4;
+  std::vector<float> buffer(group_in * band_rows * padded_w);
+  std::vector<float> bias_block(4);
+  FusedTaps row_taps;
+  const FusedTaps* row_taps_ptr[1] = {&row_taps};
+  for (std::size_t group = 0; group < g.groups; ++group) {
+    // Taps in (input channel, kernel row, kernel column) order; offsets from
+    // the output row's first padded input row.
+    row_taps.offsets.clear();
+    row_taps.weights.assign(blocks, {});
     for (std::size_t icg = 0; icg < group_in; ++icg) {
       for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-        const float* row =
-            padded + (icg * padded_h + oh * std::size_t(g.stride[0]) + kh * std::size_t(g.dilation[0])) * padded_w +
-            ow0;
-        const float* w_tap = w_block + icg * taps + kh * g.kernel_w;
         for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-          const float* p = row + kw * std::size_t(g.dilation[1]);
-          v4 x[NV];
-          for (std::size_t v = 0; v < NV; ++v) x[v] = detail::load4(p + 4 * v);
-          for (std::size_t b = 0; b < OCB; ++b) {
-            const v4 wv = detail::splat4(w_tap[b * per_oc + kw]);
-            for (std::size_t v = 0; v < NV; ++v) acc[b][v] += wv * x[v];
+          row_taps.offsets.push_back((icg * band_rows + kh * std::size_t(g.dilation[0])) * padded_w +
+                                     kw * std::size_t(g.dilation[1]));
+          for (std::size_t blk = 0; blk < blocks; ++blk) {
+            for (std::size_t b = 4 * blk; b < std::min(group_out, 4 * blk + 4); ++b) {
+              row_taps.weights[blk].push_back(
+                  w_data[((group * group_out + b) * group_in + icg) * taps + kh * g.kernel_w + kw]);
+            }
           }
         }
       }
     }
-    const std::size_t valid = std::min<std::size_t>(kConvPixels, g.out_w - ow0);
-    for (std::size_t b = 0; b < OCB; ++b) {
-      if (valid == kConvPixels) {
-        for (std::size_t v = 0; v < NV; ++v) {
-          float* o = out_rows[b] + ow0 + 4 * v;
-          detail::store4(o, detail::load4(o) + acc[b][v]);
-        }
-      } else {
-        for (std::size_t v = 0; v < NV; ++v) detail::store4(spill[b] + 4 * v, acc[b][v]);
-        for (std::size_t i = 0; i < valid; ++i) out_rows[b][ow0 + i] += spill[b][i];
-      }
-    }
-  }
-}
-
-void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
-  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
-  const std::size_t taps = g.kernel_h * g.kernel_w;
-  const std::size_t ph = std::size_t(g.padding[0]), pw = std::size_t(g.padding[1]);
-  const std::size_t padded_h = g.in_h + 2 * ph, padded_w = g.in_w + 2 * pw + kConvPixels;
-  std::vector<float> padded(group_in * padded_h * padded_w, 0.0f);
-  const std::size_t out_plane = g.out_h * g.out_w;
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t group = 0; group < g.groups; ++group) {
-      for (std::size_t icg = 0; icg < group_in; ++icg) {
-        const float* src = in_data + (n * g.in_channels + group * group_in + icg) * g.in_h * g.in_w;
-        for (std::size_t ih = 0; ih < g.in_h; ++ih) {
-          std::copy_n(src + ih * g.in_w, g.in_w,
-                      padded.begin() + std::ptrdiff_t((icg * padded_h + ih + ph) * padded_w + pw));
-        }
-      }
-      for (std::size_t oc0 = 0; oc0 < group_out; oc0 += 4) {
-        const std::size_t block = std::min<std::size_t>(4, group_out - oc0);
-        const std::size_t oc_first = group * group_out + oc0;
-        const float* w_block = w_data + oc_first * group_in * taps;
-        for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-          float* rows[4];
-          for (std::size_t b = 0; b < block; ++b)
-            rows[b] = out_data + (n * g.out_channels + oc_first + b) * out_plane + oh * g.out_w;
-          switch (block) {
-            case 4:
-              conv2d_rows_block<4>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
-              break;
-            case 3:
-              conv2d_rows_block<3>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
-              break;
-            case 2:
-              conv2d_rows_block<2>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
-              break;
-            default:
-              conv2d_rows_block<1>(g, padded.data(), padded_h, padded_w, w_block, group_in, oh, rows);
-              break;
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
+      for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
+        copy_band(src, group_in, g.in_h, g.in_w, ph, pw, padded_w, oh0 * sh, band_rows, buffer.data());
+        for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
+          const float* base = buffer.data() + (oh - oh0) * sh * padded_w;
+          for (std::size_t blk = 0; blk < blocks; ++blk) {
+            const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
+            float* rows[4];
+            for (std::size_t b = 0; b < block_size; ++b) {
+              const std::size_t oc = group * group_out + oc0 + b;
+              rows[b] = out_data + ((n * g.out_channels + oc) * g.out_h + oh) * g.out_w;
+              bias_block[b] = bias ? bias[oc] : 0.0f;
+            }
+            transposed_row_fused_any<1>(base, row_taps_ptr, blk, block_size, g.out_w, bias_block.data(), rows);
           }
         }
       }
@@ -726,7 +1009,7 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
                                       {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConv2d, g, bias);
+  xt::xarray<float> output = allocate_output(kConv2d, g);
   const std::size_t group_out = g.out_channels / g.groups;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
@@ -736,9 +1019,10 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   float* out_data = output.data();
 
   if (sw == 1) {
-    conv2d_blocked(g, in_data, w_data, out_data);
+    conv2d_blocked(g, in_data, w_data, bias ? bias->data() : nullptr, out_data);
     return output;
   }
+  fill_bias(g, bias ? bias->data() : nullptr, out_data);
   // Direct loops, one output row at a time: the row stays in L1 while every
   // (input channel, kernel tap) adds a weighted input row to it. With stride
   // 1 the innermost loop is contiguous and vectorises.
@@ -798,7 +1082,8 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                                 {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConvTranspose2d, g, bias);
+  xt::xarray<float> output = allocate_output(kConvTranspose2d, g);
+  const float* bias_data = bias ? bias->data() : nullptr;
   const std::size_t group_in = g.in_channels / g.groups;
   ConvAlgorithm algorithm = params.algorithm;
   if (algorithm == ConvAlgorithm::automatic) {
@@ -815,6 +1100,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                            : ConvAlgorithm::gemm;
     }
   }
+  if (algorithm != ConvAlgorithm::direct) fill_bias(g, bias_data, output.data());
   if (algorithm == ConvAlgorithm::scatter) {
     conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
   } else if (algorithm == ConvAlgorithm::gemm) {
@@ -822,7 +1108,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   } else if (algorithm == ConvAlgorithm::gemm_columns) {
     conv_transpose2d_columns(g, input.data(), weight.data(), output.data());
   } else {
-    conv_transpose2d_direct(g, input.data(), weight.data(), output.data());
+    conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }
   return output;
 }

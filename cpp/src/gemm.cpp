@@ -47,7 +47,7 @@ inline void micro_tile_rows(std::size_t K, const float* panel, const float* cons
 }  // namespace
 
 void gemm_packed(std::size_t M, std::size_t N, std::size_t K, const float* packed_a, const float* const* b_rows,
-                 float* c, std::size_t ldc) {
+                 float* c, std::size_t ldc) noexcept {
   // K in blocks of KC: a panel block (KC × MR floats) stays in L1 while it
   // meets every column tile.
   constexpr std::size_t KC = 256;

@@ -16,6 +16,6 @@ inline constexpr std::size_t kPanelRows = 4;
 /// zero past M); row k of b starts at b_rows[k] (rows may be anywhere, e.g.
 /// shifted input rows read in place).
 void gemm_packed(std::size_t M, std::size_t N, std::size_t K, const float* packed_a, const float* const* b_rows,
-                 float* c, std::size_t ldc);
+                 float* c, std::size_t ldc) noexcept;
 
 }  // namespace tconv::detail

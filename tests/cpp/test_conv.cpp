@@ -1,3 +1,4 @@
+#include <cstring>
 #include <xtensor/xio.hpp>
 #include <xtensor/xview.hpp>
 
@@ -226,9 +227,10 @@ xt::xarray<float> naive_conv2d(const xt::xarray<float>& x, const xt::xarray<floa
 }
 
 TEST(conv2d, optimised_paths_equal_the_definition) {
-  // Widths from 1 to 40 (partial and full 8-pixel blocks), 1–7 output
-  // channels per group (blocks of 4 and their remainders), strides 1–3,
-  // padding, dilation and groups.
+  // Widths from 1 to 40 (partial and full 8-pixel blocks) and, one trial in
+  // four, 60 to 140 (many blocks per row), 1–7 output channels per group
+  // (blocks of 4 and their remainders), strides 1–3, padding, dilation and
+  // groups.
   std::mt19937 rng(9);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   int checked = 0;
@@ -240,7 +242,7 @@ TEST(conv2d, optimised_paths_equal_the_definition) {
     p.dilation = {pick(1, 2), pick(1, 2)};
     const std::size_t gin = std::size_t(pick(1, 3)), gout = std::size_t(pick(1, 7));
     const std::size_t kh = std::size_t(pick(1, 4)), kw = std::size_t(pick(1, 4));
-    const std::size_t h = std::size_t(pick(1, 12)), w = std::size_t(pick(1, 40));
+    const std::size_t h = std::size_t(pick(1, 12)), w = std::size_t(trial % 4 ? pick(1, 40) : pick(60, 140));
     const bool fits = std::int64_t(h) + 2 * p.padding[0] >= p.dilation[0] * std::int64_t(kh - 1) + 1 &&
                       std::int64_t(w) + 2 * p.padding[1] >= p.dilation[1] * std::int64_t(kw - 1) + 1;
     if (!fits) continue;
@@ -251,6 +253,21 @@ TEST(conv2d, optimised_paths_equal_the_definition) {
     ++checked;
   }
   EXPECT_GT(checked, 100);
+}
+
+TEST(conv2d, blocked_path_agrees_with_the_definition_across_row_bands) {
+  // Wide inputs: the blocked path computes bands of a few rows at a time from
+  // a zero-bordered copy of just the rows they read.
+  std::mt19937 rng(33);
+  for (const auto& [k, sh, dilation] : std::vector<std::array<std::int64_t, 3>>{{3, 1, 1}, {5, 1, 2}, {4, 2, 1}}) {
+    Conv2dParams p;
+    p.stride = {sh, 1};
+    p.padding = {k / 2, k / 2};
+    p.dilation = {dilation, dilation};
+    const auto x = random_tensor({1, 3, 40, 1501}, rng);
+    const auto w = random_tensor({3, 3, std::size_t(k), std::size_t(k)}, rng);
+    EXPECT_TRUE(xt::allclose(conv2d(x, w, std::nullopt, p), naive_conv2d(x, w, p), 1e-4, 1e-5)) << "kernel " << k;
+  }
 }
 
 TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
@@ -295,6 +312,63 @@ TEST(conv_transpose2d, every_algorithm_gives_the_same_result) {
   EXPECT_GT(checked, 150);
 }
 
+TEST(conv_transpose2d, fused_direct_kernels_agree_with_the_scatter) {
+  // The direct path's fused kernels: column strides 1 and 2, channel blocks
+  // of 1–4 (and 5–9: a full block plus a remainder), unrolled tap counts
+  // (kernel 4, stride 2 and 2–4 input channels: 8, 12, 16 taps per column
+  // phase) and the loop, the single-channel kernel with padding 1 (phases
+  // sharing input vectors) and 0 or 2 (not), widths around the 8/16/32-pixel
+  // blocks, odd widths (the odd phase one column short), widths of 100 and
+  // more (many blocks per row), bias.
+  std::mt19937 rng(31);
+  for (std::int64_t s = 1; s <= 2; ++s) {
+    for (std::size_t group_in = 1; group_in <= 4; ++group_in) {
+      for (std::size_t group_out = 1; group_out <= 9; ++group_out) {
+        for (const std::size_t w : {1, 7, 8, 16, 17, 33, 100, 131}) {
+          ConvTranspose2dParams p;
+          p.stride = {s, s};
+          const std::int64_t pad = w == 1 ? 1 : std::int64_t(group_out + w) % 3;  // width 1 needs padding ≤ 1
+          p.padding = {pad, pad};
+          p.output_padding = {0, std::int64_t(w % 2) * (s - 1)};
+          const auto x = random_tensor({1, group_in, 5, w}, rng);
+          const auto wt = random_tensor({group_in, group_out, 4, 4}, rng);
+          const auto bias = random_tensor({group_out}, rng);
+          p.algorithm = ConvAlgorithm::scatter;
+          const auto reference = conv_transpose2d(x, wt, bias, p);
+          p.algorithm = ConvAlgorithm::direct;
+          const auto result = conv_transpose2d(x, wt, bias, p);
+          ASSERT_EQ(result.shape(), reference.shape());
+          EXPECT_TRUE(xt::allclose(result, reference, 1e-5, 1e-5))
+              << "stride " << s << " padding " << pad << " channels " << group_in << " → " << group_out << " width "
+              << w;
+        }
+      }
+    }
+  }
+}
+
+TEST(conv_transpose2d, direct_agrees_with_the_scatter_across_row_bands) {
+  // Wide inputs: the direct path computes bands of a few rows at a time from
+  // a zero-bordered copy of just the rows they read.
+  std::mt19937 rng(32);
+  for (const auto& [channels, groups, k, s] :
+       std::vector<std::array<std::int64_t, 4>>{{3, 1, 4, 2}, {3, 3, 4, 2}, {2, 1, 3, 1}, {5, 1, 5, 3}}) {
+    ConvTranspose2dParams p;
+    p.stride = {s, s};
+    p.padding = {1, 1};
+    p.groups = groups;
+    const auto x = random_tensor({1, std::size_t(channels), 21, 1501}, rng);
+    const auto wt =
+        random_tensor({std::size_t(channels), std::size_t(channels / groups), std::size_t(k), std::size_t(k)}, rng);
+    const auto bias = random_tensor({std::size_t(channels)}, rng);
+    p.algorithm = ConvAlgorithm::scatter;
+    const auto reference = conv_transpose2d(x, wt, bias, p);
+    p.algorithm = ConvAlgorithm::direct;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, bias, p), reference, 1e-5, 1e-5))
+        << "kernel " << k << " stride " << s;
+  }
+}
+
 TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
   // A DCGAN-like shape: many channels (130 → 131, a partial last register
   // block), tiny odd feature maps whose phase rows are gathered several at a
@@ -315,6 +389,173 @@ TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
           << h << "x" << w << " algorithm " << int(algorithm);
     }
   }
+}
+
+// Row translation: the image upsampler computes horizontal bands in separate
+// workers and stitches them, which is only bit-identical to one call if an
+// output pixel's value does not depend on its absolute row (or on which row
+// or column block it falls in). So: compute on an input and on the same input
+// without its first `shift` rows, and require every output row whose taps all
+// land inside both inputs to match bit for bit (floats compared as bits).
+std::vector<std::uint32_t> bits_of_row(const xt::xarray<float>& y, std::size_t c, std::size_t row) {
+  const std::size_t w = y.shape()[3];
+  std::vector<std::uint32_t> bits(w);
+  std::memcpy(bits.data(), y.data() + (c * y.shape()[2] + row) * w, w * sizeof(float));
+  return bits;
+}
+
+xt::xarray<float> drop_rows(const xt::xarray<float>& x, std::size_t rows) {
+  return xt::view(x, xt::all(), xt::all(), xt::range(rows, x.shape()[2]), xt::all());
+}
+
+TEST(conv_transpose2d, direct_output_rows_do_not_depend_on_their_position) {
+  std::mt19937 rng(21);
+  int compared = 0;
+  for (std::int64_t s = 2; s <= 4; ++s) {
+    for (std::size_t k = 1; k <= 7; ++k) {
+      // 1→1 channel (the upsampler), 3→3 and depthwise 3 (the image benches).
+      for (const auto& [channels, groups] : std::vector<std::pair<std::size_t, std::int64_t>>{{1, 1}, {3, 1}, {3, 3}}) {
+        ConvTranspose2dParams p;
+        p.stride = {s, s};
+        p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
+        p.groups = groups;
+        p.algorithm = ConvAlgorithm::direct;
+        // Odd heights; every other kernel size a wide input, which the kernels
+        // process in bands of rows (the band buffer holds 64 Ki floats), so
+        // rows at band edges are compared too.
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9;
+        const std::size_t w = (k % 2 ? 0 : 1500) + std::size_t(rng() % 40) + 3;
+        const auto x = random_tensor({1, channels, h, w}, rng);
+        const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+        const auto bias = random_tensor({channels}, rng);
+        const auto y = conv_transpose2d(x, wt, bias, p);
+        for (std::size_t shift = 1; shift <= 3; ++shift) {
+          const auto y2 = conv_transpose2d(drop_rows(x, shift), wt, bias, p);
+          const std::int64_t h2 = std::int64_t(h - shift);
+          for (std::size_t oh = 0; oh < y2.shape()[2]; ++oh) {
+            // Full support: every kernel row reaching output row oh reads an
+            // input row of the shortened input (so also of the full one).
+            bool full = true;
+            for (std::size_t kh = 0; kh < k; ++kh) {
+              const std::int64_t num = std::int64_t(oh) + p.padding[0] - std::int64_t(kh);
+              if (num % s == 0 && (num < 0 || num / s >= h2)) full = false;
+            }
+            if (!full) continue;
+            for (std::size_t c = 0; c < channels; ++c) {
+              ASSERT_EQ(bits_of_row(y2, c, oh), bits_of_row(y, c, oh + shift * std::size_t(s)))
+                  << "stride " << s << " kernel " << k << " channels " << channels << " groups " << groups << " shift "
+                  << shift << " row " << oh;
+            }
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 500);
+}
+
+TEST(conv2d, blocked_output_rows_do_not_depend_on_their_position) {
+  std::mt19937 rng(22);
+  int compared = 0;
+  for (std::int64_t sh = 1; sh <= 2; ++sh) {
+    for (std::size_t k = 1; k <= 7; ++k) {
+      for (const auto& [channels, groups] : std::vector<std::pair<std::size_t, std::int64_t>>{{1, 1}, {3, 1}, {3, 3}}) {
+        Conv2dParams p;
+        p.stride = {sh, 1};  // column stride 1: the blocked path
+        p.padding = {std::int64_t(k) / 2, std::int64_t(k - 1) / 2};
+        p.groups = groups;
+        const std::size_t h = 2 * std::size_t(rng() % 8) + 9;  // odd heights; wide inputs: several bands
+        const std::size_t w = (k % 2 ? 0 : 1500) + std::size_t(rng() % 40) + k;
+        const auto x = random_tensor({1, channels, h, w}, rng);
+        const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+        const auto bias = random_tensor({channels}, rng);
+        const auto y = conv2d(x, wt, bias, p);
+        for (std::size_t steps = 1; steps <= 3; ++steps) {
+          const std::size_t shift = steps * std::size_t(sh);  // input rows dropped
+          const auto y2 = conv2d(drop_rows(x, shift), wt, bias, p);
+          const std::int64_t h2 = std::int64_t(h - shift);
+          for (std::size_t oh = 0; oh < y2.shape()[2]; ++oh) {
+            const std::int64_t top = std::int64_t(oh) * sh - p.padding[0];
+            if (top < 0 || top + std::int64_t(k) > h2) continue;  // a tap in the padding
+            for (std::size_t c = 0; c < channels; ++c) {
+              ASSERT_EQ(bits_of_row(y2, c, oh), bits_of_row(y, c, oh + steps))
+                  << "row stride " << sh << " kernel " << k << " channels " << channels << " groups " << groups
+                  << " shift " << shift << " row " << oh;
+            }
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 500);
+}
+
+// Columns too: bands always span the full width, but a pixel's value should
+// not depend on which column block (or the partial last block) it falls in
+// either. Drop the first columns instead of rows and compare the columns
+// whose taps all land inside both inputs.
+std::uint32_t bits_at(const xt::xarray<float>& y, std::size_t c, std::size_t row, std::size_t col) {
+  std::uint32_t bits;
+  std::memcpy(&bits, y.data() + (c * y.shape()[2] + row) * y.shape()[3] + col, sizeof bits);
+  return bits;
+}
+
+TEST(conv, fused_output_columns_do_not_depend_on_their_position) {
+  std::mt19937 rng(23);
+  int compared = 0;
+  for (std::int64_t s = 1; s <= 2; ++s) {
+    for (std::size_t k = 1; k <= 5; ++k) {
+      for (const auto& [channels, groups] : std::vector<std::pair<std::size_t, std::int64_t>>{{1, 1}, {3, 1}, {3, 3}}) {
+        const std::int64_t pad = std::int64_t(k) / 2;
+        const std::size_t h = 7, w = std::size_t(rng() % 50) + 20;
+        const auto x = random_tensor({1, channels, h, w}, rng);
+        const auto bias = random_tensor({channels}, rng);
+        for (std::size_t shift = 1; shift <= 9; shift += 4) {
+          const auto x2 = xt::eval(xt::view(x, xt::all(), xt::all(), xt::all(), xt::range(shift, w)));
+          const std::int64_t w2 = std::int64_t(w - shift);
+          // conv_transpose2d, column stride s (the fused direct kernels).
+          ConvTranspose2dParams tp;
+          tp.stride = {1, s};
+          tp.padding = {pad, pad};
+          tp.groups = groups;
+          tp.algorithm = ConvAlgorithm::direct;
+          const auto wt = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+          const auto y = conv_transpose2d(x, wt, bias, tp), y2 = conv_transpose2d(x2, wt, bias, tp);
+          for (std::size_t ow = 0; ow < y2.shape()[3]; ++ow) {
+            bool full = true;
+            for (std::size_t kw = 0; kw < k; ++kw) {
+              const std::int64_t num = std::int64_t(ow) + pad - std::int64_t(kw);
+              if (num % s == 0 && (num < 0 || num / s >= w2)) full = false;
+            }
+            if (!full) continue;
+            for (std::size_t c = 0; c < channels; ++c)
+              for (std::size_t oh = 0; oh < y2.shape()[2]; ++oh)
+                ASSERT_EQ(bits_at(y2, c, oh, ow), bits_at(y, c, oh, ow + shift * std::size_t(s)))
+                    << "transposed, stride " << s << " kernel " << k << " shift " << shift << " column " << ow;
+            ++compared;
+          }
+          // conv2d, stride 1 (the blocked path).
+          Conv2dParams cp;
+          cp.padding = {pad, pad};
+          cp.groups = groups;
+          const auto wc = random_tensor({channels, channels / std::size_t(groups), k, k}, rng);
+          const auto z = conv2d(x, wc, bias, cp), z2 = conv2d(x2, wc, bias, cp);
+          for (std::size_t ow = 0; ow < z2.shape()[3]; ++ow) {
+            const std::int64_t left = std::int64_t(ow) - pad;
+            if (left < 0 || left + std::int64_t(k) > w2) continue;
+            for (std::size_t c = 0; c < channels; ++c)
+              for (std::size_t oh = 0; oh < z2.shape()[2]; ++oh)
+                ASSERT_EQ(bits_at(z2, c, oh, ow), bits_at(z, c, oh, ow + shift))
+                    << "conv2d, kernel " << k << " shift " << shift << " column " << ow;
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000);
 }
 
 TEST(conv2d, rejects_invalid_arguments) {
