@@ -4,10 +4,11 @@
 // scripts/bench/ (shared with `npm run bench:browser`).
 //
 // TCONV_BENCH_NO_BUILD=1 skips the setup and build steps (use the JS package
-// already in build/js). TCONV_BENCH_SECONDS sets the time per workload and
+// already in build/js). TCONV_BENCH_DEFAULT_MALLOC=1: see MALLOC_ENV below. TCONV_BENCH_SECONDS sets the time per workload and
 // library (default 1); TCONV_BENCH_ONLY=BE runs only workloads B and E.
 // Exits with 1 when the libraries disagree.
 
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,27 @@ if (!process.env.TCONV_BENCH_NO_BUILD) {
   setup(['wasm']);
   build(['wasm']);
 }
+
+// Every library returns each result as a fresh JS array (12.6 MB for B, C
+// and F). With glibc's default settings, freeing a few of them at once (the
+// full GC before a sample) returns the memory to the OS, and the next results
+// page-fault it back in: the same binary then measured C at 1.8 or 4.6 ms
+// depending on the heap's history. The benchmark measures kernels, so it runs
+// with trimming off and large blocks kept in the heap (glibc reads these
+// variables at start-up, hence the re-run); the peers get the same allocator.
+// TCONV_BENCH_DEFAULT_MALLOC=1 measures with the defaults instead.
+const MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: String(2 ** 32), MALLOC_MMAP_THRESHOLD_: String(2 ** 25) };
+if (!process.env.TCONV_BENCH_DEFAULT_MALLOC && process.env.MALLOC_TRIM_THRESHOLD_ === undefined) {
+  const child = spawnSync(process.execPath, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC_ENV, TCONV_BENCH_NO_BUILD: '1' },
+  });
+  process.exit(child.status ?? 1);
+}
+const mallocNote = process.env.TCONV_BENCH_DEFAULT_MALLOC
+  ? 'allocator: glibc defaults (TCONV_BENCH_DEFAULT_MALLOC)'
+  : `allocator: glibc with MALLOC_TRIM_THRESHOLD_=${process.env.MALLOC_TRIM_THRESHOLD_} ` +
+    `MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_} (freed result arrays are reused, not page-faulted in again)`;
 
 // Imported only now: on a fresh clone, node_modules and build/js exist only after setup and build.
 const { createTconv } = await import('../build/js/lib/node.js');
@@ -40,6 +62,7 @@ const header = [
   `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.arch()}, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg()[0].toFixed(2)}; ` +
     `node ${process.version} (V8 ${process.versions.v8})`,
+  mallocNote,
   `tconv: core.wasm ${kib('build/js/wasm/core.wasm')}`,
   `onnxruntime-web ${ort.env.versions.web}: wasm backend, numThreads ${ort.env.wasm.numThreads}, SIMD, ` +
     `ort-wasm-simd-threaded.wasm ${kib('node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm')}`,

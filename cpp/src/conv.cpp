@@ -574,9 +574,13 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
     for (std::size_t kh : plan.rows_of[r]) max_rel = std::max(max_rel, std::size_t(plan.input_row(r, kh) + plan.top));
   }
   const std::size_t budget_rows = kBandFloats / (group_in * plan.padded_w);
-  const std::size_t band = sh * std::max<std::size_t>(1, budget_rows > max_rel ? budget_rows - max_rel : 1);
+  // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
+  const std::size_t out_steps = (g.out_h + sh - 1) / sh;
+  const std::size_t band =
+      sh * std::min(out_steps, std::max<std::size_t>(1, budget_rows > max_rel ? budget_rows - max_rel : 1));
   const std::size_t band_rows = band / sh + max_rel;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
+  float* const band_data = buffer.data();
   std::vector<float> bias_block(4);
   // Taps of each (row phase, column phase); the offsets hold for the phase's
   // first output row in the band, later rows of the phase start padded_w
@@ -610,10 +614,10 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
       const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
         copy_band(src, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh,
-                  band_rows, buffer.data());
+                  band_rows, band_data);
         for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
           const std::size_t r = oh % sh;
-          const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
+          const float* base = band_data + (oh / sh - oh0 / sh) * plan.padded_w;
           const FusedTaps* row_taps[2] = {&taps[r * sw], &taps[r * sw + sw - 1]};
           for (std::size_t blk = 0; blk < blocks; ++blk) {
             const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
@@ -828,10 +832,12 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
   const std::size_t extent = (g.kernel_h - 1) * std::size_t(g.dilation[0]) + 1;
   const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
-  const std::size_t band = budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1;
+  // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
+  const std::size_t band = std::min(g.out_h, budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1);
   const std::size_t band_rows = (band - 1) * sh + extent;
   const std::size_t blocks = (group_out + 3) / 4;
   std::vector<float> buffer(group_in * band_rows * padded_w);
+  float* const band_data = buffer.data();
   std::vector<float> bias_block(4);
   FusedTaps row_taps;
   const FusedTaps* row_taps_ptr[1] = {&row_taps};
@@ -857,9 +863,9 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
     for (std::size_t n = 0; n < g.batch; ++n) {
       const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        copy_band(src, group_in, g.in_h, g.in_w, ph, pw, padded_w, oh0 * sh, band_rows, buffer.data());
+        copy_band(src, group_in, g.in_h, g.in_w, ph, pw, padded_w, oh0 * sh, band_rows, band_data);
         for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
-          const float* base = buffer.data() + (oh - oh0) * sh * padded_w;
+          const float* base = band_data + (oh - oh0) * sh * padded_w;
           for (std::size_t blk = 0; blk < blocks; ++blk) {
             const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
             float* rows[4];

@@ -389,6 +389,20 @@ TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
           << h << "x" << w << " algorithm " << int(algorithm);
     }
   }
+  // More input channels than one K block of the product (512), and a kernel
+  // of 3×3 taps × 3 channels = 27 rows of Wᵀ: the last register tile has 3 rows.
+  ConvTranspose2dParams p;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  const auto x = random_tensor({1, 520, 3, 2}, rng);
+  const auto wt = random_tensor({520, 3, 3, 3}, rng);
+  p.algorithm = ConvAlgorithm::scatter;
+  const auto reference = conv_transpose2d(x, wt, std::nullopt, p);
+  for (ConvAlgorithm algorithm : {ConvAlgorithm::gemm, ConvAlgorithm::gemm_columns}) {
+    p.algorithm = algorithm;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, std::nullopt, p), reference, 1e-3, 1e-4))
+        << "520 channels, algorithm " << int(algorithm);
+  }
 }
 
 // Row translation: the image upsampler computes horizontal bands in separate
