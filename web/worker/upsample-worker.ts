@@ -26,6 +26,9 @@ import { textSample } from './text-sample.js';
 
 type Image = Pixels;
 
+/** The shortest time between two progress messages. */
+const PROGRESS_INTERVAL_MS = 100;
+
 /** Results kept for differences and downloads; the two sides plus one spare. */
 const CACHE_ENTRIES = 3;
 
@@ -160,7 +163,16 @@ async function compute(
   }
   const tc = await core!;
   const src = requireSource();
-  const report = (fraction: number) => post({ type: 'progress', id, fraction: from + (to - from) * fraction });
+  // At most one progress message per PROGRESS_INTERVAL_MS: the core reports
+  // every strip (and each band worker its own), and every message costs the
+  // page a render, time taken from the cores doing the work.
+  let lastReport = -Infinity;
+  const report = (fraction: number) => {
+    const now = performance.now();
+    if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
+    lastReport = now;
+    post({ type: 'progress', id, fraction: from + (to - from) * fraction });
+  };
   const t0 = performance.now();
   const [width, height] = specOutputSize(spec, src.width, src.height);
   const parts = Math.min(Math.floor(workers), height);
