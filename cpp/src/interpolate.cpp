@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "geometry.hpp"
@@ -124,6 +125,45 @@ Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std
   return taps;
 }
 
+typedef double d2 __attribute__((vector_size(16)));
+
+// Whether a linear filter's taps are those of ×2 with half-pixel centres away
+// from the two border pixels: output 2j+1 = ¾·in[j] + ¼·in[j+1] and output
+// 2j+2 = ¼·in[j] + ¾·in[j+1]. Checked on the computed taps (not assumed from
+// the scale), so the fast path below gives exactly the generic sums.
+bool is_linear_doubling(const Taps& cols, std::size_t in_w, std::size_t out_w) {
+  if (cols.count != 2 || in_w < 2 || out_w != 2 * in_w) return false;
+  for (std::size_t j = 0; j + 1 < in_w; ++j) {
+    const std::size_t odd = 2 * (2 * j + 1), even = 2 * (2 * j + 2);
+    if (cols.index[odd] != j || cols.index[odd + 1] != j + 1 || cols.weight[odd] != 0.75 ||
+        cols.weight[odd + 1] != 0.25 || cols.index[even] != j || cols.index[even + 1] != j + 1 ||
+        cols.weight[even] != 0.25 || cols.weight[even + 1] != 0.75) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Outputs 1 .. 2·in_w − 2 of a doubling row, two input pixels per step in
+// double vectors, with the generic order of operations: (0 + w₀·a) + w₁·b.
+void double_across(const float* row, std::size_t in_w, double* line) {
+  const d2 zero = {0.0, 0.0}, three_quarters = {0.75, 0.75}, quarter = {0.25, 0.25};
+  std::size_t j = 0;
+  for (; j + 2 < in_w; j += 2) {
+    const d2 a = {double(row[j]), double(row[j + 1])}, b = {double(row[j + 1]), double(row[j + 2])};
+    const d2 odd = (zero + three_quarters * a) + quarter * b;   // outputs 2j+1, 2j+3
+    const d2 even = (zero + quarter * a) + three_quarters * b;  // outputs 2j+2, 2j+4
+    const d2 first = __builtin_shufflevector(odd, even, 0, 2), second = __builtin_shufflevector(odd, even, 1, 3);
+    std::memcpy(line + 2 * j + 1, &first, sizeof first);
+    std::memcpy(line + 2 * j + 3, &second, sizeof second);
+  }
+  for (; j + 1 < in_w; ++j) {
+    const double a = row[j], b = row[j + 1];
+    line[2 * j + 1] = (0.0 + 0.75 * a) + 0.25 * b;
+    line[2 * j + 2] = (0.0 + 0.25 * a) + 0.75 * b;
+  }
+}
+
 // Separable resampling of every plane: out(y, x) = Σ_j Σ_k wy_j · wx_k · in(iy_j, ix_k).
 // Source coordinates are float, exactly as torch computes them (they pick the
 // pixels); weights and sums are double, because with 0–255 pixel values a
@@ -136,6 +176,7 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
   // output rows reuse most of their input rows), then every output row blends
   // a few cached rows down, a contiguous loop that vectorises.
   constexpr std::size_t kCacheRows = 8;
+  const bool doubling = is_linear_doubling(cols, in_w, out_w);
   std::vector<double> cache(kCacheRows * out_w);
   std::vector<std::size_t> cached(kCacheRows);
   const double* taps[4];
@@ -148,12 +189,19 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
       double* line = cache.data() + slot * out_w;
       if (cached[slot] != iy) {
         const float* row = src + iy * in_w;
-        for (std::size_t x = 0; x < out_w; ++x) {
+        const auto tap_sum = [&](std::size_t x) {
           double sum = 0.0;
           for (std::size_t k = 0; k < cols.count; ++k) {
             sum += cols.weight[x * cols.count + k] * double(row[cols.index[x * cols.count + k]]);
           }
           line[x] = sum;
+        };
+        if (doubling) {
+          double_across(row, in_w, line);
+          tap_sum(0);
+          tap_sum(out_w - 1);
+        } else {
+          for (std::size_t x = 0; x < out_w; ++x) tap_sum(x);
         }
         cached[slot] = iy;
       }

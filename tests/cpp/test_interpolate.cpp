@@ -135,6 +135,38 @@ TEST(interpolate, rows_reject_a_band_that_misses_a_row) {
   EXPECT_ERROR(interpolate_input_rows({8, 3}, options, {10, 17}), "output rows [10, 17) must be a non-empty range");
 }
 
+// ×2 bilinear has a vectorised path for the rows' horizontal pass; it must
+// give the separable double sums bit for bit: each output is
+// float((0 + wy0·h(y0)) + wy1·h(y1)) with h(y) = (0 + wx0·in(y, x0)) + wx1·in(y, x1).
+TEST(interpolate, bilinear_doubling_equals_the_separable_sums_bit_for_bit) {
+  std::mt19937 rng(5);
+  for (const std::size_t w : {2u, 3u, 4u, 9u, 16u}) {
+    const std::size_t h = 5;
+    const xt::xarray<float> input = test::random_tensor({1, 2, h, w}, rng);
+    const xt::xarray<float> out = interpolate(input, by_scale(2, 2, InterpolateMode::bilinear));
+    const auto taps = [](std::size_t dst, std::size_t n) {
+      const float src = std::max(0.5f * (float(dst) + 0.5f) - 0.5f, 0.0f);
+      const std::size_t i0 = std::min<std::size_t>(std::size_t(src), n - 1), i1 = i0 + (i0 + 1 < n ? 1 : 0);
+      const float l = std::min(std::max(src - float(i0), 0.0f), 1.0f);
+      return std::array<double, 4>{double(i0), double(i1), double(1.0f - l), double(l)};
+    };
+    for (std::size_t c = 0; c < 2; ++c) {
+      for (std::size_t y = 0; y < 2 * h; ++y) {
+        for (std::size_t x = 0; x < 2 * w; ++x) {
+          const auto ty = taps(y, h), tx = taps(x, w);
+          const auto across = [&](std::size_t row) {
+            return (0.0 + tx[2] * double(input(0, c, row, std::size_t(tx[0])))) +
+                   tx[3] * double(input(0, c, row, std::size_t(tx[1])));
+          };
+          const float expected =
+              float((0.0 + ty[2] * across(std::size_t(ty[0]))) + ty[3] * across(std::size_t(ty[1])));
+          ASSERT_EQ(out(0, c, y, x), expected) << "width " << w << " at " << y << ", " << x;
+        }
+      }
+    }
+  }
+}
+
 TEST(interpolate, rejects_invalid_arguments) {
   EXPECT_ERROR(interpolate(xt::zeros<float>({1, 4, 4}), by_size(2, 2, InterpolateMode::nearest)),
                "interpolate: input must be 4-D (N, C, H, W), got 3-D shape [1, 4, 4]");
