@@ -127,40 +127,67 @@ Taps cubic_taps(std::int64_t in, std::int64_t out, bool align_corners, const std
 
 typedef double d2 __attribute__((vector_size(16)));
 
-// Whether a linear filter's taps are those of ×2 with half-pixel centres away
-// from the two border pixels: output 2j+1 = ¾·in[j] + ¼·in[j+1] and output
-// 2j+2 = ¼·in[j] + ¾·in[j+1]. Checked on the computed taps (not assumed from
-// the scale), so the fast path below gives exactly the generic sums.
-bool is_linear_doubling(const Taps& cols, std::size_t in_w, std::size_t out_w) {
-  if (cols.count != 2 || in_w < 2 || out_w != 2 * in_w) return false;
-  for (std::size_t j = 0; j + 1 < in_w; ++j) {
-    const std::size_t odd = 2 * (2 * j + 1), even = 2 * (2 * j + 2);
-    if (cols.index[odd] != j || cols.index[odd + 1] != j + 1 || cols.weight[odd] != 0.75 ||
-        cols.weight[odd + 1] != 0.25 || cols.index[even] != j || cols.index[even + 1] != j + 1 ||
-        cols.weight[even] != 0.25 || cols.weight[even + 1] != 0.75) {
-      return false;
+// ×2 with half-pixel centres: away from the border, output 2j+1 and output
+// 2j+2 read the same `count` input pixels from j − (count/2 − 1), each with
+// its own fixed weights (bilinear: ¾, ¼ and ¼, ¾). Found on the computed taps
+// (not assumed from the scale), so the fast path gives the generic sums.
+struct Doubling {
+  bool on = false;
+  std::size_t first = 0, last = 0;  // the interior j, inclusive
+  double odd[4] = {}, even[4] = {};
+};
+
+Doubling find_doubling(const Taps& cols, std::size_t in_w, std::size_t out_w) {
+  Doubling d;
+  const std::size_t n = cols.count, back = n / 2 - 1;
+  if ((n != 2 && n != 4) || out_w != 2 * in_w || in_w < n + 1) return d;
+  d.first = back;
+  d.last = in_w - n / 2 - 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    d.odd[k] = cols.weight[(2 * d.first + 1) * n + k];
+    d.even[k] = cols.weight[(2 * d.first + 2) * n + k];
+  }
+  for (std::size_t j = d.first; j <= d.last; ++j) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t odd = (2 * j + 1) * n + k, even = (2 * j + 2) * n + k;
+      if (cols.index[odd] != j - back + k || cols.index[even] != j - back + k || cols.weight[odd] != d.odd[k] ||
+          cols.weight[even] != d.even[k]) {
+        return d;
+      }
     }
   }
-  return true;
+  d.on = true;
+  return d;
 }
 
-// Outputs 1 .. 2·in_w − 2 of a doubling row, two input pixels per step in
-// double vectors, with the generic order of operations: (0 + w₀·a) + w₁·b.
-void double_across(const float* row, std::size_t in_w, double* line) {
-  const d2 zero = {0.0, 0.0}, three_quarters = {0.75, 0.75}, quarter = {0.25, 0.25};
-  std::size_t j = 0;
-  for (; j + 2 < in_w; j += 2) {
-    const d2 a = {double(row[j]), double(row[j + 1])}, b = {double(row[j + 1]), double(row[j + 2])};
-    const d2 odd = (zero + three_quarters * a) + quarter * b;   // outputs 2j+1, 2j+3
-    const d2 even = (zero + quarter * a) + three_quarters * b;  // outputs 2j+2, 2j+4
+// Outputs 2·first + 1 .. 2·last + 2 of a doubling row, two input positions
+// per step in double vectors, with the generic order of operations:
+// (((0 + w₀·a₀) + w₁·a₁) + …).
+template <std::size_t N>
+void double_across(const Doubling& d, const float* row, double* line) {
+  constexpr std::size_t back = N / 2 - 1;
+  d2 odd_w[N], even_w[N];
+  for (std::size_t k = 0; k < N; ++k) odd_w[k] = d2{d.odd[k], d.odd[k]}, even_w[k] = d2{d.even[k], d.even[k]};
+  std::size_t j = d.first;
+  for (; j + 1 <= d.last; j += 2) {
+    d2 odd = {0.0, 0.0}, even = {0.0, 0.0};
+    for (std::size_t k = 0; k < N; ++k) {
+      const d2 a = {double(row[j - back + k]), double(row[j + 1 - back + k])};
+      odd = odd + odd_w[k] * a;     // outputs 2j+1, 2j+3
+      even = even + even_w[k] * a;  // outputs 2j+2, 2j+4
+    }
     const d2 first = __builtin_shufflevector(odd, even, 0, 2), second = __builtin_shufflevector(odd, even, 1, 3);
     std::memcpy(line + 2 * j + 1, &first, sizeof first);
     std::memcpy(line + 2 * j + 3, &second, sizeof second);
   }
-  for (; j + 1 < in_w; ++j) {
-    const double a = row[j], b = row[j + 1];
-    line[2 * j + 1] = (0.0 + 0.75 * a) + 0.25 * b;
-    line[2 * j + 2] = (0.0 + 0.25 * a) + 0.75 * b;
+  for (; j <= d.last; ++j) {
+    double odd = 0.0, even = 0.0;
+    for (std::size_t k = 0; k < N; ++k) {
+      odd += d.odd[k] * double(row[j - back + k]);
+      even += d.even[k] * double(row[j - back + k]);
+    }
+    line[2 * j + 1] = odd;
+    line[2 * j + 2] = even;
   }
 }
 
@@ -176,7 +203,7 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
   // output rows reuse most of their input rows), then every output row blends
   // a few cached rows down, a contiguous loop that vectorises.
   constexpr std::size_t kCacheRows = 8;
-  const bool doubling = is_linear_doubling(cols, in_w, out_w);
+  const Doubling doubling = find_doubling(cols, in_w, out_w);
   std::vector<double> cache(kCacheRows * out_w);
   std::vector<std::size_t> cached(kCacheRows);
   const double* taps[4];
@@ -196,10 +223,14 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
           }
           line[x] = sum;
         };
-        if (doubling) {
-          double_across(row, in_w, line);
-          tap_sum(0);
-          tap_sum(out_w - 1);
+        if (doubling.on) {
+          if (cols.count == 2) {
+            double_across<2>(doubling, row, line);
+          } else {
+            double_across<4>(doubling, row, line);
+          }
+          for (std::size_t x = 0; x <= 2 * doubling.first; ++x) tap_sum(x);
+          for (std::size_t x = 2 * doubling.last + 3; x < out_w; ++x) tap_sum(x);
         } else {
           for (std::size_t x = 0; x < out_w; ++x) tap_sum(x);
         }

@@ -158,10 +158,48 @@ TEST(interpolate, bilinear_doubling_equals_the_separable_sums_bit_for_bit) {
             return (0.0 + tx[2] * double(input(0, c, row, std::size_t(tx[0])))) +
                    tx[3] * double(input(0, c, row, std::size_t(tx[1])));
           };
-          const float expected =
-              float((0.0 + ty[2] * across(std::size_t(ty[0]))) + ty[3] * across(std::size_t(ty[1])));
+          const float expected = float((0.0 + ty[2] * across(std::size_t(ty[0]))) + ty[3] * across(std::size_t(ty[1])));
           ASSERT_EQ(out(0, c, y, x), expected) << "width " << w << " at " << y << ", " << x;
         }
+      }
+    }
+  }
+}
+
+// The same for bicubic ×2 (four taps, Keys' kernel with a = −0.75, borders clamped).
+TEST(interpolate, bicubic_doubling_equals_the_separable_sums_bit_for_bit) {
+  constexpr double A = -0.75;
+  const auto near = [](double x) { return ((A + 2) * x - (A + 3)) * x * x + 1; };
+  const auto far = [](double x) { return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; };
+  std::mt19937 rng(6);
+  for (const std::size_t w : {4u, 5u, 6u, 9u, 16u}) {
+    const std::size_t h = 6;
+    const xt::xarray<float> input = test::random_tensor({1, 1, h, w}, rng);
+    const xt::xarray<float> out = interpolate(input, by_scale(2, 2, InterpolateMode::bicubic));
+    struct CubicTaps {
+      std::size_t index[4];
+      double weight[4];
+    };
+    const auto taps = [&](std::size_t dst, std::size_t n) {
+      const float src = 0.5f * (float(dst) + 0.5f) - 0.5f;
+      const std::int64_t i = std::int64_t(std::floor(src));
+      const float t = src - float(i), x2 = 1.0f - t;
+      CubicTaps c{{}, {far(double(t) + 1.0), near(t), near(x2), far(double(x2) + 1.0)}};
+      for (std::size_t k = 0; k < 4; ++k)
+        c.index[k] = std::size_t(std::clamp<std::int64_t>(i - 1 + std::int64_t(k), 0, std::int64_t(n) - 1));
+      return c;
+    };
+    for (std::size_t y = 0; y < 2 * h; ++y) {
+      for (std::size_t x = 0; x < 2 * w; ++x) {
+        const CubicTaps ty = taps(y, h), tx = taps(x, w);
+        const auto across = [&](std::size_t row) {
+          double sum = 0.0;
+          for (std::size_t k = 0; k < 4; ++k) sum += tx.weight[k] * double(input(0, 0, row, tx.index[k]));
+          return sum;
+        };
+        double sum = 0.0;
+        for (std::size_t k = 0; k < 4; ++k) sum += ty.weight[k] * across(ty.index[k]);
+        ASSERT_EQ(out(0, 0, y, x), float(0.0 + sum)) << "width " << w << " at " << y << ", " << x;
       }
     }
   }
