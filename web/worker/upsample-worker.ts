@@ -129,7 +129,7 @@ async function computeInBands(
   const done = plan.map(() => 0);
   const progress = () =>
     report(plan.reduce((sum, job, i) => sum + done[i]! * (job.outputRows[1] - job.outputRows[0]), 0) / height);
-  await Promise.all(
+  const runs = Promise.all(
     plan.map(async (job, i) => {
       const where = {
         imageHeight: src.height,
@@ -144,6 +144,10 @@ async function computeInBands(
       placeBand(result, band, job.outputRows[0]);
     }),
   );
+  // While the band workers compute, this worker is idle: map the result's
+  // pages now (a first write page-faults them in) rather than while stitching.
+  result.data.fill(0);
+  await runs;
   return result;
 }
 
