@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbaImage, UpsampleMethod, UpsampleOptions } from '../../web/lib/types.js';
 import { METHODS } from '../../web/lib/upsampler/protocol.js';
 import { isOpaque, placeBand, planBands, sliceRows, splitRows } from '../../web/lib/upsampler/tiles.js';
+import { warmUp } from '../../web/lib/upsampler/warmup.js';
 import { tconv } from './helpers.js';
 
 /** Computes an up-sampling band by band (cut at `cuts`, sorted row numbers inside the result) and stitches it. */
@@ -143,5 +144,15 @@ describe('bands', () => {
     expect(() => tc.upsampleInputRows({ width: 3, height: 4 }, { method: 'bilinear', factor: 2 }, [0, 9])).toThrow(
       "upsample: output rows [0, 9) must be a non-empty range within the result's 8 rows",
     );
+  });
+});
+
+describe('warmUp', () => {
+  it('runs every method once at start-up and frees what it used', async () => {
+    const tc = await tconv();
+    tc.upsampleImage({ data: new Uint8ClampedArray(16).fill(9), width: 2, height: 2 }, { method: 'nearest' });
+    const before = tc.heapInUse();
+    expect(warmUp(tc)).toEqual([...METHODS]);
+    expect(tc.heapInUse()).toBe(before);
   });
 });

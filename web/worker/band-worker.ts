@@ -7,6 +7,7 @@
 import { createTconv } from '../lib/index.js';
 import type { Tconv } from '../lib/index.js';
 import { coreOptions, errorMessage, type BandRequest, type BandResponse } from '../lib/upsampler/protocol.js';
+import { warmUp } from '../lib/upsampler/warmup.js';
 
 let core: Promise<Tconv> | null = null;
 
@@ -18,7 +19,10 @@ self.onmessage = async (event: MessageEvent<BandRequest>) => {
   const msg = event.data;
   if (msg.type === 'init') {
     // locateFile keeps the glue from resolving core.wasm against this worker's (blob:) URL.
-    core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path });
+    core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path }).then((tc) => {
+      warmUp(tc);
+      return tc;
+    });
     return;
   }
   const { id } = msg;

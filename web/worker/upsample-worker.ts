@@ -9,6 +9,7 @@ import type { Tconv } from '../lib/index.js';
 import { LIMITS, formatSize } from '../lib/upsampler/limits.js';
 import { encodePng } from '../lib/upsampler/png.js';
 import { placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../lib/upsampler/tiles.js';
+import { warmUp } from '../lib/upsampler/warmup.js';
 import { BandPool } from './band-pool.js';
 import {
   PREVIEW_MAX_SIDE,
@@ -232,7 +233,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     wasmBytes = msg.wasm;
     core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path });
     try {
-      await core;
+      warmUp(await core);
       post({ type: 'ready' });
     } catch (e) {
       post({ type: 'error', id: 0, message: `could not load the WebAssembly core: ${errorMessage(e)}`, fatal: true });
