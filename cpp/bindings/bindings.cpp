@@ -90,7 +90,7 @@ val upsample_image_js(const val& data, double width, double height, const val& s
     const RgbaImage image = to_rgba("upsample", data, width, height);
     Progress report;
     if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
-    return to_js(upsample(image, parsed, report));
+    return to_js(upsample(image, parsed, report), spec["into"]);
   });
 }
 
@@ -102,7 +102,7 @@ val upsample_band_js(const val& data, double width, double height, const val& sp
     const RgbaImage image = to_rgba("upsample", data, width, height);
     Progress report;
     if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
-    return to_js(upsample_band(image, parsed, where, report));
+    return to_js(upsample_band(image, parsed, where, report), spec["into"]);
   });
 }
 

@@ -77,13 +77,21 @@ RgbaImage to_rgba(std::string_view function, const val& data, double width, doub
   return image;
 }
 
-val to_js(const RgbaImage& image) {
+val to_js(const RgbaImage& image, const val& into) {
+  const auto pixels = emscripten::typed_memory_view(image.size(), image.data());
   val result = val::object();
-  result.set("data", val::global("Uint8ClampedArray").new_(emscripten::typed_memory_view(image.size(), image.data())));
+  if (into.instanceof (val::global("Uint8ClampedArray")) && into["length"].as<std::size_t>() == image.size()) {
+    into.call<void>("set", pixels);  // a buffer the caller recycles: no new allocation to page in
+    result.set("data", into);
+  } else {
+    result.set("data", val::global("Uint8ClampedArray").new_(pixels));
+  }
   result.set("width", static_cast<double>(image.shape()[1]));
   result.set("height", static_cast<double>(image.shape()[0]));
   return result;
 }
+
+val to_js(const RgbaImage& image) { return to_js(image, val::undefined()); }
 
 UpsampleSpec to_upsample_spec(const val& spec) {
   constexpr std::string_view function = "upsample";

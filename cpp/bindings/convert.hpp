@@ -52,6 +52,8 @@ InterpolateOptions to_interpolate_options(const val& options);
 RgbaImage to_rgba(std::string_view function, const val& data, double width, double height);
 /// { data: Uint8ClampedArray (a JS-owned copy), width, height }.
 val to_js(const RgbaImage& image);
+/// The same, copied into `into` when it is a Uint8ClampedArray of the image's length.
+val to_js(const RgbaImage& image, const val& into);
 /// { method, factor, size: [h, w] | null, alignCorners, kernel: Float32Array | null, kernelSize: [h, w] | null }
 UpsampleSpec to_upsample_spec(const val& spec);
 

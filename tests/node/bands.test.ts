@@ -156,3 +156,28 @@ describe('warmUp', () => {
     expect(tc.heapInUse()).toBe(before);
   });
 });
+
+describe('into: a recycled result buffer', () => {
+  it('fills a buffer of the right length and returns it; any other length gets a new array', async () => {
+    const tc = await tconv();
+    const image = { data: new Uint8ClampedArray(5 * 3 * 4).map((_, i) => (i * 37) % 256), width: 5, height: 3 };
+    const fresh = tc.upsampleImage(image, { method: 'bicubic', factor: 2 });
+    const into = new Uint8ClampedArray(fresh.data.length).fill(7);
+    const reused = tc.upsampleImage(image, { method: 'bicubic', factor: 2, into });
+    expect(reused.data).toBe(into);
+    expect(Buffer.from(into).equals(Buffer.from(fresh.data))).toBe(true);
+    const short = new Uint8ClampedArray(8).fill(7);
+    const other = tc.upsampleImage(image, { method: 'bicubic', factor: 2, into: short });
+    expect(other.data).not.toBe(short);
+    expect([...short]).toEqual(new Array(8).fill(7));
+    const band = tc.upsampleBand(
+      image,
+      { method: 'bilinear', factor: 2, into: new Uint8ClampedArray(10 * 2 * 4) },
+      { imageHeight: 3, firstRow: 0, outputRows: [2, 4], opaque: false },
+    );
+    expect(band.data.length).toBe(80);
+    expect(() => tc.upsampleImage(image, { method: 'nearest', into: [1, 2] as never })).toThrow(
+      'upsampleImage: into must be a Uint8ClampedArray, got an array',
+    );
+  });
+});

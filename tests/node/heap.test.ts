@@ -37,6 +37,12 @@ const calls: Record<string, (tc: Tconv) => unknown> = {
         opaque: false,
       },
     ),
+  'upsampleImage into': (tc) =>
+    tc.upsampleImage(image, {
+      method: 'bilinear',
+      factor: 2,
+      into: new Uint8ClampedArray(4 * image.width * image.height * 4),
+    }),
   upsampleInputRows: (tc) => tc.upsampleInputRows(image, { method: 'bicubic', factor: 3 }, [2, 5]),
   imageDifference: (tc) => tc.imageDifference(image, image, 4),
   bilinearKernel: (tc) => tc.bilinearKernel(3),

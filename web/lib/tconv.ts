@@ -24,7 +24,7 @@ const CONV_TRANSPOSE_KEYS = [...CONV_KEYS, 'outputPadding'] as const;
 const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
 const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
-const UPSAMPLE_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel', 'onProgress'] as const;
+const UPSAMPLE_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel', 'onProgress', 'into'] as const;
 const BAND_KEYS = ['imageHeight', 'firstRow', 'outputRows', 'opaque'] as const;
 const MATRIX_KEYS = ['inputSize', 'kernelSize', 'stride', 'padding', 'dilation'] as const;
 
@@ -63,7 +63,15 @@ function upsampleSpec(fn: string, options: UpsampleOptions): RawUpsampleSpec {
     alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
     kernel: kernel ? kernel.data : null,
     kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
+    into: intoArray(fn, o.into),
   };
+}
+
+function intoArray(fn: string, value: unknown): Uint8ClampedArray | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof Uint8ClampedArray))
+    args.fail(fn, `into must be a Uint8ClampedArray, got ${args.describe(value)}`);
+  return value;
 }
 
 function progressOf(fn: string, options: UpsampleOptions): ((fraction: number) => void) | null {

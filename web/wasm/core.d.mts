@@ -57,6 +57,8 @@ export interface RawUpsampleSpec {
   alignCorners: boolean;
   kernel: Float32Array | null;
   kernelSize: RawPair | null;
+  /** Filled with the result when its length matches (no new array). */
+  into?: Uint8ClampedArray | null;
 }
 
 export interface RawBand {

@@ -62,6 +62,11 @@ export class BandPool {
     });
   }
 
+  /** Hands a band's bytes back to band worker `index`, to be filled by its next band of the same size. */
+  recycle(index: number, data: Uint8ClampedArray): void {
+    this.workers[index]?.postMessage({ type: 'recycle', data } satisfies BandRequest, [data.buffer]);
+  }
+
   /** Stops every band worker; their jobs fail. */
   dispose(): void {
     for (const worker of [...this.workers]) this.drop(worker, 'the band workers were stopped');

@@ -10,6 +10,8 @@ import { coreOptions, errorMessage, type BandRequest, type BandResponse } from '
 import { warmUp } from '../lib/upsampler/warmup.js';
 
 let core: Promise<Tconv> | null = null;
+/** The last band's bytes, handed back: the next band of the same size is written into them. */
+let spare: Uint8ClampedArray | undefined;
 
 function post(message: BandResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
@@ -25,6 +27,10 @@ self.onmessage = async (event: MessageEvent<BandRequest>) => {
     });
     return;
   }
+  if (msg.type === 'recycle') {
+    spare = msg.data;
+    return;
+  }
   const { id } = msg;
   try {
     if (!core) throw new Error('the band worker was not initialised');
@@ -32,10 +38,15 @@ self.onmessage = async (event: MessageEvent<BandRequest>) => {
     const t0 = performance.now();
     const out = tc.upsampleBand(
       msg.image,
-      { ...coreOptions(msg.spec), onProgress: (fraction) => post({ type: 'progress', id, fraction }) },
+      {
+        ...coreOptions(msg.spec),
+        onProgress: (fraction) => post({ type: 'progress', id, fraction }),
+        into: spare,
+      },
       msg.where,
     );
     const ms = performance.now() - t0;
+    if (out.data === spare) spare = undefined; // it travels back with the band
     post({ type: 'band', id, data: out.data, width: out.width, height: out.height, ms }, [out.data.buffer]);
   } catch (e) {
     post({ type: 'error', id, message: errorMessage(e) });

@@ -99,7 +99,30 @@ function requireSource(): Image {
 function remember(key: string, img: Image, workers = cache.get(key)?.workers ?? 1): void {
   cache.delete(key);
   cache.set(key, { image: img, workers });
-  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  while (cache.size > CACHE_ENTRIES) {
+    const oldest = cache.keys().next().value!;
+    recycle(cache.get(oldest)!.image.data);
+    cache.delete(oldest);
+  }
+}
+
+// Buffers of results that left the cache, for the next results of the same
+// size: a new 256 MB array costs its page faults (~100 ms), a recycled one
+// none. Nothing else holds them (requests run one at a time, and displays
+// get copies).
+const spares: Uint8ClampedArray[] = [];
+const MAX_SPARES = 2;
+
+function recycle(data: Uint8ClampedArray): void {
+  if (data.length < 1 << 20) return; // small ones are cheap to allocate
+  spares.unshift(data);
+  spares.length = Math.min(spares.length, MAX_SPARES);
+}
+
+/** A recycled buffer of exactly `length` bytes, taken from the spares, or undefined. */
+function spare(length: number): Uint8ClampedArray | undefined {
+  const i = spares.findIndex((b) => b.length === length);
+  return i < 0 ? undefined : spares.splice(i, 1)[0];
 }
 
 /** The pool with at least `count` band workers, or null when this context cannot start workers. */
@@ -126,7 +149,8 @@ async function computeInBands(
 ): Promise<Image> {
   const [width, height] = specOutputSize(spec, src.width, src.height);
   const plan = planBands(tc, src, coreOptions(spec), height, parts);
-  const result: Image = { width, height, data: new Uint8ClampedArray(width * height * 4) };
+  const recycled = spare(width * height * 4);
+  const result: Image = { width, height, data: recycled ?? new Uint8ClampedArray(width * height * 4) };
   const done = plan.map(() => 0);
   const progress = () =>
     report(plan.reduce((sum, job, i) => sum + done[i]! * (job.outputRows[1] - job.outputRows[0]), 0) / height);
@@ -143,11 +167,12 @@ async function computeInBands(
         progress();
       });
       placeBand(result, band, job.outputRows[0]);
+      bands.recycle(i, band.data); // back to its band worker, for its next band
     }),
   );
-  // While the band workers compute, this worker is idle: map the result's
+  // While the band workers compute, this worker is idle: map a new result's
   // pages now (a first write page-faults them in) rather than while stitching.
-  result.data.fill(0);
+  if (!recycled) result.data.fill(0);
   await runs;
   return result;
 }
@@ -182,6 +207,8 @@ async function compute(
   const [width, height] = specOutputSize(spec, src.width, src.height);
   const parts = Math.min(Math.floor(workers), height);
   const bands = parts > 1 && width * height >= SPLIT_MIN_OUTPUT_PIXELS ? bandPool(parts) : null;
+  const single = () =>
+    tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report, into: spare(width * height * 4) });
   let out: Image;
   let used = 1;
   if (bands) {
@@ -196,10 +223,10 @@ async function compute(
       pool?.dispose();
       pool = null;
       poolUnavailable = true;
-      out = tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report });
+      out = single();
     }
   } else {
-    out = tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report });
+    out = single();
   }
   const ms = performance.now() - t0;
   remember(key, out, used);
@@ -249,6 +276,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
         const img = await makeSource(msg.source, msg.resize);
         source = img;
         sourceOpaque = !hasAlpha(img);
+        for (const entry of cache.values()) recycle(entry.image.data);
         cache.clear();
         post({
           type: 'loaded',

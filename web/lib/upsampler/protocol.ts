@@ -214,10 +214,13 @@ export type WorkerResponse =
 // The upsampler's worker → one of its band workers (web/worker/band-worker.ts):
 //   init  { wasm }                                   load the core
 //   band  { id, image, spec, where }                 rows of one up-sampling → band (transferred)
+//   recycle { data }                                 a band's bytes back, to fill with the next band
 // Band worker → upsampler's worker: progress { id, fraction }, band { id, … }, error { id, message }.
 
 export type BandRequest =
   | { type: 'init'; wasm: ArrayBuffer }
+  /** A band's bytes, handed back after stitching: filled again by the next band of that size. */
+  | { type: 'recycle'; data: Uint8ClampedArray }
   | {
       type: 'band';
       id: number;
