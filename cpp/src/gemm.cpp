@@ -17,7 +17,7 @@ constexpr std::size_t MR = kPanelRows;  // rows of c per micro-tile
 constexpr std::size_t NR = 8;           // columns of c per micro-tile (two vectors)
 
 // c[0..R)[0..NR) += panelᵀ · b, where panel holds a[k][m..m+MR) contiguously
-// for every k, and row k of b starts at b.row(k) + offset. R = MR is the
+// for every k, and row k of b starts at b_rows[k] + offset. R = MR is the
 // main tile: 2·MR accumulators, two b vectors and one product within the 16
 // vector registers V8 has on x64 (more rows spill: 5 or 6 were slower). Smaller
 // R serve the last rows of a panel.
