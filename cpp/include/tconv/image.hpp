@@ -1,7 +1,8 @@
 // Up-sampling whole RGBA images: conversion between interleaved 8-bit pixels
 // and float planes, the methods the upsampler compares, and their difference
-// image. Every method runs one channel at a time, so memory stays near one
-// float plane of the output plus the 8-bit images.
+// image. The result is computed in strips of rows, every channel of a strip
+// at once, so memory stays near the 8-bit images plus a few strip-sized float
+// planes; a band of rows can be computed on its own (upsample_band).
 #pragma once
 
 #include <cstdint>
