@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTconv } from '../../web/lib/node.js';
 import type { RgbaImage, Tconv, UpsampleOptions } from '../../web/lib/types.js';
 import { encodePng } from '../../web/lib/upsampler/png.js';
+import { METHODS, usesKernel } from '../../web/lib/upsampler/protocol.js';
 import { launchChromium, root, shots } from './support.js';
 
 const outDir = 'build/upsampler-site-test';
@@ -537,23 +538,12 @@ describe('upsampler page', () => {
     const src = (await pixels('source'))!;
     // Alpha itself is decoded exactly; colour of semi-transparent pixels may be rounded by the canvas.
     for (let i = 3; i < src.data.length; i += 4) if (src.data[i] !== data[i]) expect.fail(`alpha differs at ${i}`);
-    for (const method of [
-      'nearest',
-      'bilinear',
-      'bicubic',
-      'transposed-bilinear',
-      'transposed',
-      'resize-conv-nearest',
-      'resize-conv-bilinear',
-    ]) {
+    for (const method of METHODS) {
       await clearLog();
       await setMethods(method, 'resize-conv-bilinear');
       await waitForSide('a', method);
       const got = (await pixels('a'))!;
-      const kernel = ['transposed', 'resize-conv-nearest', 'resize-conv-bilinear'].includes(method)
-        ? box(3)
-        : undefined;
-      const exp = expected(src, { method: method as UpsampleOptions['method'], factor: 2, kernel });
+      const exp = expected(src, { method, factor: 2, kernel: usesKernel(method) ? box(3) : undefined });
       expect(maxDiff(got, exp).max, method).toBe(0);
       // Transparent stays transparent; the opaque right edge stays opaque (away from any zero padding).
       expect(got.data[4 * (20 * got.width + 4) + 3], method).toBe(0);
@@ -583,24 +573,13 @@ describe('upsampler page', () => {
     await dropBytes(await encodePng({ width: w, height: h, data }), 'bands.png', 'image/png');
     await waitForResults('bicubic', 'resize-conv-bilinear', page, 120_000);
     const src = (await pixels('source'))!;
-    for (const method of [
-      'nearest',
-      'bilinear',
-      'bicubic',
-      'transposed-bilinear',
-      'transposed',
-      'resize-conv-nearest',
-      'resize-conv-bilinear',
-    ]) {
+    for (const method of METHODS) {
       await clearLog();
       await setMethods(method, method === 'nearest' ? 'bilinear' : 'nearest');
       await waitForSide('a', method, page, 120_000);
       const result = (await results()).find((r) => r.side === 'a' && r.method === method)!;
       expect(result.workers, method).toBe(3);
-      const kernel = ['transposed', 'resize-conv-nearest', 'resize-conv-bilinear'].includes(method)
-        ? box(3)
-        : undefined;
-      const exp = expected(src, { method: method as UpsampleOptions['method'], factor: 2, kernel });
+      const exp = expected(src, { method, factor: 2, kernel: usesKernel(method) ? box(3) : undefined });
       expect(maxDiff((await pixels('a'))!, exp).max, method).toBe(0);
     }
     // The side says how many cores its result used.
