@@ -357,10 +357,6 @@ UpsampleSpec alpha_spec(const UpsampleSpec& spec) {
   return a;
 }
 
-std::string format_rows(const RowRange& rows) {
-  return "[" + std::to_string(rows.begin) + ", " + std::to_string(rows.end) + ")";
-}
-
 }  // namespace
 
 RowRange upsample_input_rows(const Pair& image_size, const UpsampleSpec& spec, const RowRange& output_rows) {

@@ -332,10 +332,6 @@ void check_rank(const xt::xarray<float>& input, std::string_view what) {
   }
 }
 
-std::string format_rows(std::int64_t begin, std::int64_t end) {
-  return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
-}
-
 // The filter of one axis: for every output coordinate its input indices and
 // weights (nearest: one index, no weights), from the whole input's geometry.
 Taps axis_taps(const InterpolateOptions& options, std::int64_t in, std::int64_t out, int axis, std::size_t channels,
@@ -365,12 +361,16 @@ RowRange rows_read(const Taps& taps) {
 
 void check_output_rows(const RowRange& rows, std::int64_t out_h) {
   if (rows.begin < 0 || rows.end > out_h || rows.begin >= rows.end) {
-    fail(kInterpolate, "output rows " + format_rows(rows.begin, rows.end) +
-                           " must be a non-empty range within the output's " + std::to_string(out_h) + " rows");
+    fail(kInterpolate, "output rows " + format_rows(rows) + " must be a non-empty range within the output's " +
+                           std::to_string(out_h) + " rows");
   }
 }
 
 }  // namespace
+
+std::string format_rows(const RowRange& rows) {
+  return "[" + std::to_string(rows.begin) + ", " + std::to_string(rows.end) + ")";
+}
 
 RowRange interpolate_input_rows(const Pair& input_size, const InterpolateOptions& options, const RowRange& rows) {
   const Pair out = interpolate_output_size(input_size, options);
@@ -392,7 +392,7 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   const std::size_t batch = band.shape()[0], channels = band.shape()[1];
   const std::size_t band_h = band.shape()[2], in_w = band.shape()[3];
   if (first_row < 0 || full_height < first_row + std::int64_t(band_h)) {
-    fail(kInterpolate, "a band of rows " + format_rows(first_row, first_row + std::int64_t(band_h)) +
+    fail(kInterpolate, "a band of rows " + format_rows({first_row, first_row + std::int64_t(band_h)}) +
                            " does not fit an input of " + std::to_string(full_height) + " rows");
   }
   const Pair out = interpolate_output_size({full_height, std::int64_t(in_w)}, options);
@@ -400,9 +400,8 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   Taps row_taps = axis_taps(options, full_height, out[0], 0, channels, rows);
   const RowRange read = rows_read(row_taps);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
-    fail(kInterpolate, "output rows " + format_rows(rows.begin, rows.end) + " read input rows " +
-                           format_rows(read.begin, read.end) + ", but the band holds rows " +
-                           format_rows(first_row, first_row + std::int64_t(band_h)));
+    fail(kInterpolate, "output rows " + format_rows(rows) + " read input rows " + format_rows(read) +
+                           ", but the band holds rows " + format_rows({first_row, first_row + std::int64_t(band_h)}));
   }
   for (std::size_t& i : row_taps.index) i -= std::size_t(first_row);  // relative to the band
   const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);

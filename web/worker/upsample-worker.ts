@@ -8,7 +8,7 @@ import { createTconv } from '../lib/index.js';
 import type { Tconv } from '../lib/index.js';
 import { LIMITS, formatSize } from '../lib/upsampler/limits.js';
 import { encodePng } from '../lib/upsampler/png.js';
-import { placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../lib/upsampler/tiles.js';
+import { isOpaque, placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../lib/upsampler/tiles.js';
 import { warmUp } from '../lib/upsampler/warmup.js';
 import { BandPool } from './band-pool.js';
 import {
@@ -83,12 +83,6 @@ function makeSource(spec: SourceSpec, resize?: { width: number; height: number }
   if (spec.name === 'detail') return Promise.resolve(detailSample());
   if (spec.name === 'alpha') return Promise.resolve(alphaSample());
   return Promise.resolve(textSample());
-}
-
-function hasAlpha(img: Image): boolean {
-  const d = img.data;
-  for (let i = 3; i < d.length; i += 4) if (d[i] !== 255) return true;
-  return false;
 }
 
 function requireSource(): Image {
@@ -275,7 +269,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
         const t0 = performance.now();
         const img = await makeSource(msg.source, msg.resize);
         source = img;
-        sourceOpaque = !hasAlpha(img);
+        sourceOpaque = isOpaque(img);
         for (const entry of cache.values()) recycle(entry.image.data);
         cache.clear();
         post({

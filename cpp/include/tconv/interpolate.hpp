@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <xtensor/xarray.hpp>
 
@@ -40,6 +41,9 @@ struct RowRange {
   std::int64_t size() const { return end - begin; }
   bool operator==(const RowRange& other) const { return begin == other.begin && end == other.end; }
 };
+
+/// "[begin, end)", as the messages about bands print rows.
+std::string format_rows(const RowRange& rows);
 
 /// The input rows that output rows `rows` of interpolate() read (the border
 /// rows they clamp to included), for an input of spatial size input_size.
