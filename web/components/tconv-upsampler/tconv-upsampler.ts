@@ -749,6 +749,9 @@ export class TconvUpsampler extends LitElement {
       }
     }
     if (changed.has('scale') && !(FACTORS as readonly number[]).includes(this.scale)) this.scale = 2;
+    if (changed.has('workers') && !(Number.isInteger(this.workers) && this.workers >= 1)) {
+      console.warn(`<tconv-upsampler>: workers="${this.workers}" is not a whole number from 1; using 1 worker`);
+    }
     // Here rather than in updated(): the state these set is part of this update.
     if (changed.has('src') && this.client && this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
     if (changed.has('methods') || changed.has('scale')) this.reconcile();
