@@ -88,8 +88,7 @@ val upsample_image_js(const val& data, double width, double height, const val& s
   return guarded("upsample", [&] {
     const UpsampleSpec parsed = to_upsample_spec(spec);
     const RgbaImage image = to_rgba("upsample", data, width, height);
-    Progress report;
-    if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
+    const Progress report = to_progress(progress);
     return to_js(upsample(image, parsed, report), spec["into"]);
   });
 }
@@ -100,8 +99,7 @@ val upsample_band_js(const val& data, double width, double height, const val& sp
     const UpsampleSpec parsed = to_upsample_spec(spec);
     const UpsampleBand where = to_upsample_band("upsample", band);
     const RgbaImage image = to_rgba("upsample", data, width, height);
-    Progress report;
-    if (!progress.isNull() && !progress.isUndefined()) report = [&progress](double done) { progress(done); };
+    const Progress report = to_progress(progress);
     return to_js(upsample_band(image, parsed, where, report), spec["into"]);
   });
 }

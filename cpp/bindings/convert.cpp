@@ -11,10 +11,33 @@ std::vector<double> shape_dims(std::string_view function, std::string_view name,
   return emscripten::vecFromJSArray<double>(shape);  // at most a few entries
 }
 
+/// The length of a typed array the JS wrapper checked, read as a double so that
+/// nothing is truncated to wasm32's 32-bit size_t before the limit is checked.
+std::size_t length_of(std::string_view function, std::string_view name, const val& array) {
+  const double length = array["length"].as<double>();
+  if (length > static_cast<double>(kMaxElements)) {
+    fail(function, std::string(name) + " has " + format_number(length) + " elements, more than the limit of " +
+                       std::to_string(kMaxElements));
+  }
+  return static_cast<std::size_t>(length);
+}
+
+/// Thrown to stop the work when the caller's onProgress threw (see to_progress).
+struct ProgressStopped : std::runtime_error {
+  ProgressStopped() : std::runtime_error("onProgress threw") {}
+};
+
 }  // namespace
 
+Progress to_progress(const val& hook) {
+  if (hook.isNull() || hook.isUndefined()) return {};
+  return [hook](double done) {
+    if (hook(done).as<bool>()) throw ProgressStopped();
+  };
+}
+
 xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg) {
-  const std::size_t length = arg.data["length"].as<std::size_t>();
+  const std::size_t length = length_of(function, std::string(name) + ".data", arg.data);
   const Shape shape = checked_shape(function, name, shape_dims(function, name, arg.shape), length);
   xt::xarray<float> tensor = xt::xarray<float>::from_shape(shape);
   // TypedArray.prototype.set on a view of the tensor: one native copy.
@@ -24,7 +47,7 @@ xt::xarray<float> to_tensor(std::string_view function, std::string_view name, co
 
 std::optional<xt::xarray<float>> to_bias(std::string_view function, const val& bias) {
   if (bias.isNull() || bias.isUndefined()) return std::nullopt;
-  const std::size_t length = bias["length"].as<std::size_t>();
+  const std::size_t length = length_of(function, "bias", bias);
   checked_element_count(function, "bias", {length});
   xt::xarray<float> tensor = xt::xarray<float>::from_shape({length});
   val(emscripten::typed_memory_view(length, tensor.data())).call<void>("set", bias);
@@ -70,7 +93,7 @@ InterpolateOptions to_interpolate_options(const val& options) {
 
 RgbaImage to_rgba(std::string_view function, const val& data, double width, double height) {
   const Pair size = checked_pair(function, "image size", height, width, Rule::positive);
-  const std::size_t length = data["length"].as<std::size_t>();
+  const std::size_t length = length_of(function, "image.data", data);
   const Shape shape = checked_shape(function, "image", {double(size[0]), double(size[1]), 4.0}, length);
   RgbaImage image = RgbaImage::from_shape({shape[0], shape[1], 4});
   val(emscripten::typed_memory_view(image.size(), image.data())).call<void>("set", data);
@@ -80,7 +103,9 @@ RgbaImage to_rgba(std::string_view function, const val& data, double width, doub
 val to_js(const RgbaImage& image, const val& into) {
   const auto pixels = emscripten::typed_memory_view(image.size(), image.data());
   val result = val::object();
-  if (into.instanceof (val::global("Uint8ClampedArray")) && into["length"].as<std::size_t>() == image.size()) {
+  // The length is read again here, after the work: the caller's onProgress
+  // may have detached (transferred) the array's buffer meanwhile.
+  if (into.instanceof (val::global("Uint8ClampedArray")) && into["length"].as<double>() == double(image.size())) {
     into.call<void>("set", pixels);  // a buffer the caller recycles: no new allocation to page in
     result.set("data", into);
   } else {

@@ -48,6 +48,12 @@ ConvTranspose2dParams to_conv_transpose2d_params(std::string_view function, cons
 /// { mode: string, size: [h, w] | null, scaleFactor: [h, w] | null, alignCorners: boolean }
 InterpolateOptions to_interpolate_options(const val& options);
 
+/// The JS wrapper's progress hook, (fraction) => boolean, as the core's
+/// Progress: when the hook answers true (the caller's onProgress threw), the
+/// work stops with a C++ exception, which unwinds and frees everything; a JS
+/// exception thrown through the wasm frames would skip their destructors.
+Progress to_progress(const val& hook);
+
 /// RGBA bytes (Uint8Array or Uint8ClampedArray) of a width × height image, copied in one call.
 RgbaImage to_rgba(std::string_view function, const val& data, double width, double height);
 /// { data: Uint8ClampedArray (a JS-owned copy), width, height }.

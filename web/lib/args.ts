@@ -2,65 +2,197 @@
 // shape of the value is checked here (is it a Float32Array, a number, a pair);
 // every numeric rule (positive, integer, fits, ...) is the core's, so its
 // message is the same from C++ and from JS.
+//
+// Every caller-supplied property is read exactly once, and what comes back is
+// a snapshot the caller cannot change: plain numbers, fresh arrays, and typed
+// arrays rebuilt from the engine's own slots (buffer, offset, length), so a
+// getter that answers differently on each read, a Proxy, or a subclass with a
+// lying `length` cannot make the core copy a different amount than it checked.
 
-import type { Pair, RgbaImage, Tensor } from './types.js';
+import type { Pair } from './types.js';
 
 export type RawPair = [number, number];
 
+// The engine's own accessors on %TypedArray%.prototype: they read internal
+// slots, so neither a subclass's overrides nor a Proxy can answer for them.
+const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsic<T>(key: PropertyKey): (this: unknown) => T {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, key)!.get as (this: unknown) => T;
+}
+const typedArrayTag = intrinsic<string | undefined>(Symbol.toStringTag);
+const typedArrayBuffer = intrinsic<ArrayBufferLike>('buffer');
+const typedArrayOffset = intrinsic<number>('byteOffset');
+const typedArrayLength = intrinsic<number>('length');
+
+const VIEWS = { Float32Array, Uint8Array, Uint8ClampedArray } as const;
+type ViewName = keyof typeof VIEWS;
+type View<K extends ViewName> = InstanceType<(typeof VIEWS)[K]>;
+
+// Tensors have at most 4 dimensions (the core names the rule); reading stops
+// well past that so that a shape whose `length` lies cannot make the read loop hang.
+const MAX_SHAPE_READ = 16;
+
+/** The typed array's kind ("Float32Array", ...) from its internal slot, or undefined if it is none. */
+function viewKind(value: unknown): string | undefined {
+  return typedArrayTag.call(value);
+}
+
+/** Array.isArray that answers false, not throws, for a revoked Proxy. */
+export function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value); // throws for a revoked Proxy
+  } catch {
+    return false;
+  }
+}
+
+/** A short description for messages; it runs none of the value's getters. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  const kind = viewKind(value);
+  if (kind !== undefined) return `a ${kind}`;
+  if (isArray(value)) {
+    try {
+      // An Array's length is a data property: reading its descriptor runs no getter.
+      const length = Reflect.getOwnPropertyDescriptor(value as object, 'length')?.value;
+      return typeof length === 'number' ? `an array of length ${length}` : 'an array';
+    } catch {
+      return 'an array';
+    }
+  }
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return 'a symbol';
   return String(value);
 }
 
-export function fail(fn: string, message: string): never {
-  throw new Error(`${fn}: ${message}`);
+export function fail(fn: string, message: string, cause?: unknown): never {
+  throw new Error(`${fn}: ${message}`, cause === undefined ? undefined : { cause });
 }
 
-export function tensor(fn: string, name: string, value: unknown): Tensor {
-  const t = value as Partial<Tensor> | null;
-  if (typeof t !== 'object' || t === null) {
+function messageOf(error: unknown): string {
+  try {
+    if (error instanceof Error) return String(error.message);
+    return typeof error === 'string' ? error : describe(error);
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
+/** object[key], read once; a getter or Proxy trap that throws becomes an Error naming the argument. */
+export function read(fn: string, name: string, object: object, key: PropertyKey): unknown {
+  try {
+    return (object as Record<PropertyKey, unknown>)[key];
+  } catch (error) {
+    fail(fn, `reading ${name} threw: ${messageOf(error)}`, error);
+  }
+}
+
+/**
+ * A genuine typed array of one of `kinds` over the same memory as `value`
+ * (no copy), built from the engine's slots: its length is the real one.
+ */
+export function view<K extends ViewName>(fn: string, name: string, value: unknown, kinds: readonly K[]): View<K> {
+  const kind = viewKind(value) as K | undefined;
+  if (kind === undefined || !kinds.includes(kind)) {
+    fail(fn, `${name} must be a ${kinds.join(' or ')}, got ${describe(value)}`);
+  }
+  const buffer = typedArrayBuffer.call(value);
+  const offset = typedArrayOffset.call(value);
+  const length = typedArrayLength.call(value);
+  try {
+    return new VIEWS[kind](buffer as ArrayBuffer, offset, length) as View<K>;
+  } catch (error) {
+    fail(fn, `${name}'s buffer is detached or out of bounds`, error);
+  }
+}
+
+/** A checked, immutable copy of a tensor argument; data is a genuine view of the caller's memory. */
+export interface TensorArg {
+  readonly data: Float32Array;
+  readonly shape: number[];
+}
+
+export function tensor(fn: string, name: string, value: unknown): TensorArg {
+  if (typeof value !== 'object' || value === null) {
     fail(fn, `${name} must be a tensor { data: Float32Array, shape: number[] }, got ${describe(value)}`);
   }
-  if (!(t.data instanceof Float32Array)) {
-    fail(fn, `${name}.data must be a Float32Array, got ${describe(t.data)}`);
-  }
-  if (!Array.isArray(t.shape) || !t.shape.every((d) => typeof d === 'number')) {
-    fail(fn, `${name}.shape must be an array of numbers, got ${describe(t.shape)}`);
-  }
-  return t as Tensor;
+  const data = read(fn, `${name}.data`, value, 'data');
+  const shape = read(fn, `${name}.shape`, value, 'shape');
+  return {
+    data: view(fn, `${name}.data`, data, ['Float32Array']),
+    shape: numbers(fn, `${name}.shape`, shape),
+  };
 }
 
-export function pair(fn: string, name: string, value: Pair | undefined, fallback: number): RawPair {
+/** A fresh array of the numbers in `value`, each element read once. */
+function numbers(fn: string, name: string, value: unknown): number[] {
+  const wrong = (): never => fail(fn, `${name} must be an array of numbers, got ${describe(value)}`);
+  if (!isArray(value)) wrong();
+  const length = read(fn, `${name}.length`, value as object, 'length');
+  if (typeof length !== 'number' || !(length >= 0 && length <= MAX_SHAPE_READ) || !Number.isInteger(length)) {
+    fail(fn, `${name} must be an array of at most ${MAX_SHAPE_READ} numbers, got ${describe(value)}`);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const v = read(fn, `${name}[${i}]`, value as object, i);
+    out.push(typeof v === 'number' ? v : wrong());
+  }
+  return out;
+}
+
+export function pair(fn: string, name: string, value: Pair | unknown, fallback: number): RawPair {
   if (value === undefined) return [fallback, fallback];
   if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
-    return [value[0], value[1]];
+  if (isArray(value)) {
+    const length = read(fn, `${name}.length`, value as object, 'length');
+    if (length === 2) {
+      const h = read(fn, `${name}[0]`, value as object, 0);
+      const w = read(fn, `${name}[1]`, value as object, 1);
+      if (typeof h === 'number' && typeof w === 'number') return [h, w];
+    }
   }
   fail(fn, `${name} must be a number or a [height, width] pair of numbers, got ${describe(value)}`);
 }
 
-export function options<T extends object>(fn: string, value: T | undefined, known: readonly string[]): Partial<T> {
+/**
+ * The known options of `value`, each read once into a fresh object; an
+ * unknown key is an error (a misspelt option would otherwise be ignored and
+ * give a silently wrong result).
+ */
+export function options<K extends string>(
+  fn: string,
+  value: unknown,
+  known: readonly K[],
+): Partial<Record<K, unknown>> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) fail(fn, `options must be an object, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    // A misspelt option would otherwise be ignored and give a silently wrong result.
-    if (!known.includes(key)) {
+  if (typeof value !== 'object' || isArray(value)) fail(fn, `options must be an object, got ${describe(value)}`);
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    fail(fn, `reading the options' keys threw: ${messageOf(error)}`, error);
+  }
+  for (const key of keys) {
+    if (!(known as readonly string[]).includes(key)) {
       const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      const hint = known.includes(camel) ? ` (did you mean "${camel}"?)` : '';
+      const hint = (known as readonly string[]).includes(camel) ? ` (did you mean "${camel}"?)` : '';
       fail(fn, `unknown option "${key}"${hint}; known options: ${known.join(', ')}`);
     }
   }
-  return value;
+  const out: Partial<Record<K, unknown>> = {};
+  for (const key of known) {
+    const v = read(fn, key, value, key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 export function optionalFloat32(fn: string, name: string, value: unknown): Float32Array | null {
   if (value === undefined || value === null) return null;
-  if (!(value instanceof Float32Array)) fail(fn, `${name} must be a Float32Array, got ${describe(value)}`);
-  return value;
+  return view(fn, name, value, ['Float32Array']);
 }
 
 export function number(fn: string, name: string, value: unknown, fallback: number): number {
@@ -75,17 +207,28 @@ export function boolean(fn: string, name: string, value: unknown): boolean {
   return value;
 }
 
-/** An ImageData-like { data: Uint8ClampedArray | Uint8Array, width, height }. */
-export function image(fn: string, name: string, value: unknown): RgbaImage {
-  const img = value as Partial<RgbaImage> | null;
-  if (typeof img !== 'object' || img === null) {
+export function string(fn: string, name: string, value: unknown): string {
+  if (typeof value !== 'string') fail(fn, `${name} must be a string, got ${describe(value)}`);
+  return value;
+}
+
+/** A checked, immutable copy of an ImageData-like argument; data is a genuine view of the caller's pixels. */
+export interface ImageArg {
+  readonly data: Uint8ClampedArray | Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function image(fn: string, name: string, value: unknown): ImageArg {
+  if (typeof value !== 'object' || value === null) {
     fail(fn, `${name} must be an image { data: Uint8ClampedArray, width, height }, got ${describe(value)}`);
   }
-  if (!(img.data instanceof Uint8ClampedArray || img.data instanceof Uint8Array)) {
-    fail(fn, `${name}.data must be a Uint8ClampedArray or Uint8Array, got ${describe(img.data)}`);
+  const data = read(fn, `${name}.data`, value, 'data');
+  const width = read(fn, `${name}.width`, value, 'width');
+  const height = read(fn, `${name}.height`, value, 'height');
+  const pixels = view(fn, `${name}.data`, data, ['Uint8ClampedArray', 'Uint8Array']);
+  if (typeof width !== 'number' || typeof height !== 'number') {
+    fail(fn, `${name}.width and ${name}.height must be numbers, got ${describe(width)} and ${describe(height)}`);
   }
-  if (typeof img.width !== 'number' || typeof img.height !== 'number') {
-    fail(fn, `${name}.width and ${name}.height must be numbers`);
-  }
-  return img as RgbaImage;
+  return { data: pixels, width, height };
 }

@@ -2,7 +2,7 @@
 // here and normalised to the plain objects the binding expects; results are
 // JS-owned copies, so they stay valid after later calls and memory growth.
 
-import type { CoreModule, RawBand, RawConvOptions, RawError, RawUpsampleSpec } from '../wasm/core.mjs';
+import type { CoreModule, RawBand, RawConvOptions, RawError, RawImage, RawUpsampleSpec } from '../wasm/core.mjs';
 import * as args from './args.js';
 import type {
   Conv2dOptions,
@@ -33,7 +33,9 @@ function unwrap<T extends object>(result: T | RawError): T {
   return result;
 }
 
-function convOptions(fn: string, o: ConvTranspose2dOptions): RawConvOptions {
+type Snapshot<K extends string> = Partial<Record<K, unknown>>;
+
+function convOptions(fn: string, o: Snapshot<(typeof CONV_TRANSPOSE_KEYS)[number]>): RawConvOptions {
   return {
     stride: args.pair(fn, 'stride', o.stride, 1),
     padding: args.pair(fn, 'padding', o.padding, 0),
@@ -44,46 +46,78 @@ function convOptions(fn: string, o: ConvTranspose2dOptions): RawConvOptions {
 }
 
 function rowPair(fn: string, name: string, value: unknown): [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number')) {
+  const wrong = (): never =>
     args.fail(fn, `${name} must be a [begin, end] pair of row numbers, got ${args.describe(value)}`);
-  }
-  return [value[0] as number, value[1] as number];
+  if (!args.isArray(value) || args.read(fn, `${name}.length`, value as object, 'length') !== 2) wrong();
+  const begin = args.read(fn, `${name}[0]`, value as object, 0);
+  const end = args.read(fn, `${name}[1]`, value as object, 1);
+  return typeof begin === 'number' && typeof end === 'number' ? [begin, end] : wrong();
 }
 
-/** The core's form of UpsampleOptions (progress aside), checked. */
-function upsampleSpec(fn: string, options: UpsampleOptions): RawUpsampleSpec {
+/**
+ * The caller's onProgress, wrapped so that nothing it throws crosses the
+ * WebAssembly frames (which would skip their destructors and leak): the
+ * wrapper records the error and answers true, the binding then stops the work
+ * by throwing a C++ exception that unwinds normally, and `settle` rethrows the
+ * caller's own error.
+ */
+class ProgressHook {
+  private thrown = false;
+  private error: unknown;
+  readonly report: ((fraction: number) => boolean) | null;
+
+  constructor(fn: string, callback: unknown) {
+    if (callback === undefined || callback === null) {
+      this.report = null;
+      return;
+    }
+    if (typeof callback !== 'function') args.fail(fn, `onProgress must be a function, got ${args.describe(callback)}`);
+    this.report = (fraction) => {
+      try {
+        callback(fraction);
+        return false;
+      } catch (error) {
+        this.thrown = true;
+        this.error = error;
+        return true;
+      }
+    };
+  }
+
+  /** The core's result, or the caller's error if onProgress threw. */
+  settle<T extends object>(result: T | RawError): T {
+    if (this.thrown) throw this.error;
+    return unwrap(result);
+  }
+}
+
+/** UpsampleOptions, each property read once and checked: the core's spec, the progress hook, and the caller's `into`. */
+function upsampleSpec(fn: string, options: unknown) {
   if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
   const o = args.options(fn, options, UPSAMPLE_KEYS);
-  if (typeof o.method !== 'string') args.fail(fn, `method must be a string, got ${args.describe(o.method)}`);
+  const method = args.string(fn, 'method', o.method);
   const kernel = o.kernel === undefined ? null : args.tensor(fn, 'kernel', o.kernel);
-  return {
-    method: o.method,
+  const into = o.into === undefined || o.into === null ? null : args.view(fn, 'into', o.into, ['Uint8ClampedArray']);
+  const spec: RawUpsampleSpec = {
+    method,
     factor: args.number(fn, 'factor', o.factor, 2),
     size: o.size === undefined ? null : sizePair(fn, 'size', o.size),
     alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
     kernel: kernel ? kernel.data : null,
     kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
-    into: intoArray(fn, o.into),
+    into,
   };
+  return { spec, progress: new ProgressHook(fn, o.onProgress), into: into ? (o.into as Uint8ClampedArray) : null };
 }
 
-function intoArray(fn: string, value: unknown): Uint8ClampedArray | null {
-  if (value === undefined || value === null) return null;
-  if (!(value instanceof Uint8ClampedArray))
-    args.fail(fn, `into must be a Uint8ClampedArray, got ${args.describe(value)}`);
-  return value;
-}
-
-function progressOf(fn: string, options: UpsampleOptions): ((fraction: number) => void) | null {
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    args.fail(fn, `onProgress must be a function, got ${args.describe(options.onProgress)}`);
-  }
-  return options.onProgress ?? null;
+/** The result of an upsample call, with `data` the caller's own `into` array when the result went there. */
+function withInto(result: RawImage, view: Uint8ClampedArray | null, into: Uint8ClampedArray | null): RawImage {
+  return view !== null && result.data === view ? { ...result, data: into! } : result;
 }
 
 function sizePair(fn: string, name: string, value: unknown): [number, number] {
-  if (!Array.isArray(value)) args.fail(fn, `${name} must be a [height, width] pair, got ${args.describe(value)}`);
-  return args.pair(fn, name, value as [number, number], 0);
+  if (!args.isArray(value)) args.fail(fn, `${name} must be a [height, width] pair, got ${args.describe(value)}`);
+  return args.pair(fn, name, value, 0);
 }
 
 /** The fast path's reused wasm area, and a view of the result shape (renewed when memory grows). */
@@ -111,8 +145,8 @@ function fastConv(
   core: CoreModule,
   scratch: Scratch,
   transposed: boolean,
-  input: Tensor,
-  weight: Tensor,
+  input: args.TensorArg,
+  weight: args.TensorArg,
   bias: Float32Array | null,
   o: RawConvOptions,
 ): Tensor | null {
@@ -180,9 +214,9 @@ export function wrapCore(core: CoreModule): Tconv {
   return {
     conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
       const fn = 'conv2d';
-      const o = args.options(fn, options, CONV_KEYS);
       const x = args.tensor(fn, 'input', input);
       const w = args.tensor(fn, 'weight', weight);
+      const o = args.options(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
       const raw = convOptions(fn, o);
       return fastConv(core, scratch, false, x, w, bias, raw) ?? unwrap(core.conv2d(x, w, bias, raw));
@@ -190,9 +224,9 @@ export function wrapCore(core: CoreModule): Tconv {
 
     convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
       const fn = 'convTranspose2d';
-      const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const x = args.tensor(fn, 'input', input);
       const w = args.tensor(fn, 'weight', weight);
+      const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
       const raw = convOptions(fn, o);
       return fastConv(core, scratch, true, x, w, bias, raw) ?? unwrap(core.convTranspose2d(x, w, bias, raw));
@@ -200,19 +234,16 @@ export function wrapCore(core: CoreModule): Tconv {
 
     interpolate(input: Tensor, options: InterpolateOptions): Tensor {
       const fn = 'interpolate';
+      const x = args.tensor(fn, 'input', input);
       if (options === undefined || options === null)
         args.fail(fn, 'options { mode, size or scaleFactor } are required');
       const o = args.options(fn, options, INTERPOLATE_KEYS);
-      if (typeof o.mode !== 'string') args.fail(fn, `mode must be a string, got ${args.describe(o.mode)}`);
-      if (o.alignCorners !== undefined && typeof o.alignCorners !== 'boolean') {
-        args.fail(fn, `alignCorners must be a boolean, got ${args.describe(o.alignCorners)}`);
-      }
       return unwrap(
-        core.interpolate(args.tensor(fn, 'input', input), {
-          mode: o.mode,
+        core.interpolate(x, {
+          mode: args.string(fn, 'mode', o.mode),
           size: o.size === undefined ? null : args.pair(fn, 'size', o.size, 0),
           scaleFactor: o.scaleFactor === undefined ? null : args.pair(fn, 'scaleFactor', o.scaleFactor, 0),
-          alignCorners: o.alignCorners ?? false,
+          alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
         }),
       );
     },
@@ -221,55 +252,44 @@ export function wrapCore(core: CoreModule): Tconv {
       const fn = 'convMatrix';
       if (options === undefined || options === null) args.fail(fn, 'options { inputSize, kernelSize } are required');
       const o = args.options(fn, options, MATRIX_KEYS);
-      return unwrap(
-        core.convMatrix(
-          {
-            inputSize: sizePair(fn, 'inputSize', o.inputSize),
-            kernelSize: sizePair(fn, 'kernelSize', o.kernelSize),
-            stride: args.pair(fn, 'stride', o.stride, 1),
-            padding: args.pair(fn, 'padding', o.padding, 0),
-            dilation: args.pair(fn, 'dilation', o.dilation, 1),
-          },
-          args.optionalFloat32(fn, 'kernel', kernel),
-        ),
-      );
+      const raw = {
+        inputSize: sizePair(fn, 'inputSize', o.inputSize),
+        kernelSize: sizePair(fn, 'kernelSize', o.kernelSize),
+        stride: args.pair(fn, 'stride', o.stride, 1),
+        padding: args.pair(fn, 'padding', o.padding, 0),
+        dilation: args.pair(fn, 'dilation', o.dilation, 1),
+      };
+      return unwrap(core.convMatrix(raw, args.optionalFloat32(fn, 'kernel', kernel)));
     },
 
     conv2dOutputSize(inputSize, kernelSize, options?: OutputSizeOptions): [number, number] {
       const fn = 'conv2dOutputSize';
+      const input = sizePair(fn, 'inputSize', inputSize);
+      const kernel = sizePair(fn, 'kernelSize', kernelSize);
       const o = args.options(fn, options, SIZE_KEYS);
-      return unwrap(
-        core.conv2dOutputSize(
-          sizePair(fn, 'inputSize', inputSize),
-          sizePair(fn, 'kernelSize', kernelSize),
-          convOptions(fn, o),
-        ),
-      );
+      return unwrap(core.conv2dOutputSize(input, kernel, convOptions(fn, o)));
     },
 
     convTranspose2dOutputSize(inputSize, kernelSize, options?: TransposedOutputSizeOptions): [number, number] {
       const fn = 'convTranspose2dOutputSize';
+      const input = sizePair(fn, 'inputSize', inputSize);
+      const kernel = sizePair(fn, 'kernelSize', kernelSize);
       const o = args.options(fn, options, TRANSPOSED_SIZE_KEYS);
-      return unwrap(
-        core.convTranspose2dOutputSize(
-          sizePair(fn, 'inputSize', inputSize),
-          sizePair(fn, 'kernelSize', kernelSize),
-          convOptions(fn, o),
-        ),
-      );
+      return unwrap(core.convTranspose2dOutputSize(input, kernel, convOptions(fn, o)));
     },
 
     upsampleImage(image: RgbaImage, options: UpsampleOptions) {
       const fn = 'upsampleImage';
-      const spec = upsampleSpec(fn, options);
       const img = args.image(fn, 'image', image);
-      return unwrap(core.upsampleImage(img.data, img.width, img.height, spec, progressOf(fn, options)));
+      const { spec, progress, into } = upsampleSpec(fn, options);
+      const result = progress.settle(core.upsampleImage(img.data, img.width, img.height, spec, progress.report));
+      return withInto(result, spec.into ?? null, into);
     },
 
     upsampleBand(band: RgbaImage, options: UpsampleOptions, where: UpsampleBand) {
       const fn = 'upsampleBand';
-      const spec = upsampleSpec(fn, options);
       const img = args.image(fn, 'band', band);
+      const { spec, progress, into } = upsampleSpec(fn, options);
       if (where === undefined || where === null) {
         args.fail(fn, 'where { imageHeight, firstRow, outputRows, opaque } is required');
       }
@@ -280,17 +300,18 @@ export function wrapCore(core: CoreModule): Tconv {
         outputRows: rowPair(fn, 'outputRows', w.outputRows),
         opaque: args.boolean(fn, 'opaque', w.opaque),
       };
-      return unwrap(core.upsampleBand(img.data, img.width, img.height, spec, raw, progressOf(fn, options)));
+      const result = progress.settle(core.upsampleBand(img.data, img.width, img.height, spec, raw, progress.report));
+      return withInto(result, spec.into ?? null, into);
     },
 
     upsampleInputRows(size: { width: number; height: number }, options: UpsampleOptions, outputRows: [number, number]) {
       const fn = 'upsampleInputRows';
-      const spec = upsampleSpec(fn, options);
       if (typeof size !== 'object' || size === null) {
         args.fail(fn, `size must be { width, height }, got ${args.describe(size)}`);
       }
-      const width = args.number(fn, 'size.width', size.width, NaN);
-      const height = args.number(fn, 'size.height', size.height, NaN);
+      const width = args.number(fn, 'size.width', args.read(fn, 'size.width', size, 'width'), NaN);
+      const height = args.number(fn, 'size.height', args.read(fn, 'size.height', size, 'height'), NaN);
+      const { spec } = upsampleSpec(fn, options);
       return unwrap(core.upsampleInputRows(width, height, spec, rowPair(fn, 'outputRows', outputRows)));
     },
 
@@ -298,12 +319,11 @@ export function wrapCore(core: CoreModule): Tconv {
       const fn = 'imageDifference';
       const first = args.image(fn, 'a', a);
       const second = args.image(fn, 'b', b);
+      const g = args.number(fn, 'gain', gain, 1);
       if (first.width !== second.width || first.height !== second.height) {
         args.fail(fn, `images differ in size: ${first.width}×${first.height} and ${second.width}×${second.height}`);
       }
-      return unwrap(
-        core.imageDifference(first.data, second.data, first.width, first.height, args.number(fn, 'gain', gain, 1)),
-      );
+      return unwrap(core.imageDifference(first.data, second.data, first.width, first.height, g));
     },
 
     bilinearKernel(factor: number): Tensor {
