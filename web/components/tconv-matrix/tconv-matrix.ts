@@ -69,6 +69,7 @@ import { embedCode } from '../shared/embed-code.js';
 import { isolation } from '../shared/isolation.js';
 import { CoreController } from '../shared/core-controller.js';
 import type { Loading } from '../shared/visibility.js';
+import { styleProps } from '../shared/style-props.js';
 import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '../tconv-grid/tconv-grid.js';
 import '../tconv-grid/tconv-grid.js';
 import { Animator, plan } from './animator.js';
@@ -1090,7 +1091,7 @@ export class TconvMatrix extends LitElement {
             (w, o) =>
               html`<span
                 class="win ${o < done ? '' : 'todo'} ${o === now ? 'now' : ''}"
-                style=${`max-width: calc(${m.k.cols} * 9px + 4px)`}
+                ${styleProps({ 'max-width': `calc(${m.k.cols} * 9px + 4px)` })}
                 >${w.map((zero) => html`<span class="tap ${zero ? 'zero' : ''}"></span>`)}</span
               >`,
           )}
@@ -1113,7 +1114,7 @@ export class TconvMatrix extends LitElement {
     const g = ed.key === 'kt' ? m.kt : ed.key === 'k' ? m.k : ed.key === 'x' ? m.x : m.y;
     const r = Math.floor(ed.index / g.cols) + 1;
     const c = (ed.index % g.cols) + 1;
-    return html`<div class="editor" style=${`left: ${rect.left - 6}px; top: ${rect.top - 6}px`}>
+    return html`<div class="editor" ${styleProps({ left: `${rect.left - 6}px`, top: `${rect.top - 6}px` })}>
       <input
         type="text"
         autocomplete="off"

@@ -52,6 +52,7 @@ import { overlapViews } from '../../lib/explainer/model.js';
 import { SANS, darkTheme, isolation } from '../shared/isolation.js';
 import { CoreController } from '../shared/core-controller.js';
 import type { Loading } from '../shared/visibility.js';
+import { styleProps } from '../shared/style-props.js';
 import '../tconv-grid/tconv-grid.js';
 
 export type OverlapMap = 'transposed' | 'balanced' | 'resize';
@@ -393,7 +394,7 @@ export class TconvOverlap extends LitElement {
       <div
         class="maps ${shown.length > 1 ? 'multi' : ''}"
         part="maps"
-        style=${`--n: ${Math.max(...shown.map((m) => this._view(m, o).counts.cols))}`}
+        ${styleProps({ '--n': Math.max(...shown.map((m) => this._view(m, o).counts.cols)) })}
       >
         ${shown.map((m) => this._renderMap(m, o, s))}
       </div>

@@ -33,6 +33,7 @@ import {
   zoomTo,
   type View,
 } from '../../lib/upsampler/viewport.js';
+import { styleProps } from '../shared/style-props.js';
 import { themeStyles } from './theme.js';
 import { icons } from './icons.js';
 
@@ -776,8 +777,8 @@ export class TconvUpsamplerCompare extends LitElement {
     const pad = (n: number) => String(n).padStart(3, '\u2007');
     return html`<span class="px"
       ><span class="tag ${cls}">${tag}</span
-      ><span class="swatch" style="--c: rgb(${r} ${g} ${b} / ${(a / 255).toFixed(3)})"></span> ${pad(r)} ${pad(g)}
-      ${pad(b)} ${pad(a)}</span
+      ><span class="swatch" ${styleProps({ '--c': `rgb(${r} ${g} ${b} / ${(a / 255).toFixed(3)})` })}></span> ${pad(r)}
+      ${pad(g)} ${pad(b)} ${pad(a)}</span
     >`;
   }
 
@@ -853,7 +854,7 @@ export class TconvUpsamplerCompare extends LitElement {
                     aria-valuemax="100"
                     aria-valuenow=${pct}
                     aria-valuetext="A ${pct} %, B ${100 - pct} %"
-                    style="left: ${splitPx}px"
+                    ${styleProps({ left: `${splitPx}px` })}
                     @keydown=${this.onHandleKey}
                   >
                     <span class="grip"

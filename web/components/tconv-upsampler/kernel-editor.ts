@@ -28,6 +28,7 @@ import {
   type Kernel,
   type KernelPreset,
 } from '../../lib/upsampler/kernels.js';
+import { styleProps } from '../shared/style-props.js';
 import { themeStyles } from './theme.js';
 
 const TYPING_DELAY_MS = 450;
@@ -132,6 +133,9 @@ export class TconvUpsamplerKernel extends LitElement {
         color: var(--_muted);
         font-size: 0.8125rem;
         font-variant-numeric: tabular-nums;
+      }
+      .problem {
+        color: var(--_danger);
       }
       .response h4 {
         margin: 0 0 6px;
@@ -271,10 +275,10 @@ export class TconvUpsamplerKernel extends LitElement {
     const divisible = k % s === 0;
     return html`<div class="response">
       <h4 id="tile-title">A flat grey through transposed conv, stride ${s}</h4>
-      <div class="tile" style="--s: ${s}" role="img" aria-labelledby="tile-title tile-text">
+      <div class="tile" ${styleProps({ '--s': s })} role="img" aria-labelledby="tile-title tile-text">
         ${tile.map((v) => {
           const l = Math.max(0, Math.min(255, Math.round(128 * v)));
-          return html`<span style="background: rgb(${l} ${l} ${l}); color: ${l > 140 ? '#111' : '#fff'}"
+          return html`<span ${styleProps({ background: `rgb(${l} ${l} ${l})`, color: l > 140 ? '#111' : '#fff' })}
             >×${v.toFixed(2)}</span
           >`;
         })}
@@ -349,7 +353,7 @@ export class TconvUpsamplerKernel extends LitElement {
         <div>
           <div
             class="grid ${dense ? 'dense' : ''}"
-            style="--k: ${k}"
+            ${styleProps({ '--k': k })}
             role="group"
             aria-label="Kernel weights, ${k} by ${k}"
           >
@@ -365,7 +369,7 @@ export class TconvUpsamplerKernel extends LitElement {
                 spellcheck="false"
                 aria-label="Weight row ${Math.floor(i / k) + 1}, column ${(i % k) + 1}"
                 aria-invalid=${this._invalid.has(i) ? 'true' : 'false'}
-                style="--bg: ${bg}; --fg: ${fg}"
+                ${styleProps({ '--bg': bg, '--fg': fg })}
                 .value=${text}
                 @input=${(e: Event) => this.onInput(i, e)}
                 @change=${() => this.commit()}
@@ -380,9 +384,7 @@ export class TconvUpsamplerKernel extends LitElement {
           <div class="sum" aria-live="polite">
             Sum
             ${formatWeight(kernelSum(this.kernel))}${
-              this._invalid.size
-                ? html` · <span style="color: var(--_danger)">type a number or a fraction such as 1/9</span>`
-                : ''
+              this._invalid.size ? html` · <span class="problem">type a number or a fraction such as 1/9</span>` : ''
             }
           </div>
         </div>

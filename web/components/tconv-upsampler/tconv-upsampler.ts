@@ -84,6 +84,7 @@ import { type Loading, observeVisibility } from '../shared/visibility.js';
 import { coreBytes, createUpsampleWorker, prefetchCoreBytes } from './core-worker.js';
 import './kernel-editor.js';
 import { ALIGN_CORNERS_NOTE, baseName, formatMs, methodNote, sentence } from './texts.js';
+import { styleProps } from '../shared/style-props.js';
 import { themeStyles } from './theme.js';
 import { Cancelled, WorkerClient } from './worker-client.js';
 import { icons } from './icons.js';
@@ -390,6 +391,12 @@ export class TconvUpsampler extends LitElement {
         color: var(--_muted);
         font-size: 0.875rem;
       }
+      .empty p .btn {
+        min-height: 28px;
+      }
+      .empty p.flush {
+        margin: 0;
+      }
       .empty .samples {
         display: flex;
         flex-wrap: wrap;
@@ -427,6 +434,9 @@ export class TconvUpsampler extends LitElement {
       .working .what {
         flex: 1;
         min-width: 0;
+      }
+      .working .what .more {
+        color: var(--_muted);
       }
       .working .what div {
         white-space: nowrap;
@@ -537,6 +547,9 @@ export class TconvUpsampler extends LitElement {
         font-size: 0.875rem;
         cursor: pointer;
       }
+      .check.flush {
+        margin: 0;
+      }
       .check input {
         width: 16px;
         height: 16px;
@@ -565,6 +578,10 @@ export class TconvUpsampler extends LitElement {
         min-width: 0;
         font-size: 0.8125rem;
         color: var(--_muted);
+      }
+      .side-state .btn.compact {
+        min-height: 26px;
+        padding: 0 8px;
       }
       .side-state.error {
         color: var(--_danger);
@@ -1413,7 +1430,7 @@ export class TconvUpsampler extends LitElement {
           .value=${String(d.height)}
           @input=${(e: Event) => this.linkAspect('h', e)}
       /></label>
-      <label class="check" style="margin: 0"><input name="keep" type="checkbox" checked /> keep aspect</label>
+      <label class="check flush"><input name="keep" type="checkbox" checked /> keep aspect</label>
       <button class="btn primary" type="submit">Apply</button>
       <button
         class="btn"
@@ -1490,7 +1507,7 @@ export class TconvUpsampler extends LitElement {
       <div class="what">
         <div>
           ${first.label}${pct === null ? '…' : ` · ${pct} %`}${
-            jobs.length > 1 ? html` <span style="color: var(--_muted)">(+${jobs.length - 1} more)</span>` : ''
+            jobs.length > 1 ? html` <span class="more">(+${jobs.length - 1} more)</span>` : ''
           }
         </div>
         ${
@@ -1508,10 +1525,10 @@ export class TconvUpsampler extends LitElement {
     return html`<div class="empty">
       <h3>Drop an image here</h3>
       <p>
-        …or paste one, or <button class="btn" style="min-height: 28px" @click=${this.pick}>open a file</button>. PNG,
-        JPEG, WebP, GIF or BMP. It stays on your device.
+        …or paste one, or <button class="btn" @click=${this.pick}>open a file</button>. PNG, JPEG, WebP, GIF or BMP. It
+        stays on your device.
       </p>
-      <p style="margin: 0">Or try a sample, made by tconv:</p>
+      <p class="flush">Or try a sample, made by tconv:</p>
       <div class="samples">
         ${SAMPLES.map(
           (s) =>
@@ -1552,8 +1569,7 @@ export class TconvUpsampler extends LitElement {
       state = html`<span class="side-state"
         >Cancelled.
         <button
-          class="btn"
-          style="min-height: 26px; padding: 0 8px"
+          class="btn compact"
           @click=${() => {
             this.setSide(id, { cancelledKey: null });
             this.reconcile();
@@ -1641,9 +1657,9 @@ export class TconvUpsampler extends LitElement {
       const spec = this.specFor(id);
       const stale = r && (!spec || r.key !== this.keyFor(spec));
       const shown = r ? r.spec.method : s.method;
-      return html`<b>${id.toUpperCase()}</b> ${METHOD_SHORT[shown]}${r ? html` · ${formatMs(r.ms)}` : ''}${
-          stale ? html` <span style="opacity: 0.7">(previous)</span>` : ''
-        }`;
+      // The label is drawn inside the compare view, out of reach of this element's sheet: a CSSOM style.
+      const previous = stale ? html` <span ${styleProps({ opacity: 0.7 })}>(previous)</span>` : '';
+      return html`<b>${id.toUpperCase()}</b> ${METHOD_SHORT[shown]}${r ? html` · ${formatMs(r.ms)}` : ''}${previous}`;
     };
     const kernelUsed = usesKernel(this._a.method) || usesKernel(this._b.method);
     return html`<div class="frame" @dragover=${this.onDragOver} @drop=${this.onDrop}>
