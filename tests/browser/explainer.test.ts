@@ -534,6 +534,43 @@ describe('invalid input', () => {
     await context.close();
   });
 
+  it('refuses a value that is not a finite number in a cell editor, naming the cell, and keeps the figure', async () => {
+    const { page, context } = await open('?step=1.5');
+    const cell = 'tconv-matrix tconv-grid[grid-id="k"] [role="gridcell"][data-index="5"]';
+    async function edit(text: string) {
+      await page.focus(cell);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+    }
+    const advice = 'enter one like 3 or -1.5.';
+    for (const text of ['1/0', '1e999', '-1e999', 'NaN', 'Infinity']) {
+      await edit(text);
+      expect(await shadowText(page, '.editor [role="alert"]'), text).toBe(
+        `Row 2, column 3 of k: “${text}” is not a finite decimal number; ${advice}`,
+      );
+      expect(await page.getAttribute('tconv-matrix .editor input', 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute('tconv-matrix .editor input', 'aria-describedby')).toBe('edit-error');
+      await page.keyboard.press('Escape');
+      expect(flat((await readGrid(page, 'k'))!.cells), text).toEqual(SEED_K);
+      expect(new URL(page.url()).searchParams.has('k')).toBe(false);
+    }
+    await edit('2000000');
+    expect(await shadowText(page, '.editor [role="alert"]')).toBe(
+      'Row 2, column 3 of k: 2000000 is too large to show; enter a number like 3 or -1.5.',
+    );
+    await page.keyboard.press('Escape');
+    // A finite value goes through, and the output is the core's with it.
+    await edit('-2');
+    const k = SEED_K.map((v, i) => (i === 5 ? -2 : v));
+    await expect.poll(async () => flat((await readGrid(page, 'k'))!.cells)).toEqual(k);
+    expect(flat((await readGrid(page, 'out'))!.cells)).toEqual(
+      Array.from(tc.conv2d(t4(4, 4, SEED_X), t4(3, 3, k)).data),
+    );
+    await context.close();
+  });
+
   it('shows a visible error when the core cannot load', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -522,6 +522,53 @@ describe('upsampler page', () => {
     await waitForResults('transposed', 'resize-conv-nearest');
   });
 
+  it('refuses a weight that is not a finite number, naming its cell; nothing is computed until it is fixed', async () => {
+    await prepare('transposed', 'resize-conv-nearest');
+    await dropCanvasImage(testImage(24, 20, 9), 'weights.png');
+    await waitForResults('transposed', 'resize-conv-nearest');
+    const src = (await pixels('source'))!;
+    const cell = (i: number) => `tconv-upsampler-kernel >> input[data-i="${i}"]`;
+    const problem = () => page.textContent('tconv-upsampler-kernel >> .problem');
+    const advice = 'type a number or a fraction such as 1/9.';
+    for (const [text, why] of [
+      ['1/0', '“1/0” is not a finite number'],
+      ['1e999', '“1e999” is not a finite number'],
+      ['-1e999', '“-1e999” is not a finite number'],
+      ['NaN', '“NaN” is not a finite number'],
+      ['Infinity', '“Infinity” is not a finite number'],
+      // Finite as a double, but Infinity as the 32-bit float the core is given.
+      ['1e39', '1e39 is too large for a 32-bit weight'],
+    ]) {
+      await clearLog();
+      await page.fill(cell(5), text);
+      await page.press(cell(5), 'Enter');
+      await page.waitForTimeout(600); // past the editor's typing delay (450 ms): nothing may have gone out
+      expect(await problem(), text).toBe(`Kernel row 2, column 3: ${why}; ${advice}`);
+      expect(await page.getAttribute(cell(5), 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute(cell(5), 'aria-describedby')).toBe('weight-problem');
+      expect(await results(), text).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors)).toEqual([]);
+    }
+    // Two bad cells: the first is named, the other counted.
+    await page.fill(cell(0), 'NaN');
+    expect(await problem()).toBe(`Kernel row 1, column 1: “NaN” is not a finite number (and 1 more cell); ${advice}`);
+    // Fixed: the problem goes, and the core gets the new weights.
+    await clearLog();
+    await page.fill(cell(0), '1/9');
+    await page.fill(cell(5), '2/9');
+    await page.press(cell(5), 'Enter');
+    await waitForResults('transposed', 'resize-conv-nearest');
+    expect(await page.$('tconv-upsampler-kernel >> .problem')).toBeNull();
+    expect(await page.getAttribute(cell(5), 'aria-invalid')).toBe('false');
+    const k = new Float32Array(9).fill(1 / 9);
+    k[5] = 2 / 9;
+    const kernel = { data: k, shape: [3, 3] };
+    expect(maxDiff((await pixels('a'))!, expected(src, { method: 'transposed', factor: 2, kernel })).max).toBe(0);
+    await clearLog();
+    await page.selectOption('tconv-upsampler-kernel >> select', 'box');
+    await waitForResults('transposed', 'resize-conv-nearest');
+  });
+
   it('keeps alpha through every method: results equal the core on the decoded pixels', async () => {
     // An exact RGBA PNG (straight alpha), made with the project's encoder.
     const w = 40;

@@ -667,7 +667,7 @@ export const styles = css`
     background: var(--_alert-bg);
     color: var(--_alert);
     font-size: 0.75rem;
-    max-width: 16em;
+    max-width: 20em;
   }
 
   @container (max-width: 520px) {

@@ -149,6 +149,24 @@ function editTarget(m: ExplainerModel, grid: string, index: number): { key: Valu
 
 const VALUE_NAMES: Record<ValueKey, string> = { x: 'x', k: 'k', y: 'y', kt: 'the independent kernel' };
 
+/** The edited value's row and column, from 1. */
+function editedCell(m: ExplainerModel, ed: { key: ValueKey; index: number }): [number, number] {
+  const g = ed.key === 'kt' ? m.kt : ed.key === 'k' ? m.k : ed.key === 'x' ? m.x : m.y;
+  return [Math.floor(ed.index / g.cols) + 1, (ed.index % g.cols) + 1];
+}
+
+/** Why the editor refuses `text` (parseValues did), naming the cell: "Row 2, column 3 of k: …". */
+function refusal(m: ExplainerModel, ed: Editing): string {
+  const [r, c] = editedCell(m, ed);
+  const cell = `Row ${r}, column ${c} of ${VALUE_NAMES[ed.key]}`;
+  const t = ed.text.trim().replace(/\u2212/g, '-');
+  if (t === '') return `${cell} is empty: enter a number, like 3 or -1.5.`;
+  // Accepted once its digits are zeros: then only its size was refused.
+  if (parseValues(t.replace(/[1-9]/g, '0'), 1))
+    return `${cell}: ${t} is too large to show; enter a number like 3 or -1.5.`;
+  return `${cell}: “${ed.text.trim()}” is not a finite decimal number; enter one like 3 or -1.5.`;
+}
+
 interface Editing {
   key: ValueKey;
   index: number;
@@ -623,7 +641,7 @@ export class TconvMatrix extends LitElement {
     if (!ed || !m) return;
     const parsed = parseValues(ed.text.replace(/\u2212/g, '-'), 1);
     if (!parsed) {
-      this._editing = { ...ed, error: 'Enter a number, like 3 or -1.5.' };
+      this._editing = { ...ed, error: refusal(m, ed) };
       this.requestUpdate();
       return;
     }
@@ -1110,16 +1128,14 @@ export class TconvMatrix extends LitElement {
     if (!ed) return nothing;
     const rect = this._gridEl(ed.grid)?.cellRect(ed.cell);
     if (!rect) return nothing;
-    const m = this._state!.model;
-    const g = ed.key === 'kt' ? m.kt : ed.key === 'k' ? m.k : ed.key === 'x' ? m.x : m.y;
-    const r = Math.floor(ed.index / g.cols) + 1;
-    const c = (ed.index % g.cols) + 1;
+    const [r, c] = editedCell(this._state!.model, ed);
     return html`<div class="editor" ${styleProps({ left: `${rect.left - 6}px`, top: `${rect.top - 6}px` })}>
       <input
         type="text"
         autocomplete="off"
         aria-label=${`New value of ${VALUE_NAMES[ed.key]}, row ${r}, column ${c}`}
         aria-invalid=${ed.error ? 'true' : 'false'}
+        aria-describedby=${ed.error ? 'edit-error' : nothing}
         .value=${live(ed.text)}
         @input=${(e: Event) => {
           if (this._editing)
@@ -1133,7 +1149,7 @@ export class TconvMatrix extends LitElement {
           else this._cancelEdit();
         }}
       />
-      ${ed.error ? html`<span class="err" role="alert">${ed.error}</span>` : nothing}
+      ${ed.error ? html`<span class="err" id="edit-error" role="alert">${ed.error}</span>` : nothing}
     </div>`;
   }
 }

@@ -11,7 +11,7 @@
  * typing is debounced, presets and size changes apply at once.
  */
 
-import { LitElement, css, html, type PropertyDeclarations } from 'lit';
+import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 
 import { signedColor, textColorFor } from '../../lib/color.js';
 import {
@@ -32,6 +32,23 @@ import { styleProps } from '../shared/style-props.js';
 import { themeStyles } from './theme.js';
 
 const TYPING_DELAY_MS = 450;
+
+/**
+ * A typed weight, or null when it is not one: parseWeight's number or
+ * fraction, which must also stay finite as the 32-bit float the core gets
+ * (1e39 parses, but is Infinity in a Float32Array).
+ */
+function weightOf(text: string): number | null {
+  const v = parseWeight(text);
+  return v !== null && Number.isFinite(Math.fround(v)) ? v : null;
+}
+
+/** Why `text` is refused, in words, after the cell's name. */
+function refusal(text: string): string {
+  const t = text.trim();
+  if (t === '') return 'is empty';
+  return parseWeight(t) !== null ? `${t} is too large for a 32-bit weight` : `“${t}” is not a finite number`;
+}
 
 /** Three decimals without the leading zero (".021", "−.5"), for the small cells of large kernels. */
 function compactWeight(v: number): string {
@@ -135,7 +152,10 @@ export class TconvUpsamplerKernel extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       .problem {
+        max-width: 30ch;
+        margin: 4px 0 0;
         color: var(--_danger);
+        line-height: 1.35;
       }
       .response h4 {
         margin: 0 0 6px;
@@ -234,7 +254,7 @@ export class TconvUpsamplerKernel extends LitElement {
   private onInput(index: number, e: Event): void {
     const text = (e.target as HTMLInputElement).value;
     this.drafts.set(index, text);
-    const v = parseWeight(text);
+    const v = weightOf(text);
     const invalid = new Set(this._invalid);
     if (v === null) invalid.add(index);
     else invalid.delete(index);
@@ -246,9 +266,18 @@ export class TconvUpsamplerKernel extends LitElement {
   private commit(): void {
     if (this._invalid.size > 0 || this.drafts.size === 0) return;
     const values = [...this.kernel.values];
-    for (const [i, text] of this.drafts) values[i] = parseWeight(text) ?? values[i];
+    for (const [i, text] of this.drafts) values[i] = weightOf(text) ?? values[i];
     this.drafts.clear();
     this.emit({ size: this.kernel.size, values });
+  }
+
+  /** The first refused cell by name, and why: the kernel keeps its last good weights meanwhile. */
+  private problem(): string {
+    const k = this.kernel.size;
+    const [first, ...rest] = [...this._invalid].sort((a, b) => a - b);
+    const more = rest.length ? ` (and ${rest.length} more cell${rest.length > 1 ? 's' : ''})` : '';
+    const cell = `Kernel row ${Math.floor(first / k) + 1}, column ${(first % k) + 1}`;
+    return `${cell}: ${refusal(this.drafts.get(first) ?? '')}${more}; type a number or a fraction such as 1/9.`;
   }
 
   private onKeyDown(index: number, e: KeyboardEvent): void {
@@ -369,6 +398,7 @@ export class TconvUpsamplerKernel extends LitElement {
                 spellcheck="false"
                 aria-label="Weight row ${Math.floor(i / k) + 1}, column ${(i % k) + 1}"
                 aria-invalid=${this._invalid.has(i) ? 'true' : 'false'}
+                aria-describedby=${this._invalid.has(i) ? 'weight-problem' : nothing}
                 ${styleProps({ '--bg': bg, '--fg': fg })}
                 .value=${text}
                 @input=${(e: Event) => this.onInput(i, e)}
@@ -382,10 +412,8 @@ export class TconvUpsamplerKernel extends LitElement {
             })}
           </div>
           <div class="sum" aria-live="polite">
-            Sum
-            ${formatWeight(kernelSum(this.kernel))}${
-              this._invalid.size ? html` · <span class="problem">type a number or a fraction such as 1/9</span>` : ''
-            }
+            Sum ${formatWeight(kernelSum(this.kernel))}
+            ${this._invalid.size ? html`<p class="problem" id="weight-problem">${this.problem()}</p>` : nothing}
           </div>
         </div>
         ${this.renderTile()}
