@@ -571,6 +571,33 @@ describe('invalid input', () => {
     await context.close();
   });
 
+  it('keeps the cell editor and its message on screen at 390 px, its field next to the cell', async () => {
+    const { page, context } = await open('?step=1.5', { width: 390, height: 844 });
+    await page.focus('tconv-matrix tconv-grid[grid-id="k"] [role="gridcell"][data-index="5"]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('NaN');
+    await page.keyboard.press('Enter');
+    const box = await page.evaluate(() => {
+      const root = document.querySelector('tconv-matrix')!.shadowRoot!;
+      const rect = (el: Element) => el.getBoundingClientRect().toJSON() as DOMRect;
+      const cell = root
+        .querySelector('tconv-grid[grid-id="k"]')!
+        .shadowRoot!.querySelector('[role="gridcell"][data-index="5"]')!;
+      return {
+        width: document.documentElement.clientWidth,
+        editor: rect(root.querySelector('.editor')!),
+        input: rect(root.querySelector('.editor input')!),
+        cell: rect(cell),
+      };
+    });
+    expect(box.editor.left).toBeGreaterThanOrEqual(8);
+    expect(box.editor.right).toBeLessThanOrEqual(box.width - 8 + 0.5);
+    // The field still covers part of the cell it edits.
+    expect(box.input.left).toBeLessThan(box.cell.right);
+    expect(box.input.right).toBeGreaterThan(box.cell.left);
+    await context.close();
+  });
+
   it('shows a visible error when the core cannot load', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

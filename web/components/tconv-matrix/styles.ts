@@ -649,6 +649,11 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     gap: 4px;
+    /* Its own width, not what is left of the screen right of the cell (updated() keeps it in view). */
+    width: max-content;
+  }
+  .editor.leftwards {
+    align-items: flex-end;
   }
   .editor input {
     width: 6.5em;

@@ -147,6 +147,9 @@ function editTarget(m: ExplainerModel, grid: string, index: number): { key: Valu
   }
 }
 
+/** The cell editor keeps this far from the viewport's edge. */
+const EDITOR_MARGIN_PX = 8;
+
 const VALUE_NAMES: Record<ValueKey, string> = { x: 'x', k: 'k', y: 'y', kt: 'the independent kernel' };
 
 /** The edited value's row and column, from 1. */
@@ -430,6 +433,19 @@ export class TconvMatrix extends LitElement {
         input?.focus();
         input?.select();
       });
+    }
+    const editor = this.renderRoot.querySelector<HTMLElement>('.editor');
+    if (editor) {
+      // The editor opens over its cell; near the right edge of a narrow screen it grows leftwards
+      // instead (its field stays at the right, near the cell) to stay in view.
+      editor.style.translate = '';
+      editor.classList.remove('leftwards');
+      const box = editor.getBoundingClientRect();
+      const over = box.right - (document.documentElement.clientWidth - EDITOR_MARGIN_PX);
+      if (over > 0) {
+        editor.style.translate = `${-Math.min(over, box.left - EDITOR_MARGIN_PX)}px 0`;
+        editor.classList.add('leftwards');
+      }
     }
     if (this._refocus) {
       const { grid, cell } = this._refocus;
