@@ -133,7 +133,11 @@ interface Opened {
 }
 
 async function open(variant: string, path: string): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -334,6 +338,13 @@ describe(`under ${POLICIES.minimal}`, () => {
     try {
       await o.page.evaluate(() => (document.querySelector('tconv-upsampler')!.id = 'tool'));
       await checkUpsampler(o.page, 'tool');
+      // Saving a result: a PNG made in the worker, handed over as a Blob URL (a download, not an image load).
+      const [download] = await Promise.all([
+        o.page.waitForEvent('download'),
+        o.page.click('tconv-upsampler [aria-label="Download A as PNG"]'),
+      ]);
+      expect(download.suggestedFilename()).toBe('Fine-detail-transposed-x4.png');
+      expect(await download.failure()).toBeNull();
       await expectClean(o);
     } finally {
       await o.context.close();
