@@ -55,10 +55,19 @@ const char* rule_text(Rule rule) {
   return rule == Rule::positive ? "must be positive integers" : "must be non-negative integers";
 }
 
+// Appended to the rule when a value is an integer beyond kMaxInteger.
+const std::string kAtMostText = " no larger than 2^53 (" + std::to_string(kMaxInteger) + ")";
+
 bool satisfies(double value, Rule rule) {
   // 2^53 bounds every integer a double holds exactly, far beyond any size.
-  if (!std::isfinite(value) || value != std::floor(value) || std::fabs(value) > 9007199254740992.0) return false;
+  if (!std::isfinite(value) || value != std::floor(value) || std::fabs(value) > double(kMaxInteger)) return false;
   return rule == Rule::positive ? value >= 1 : value >= 0;
+}
+
+bool too_large(double value) { return std::isfinite(value) && value > double(kMaxInteger); }
+
+bool satisfies(std::int64_t value, Rule rule) {
+  return value <= kMaxInteger && value >= (rule == Rule::positive ? 1 : 0);
 }
 
 [[noreturn]] void fail_too_large(std::string_view function, std::string_view what, const std::string& shape,
@@ -67,28 +76,46 @@ bool satisfies(double value, Rule rule) {
                      " elements, more than the limit of " + std::to_string(kMaxElements) + " (1 GiB of float32)");
 }
 
+std::string format_dims(const std::vector<std::int64_t>& dims) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i) out += (i > 0 ? ", " : "") + std::to_string(dims[i]);
+  return out + "]";
+}
+
 }  // namespace
 
 void check_pair(std::string_view function, std::string_view name, const Pair& pair, Rule rule) {
-  const std::int64_t lowest = rule == Rule::positive ? 1 : 0;
-  if (pair[0] < lowest || pair[1] < lowest) {
-    fail(function, std::string(name) + " " + format_pair(pair) + " " + rule_text(rule));
+  if (!satisfies(pair[0], rule) || !satisfies(pair[1], rule)) {
+    const bool large = pair[0] > kMaxInteger || pair[1] > kMaxInteger;
+    fail(function, std::string(name) + " " + format_pair(pair) + " " + rule_text(rule) + (large ? kAtMostText : ""));
   }
 }
 
 Pair checked_pair(std::string_view function, std::string_view name, double h, double w, Rule rule) {
   if (!satisfies(h, rule) || !satisfies(w, rule)) {
-    fail(function, std::string(name) + " " + format_pair(h, w) + " " + rule_text(rule));
+    const bool large = too_large(h) || too_large(w);
+    fail(function, std::string(name) + " " + format_pair(h, w) + " " + rule_text(rule) + (large ? kAtMostText : ""));
   }
   return {static_cast<std::int64_t>(h), static_cast<std::int64_t>(w)};
 }
 
+namespace {
+
+[[noreturn]] void fail_integer(std::string_view function, std::string_view name, const std::string& value, Rule rule,
+                               bool large) {
+  fail(function, std::string(name) + " must be a " + (rule == Rule::positive ? "positive" : "non-negative") +
+                     " integer" + (large ? kAtMostText : "") + ", got " + value);
+}
+
+}  // namespace
+
 std::int64_t checked_integer(std::string_view function, std::string_view name, double value, Rule rule) {
-  if (!satisfies(value, rule)) {
-    fail(function, std::string(name) + " must be a " + (rule == Rule::positive ? "positive" : "non-negative") +
-                       " integer, got " + format_number(value));
-  }
+  if (!satisfies(value, rule)) fail_integer(function, name, format_number(value), rule, too_large(value));
   return static_cast<std::int64_t>(value);
+}
+
+void check_integer(std::string_view function, std::string_view name, std::int64_t value, Rule rule) {
+  if (!satisfies(value, rule)) fail_integer(function, name, std::to_string(value), rule, value > kMaxInteger);
 }
 
 std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape) {
@@ -105,6 +132,21 @@ std::size_t checked_element_count(std::string_view function, std::string_view wh
     fail_too_large(function, what, format_shape(shape), exact);
   }
   return count;
+}
+
+std::size_t checked_size_product(std::string_view function, std::string_view what,
+                                 const std::vector<std::int64_t>& dims) {
+  for (std::int64_t dim : dims) {
+    if (dim < 0) fail(function, "internal: " + std::string(what) + " shape " + format_dims(dims) + " is negative");
+    // Even in an empty shape: the caller narrows every dimension to size_t.
+    if (dim > std::int64_t(kMaxElements)) {
+      fail(function, std::string(what) + " shape " + format_dims(dims) + " has a dimension of " + std::to_string(dim) +
+                         ", more than the limit of " + std::to_string(kMaxElements) + " elements");
+    }
+  }
+  Shape shape;
+  for (std::int64_t dim : dims) shape.push_back(static_cast<std::size_t>(dim));
+  return checked_element_count(function, what, shape);
 }
 
 Shape checked_shape(std::string_view function, std::string_view what, const std::vector<double>& dims,

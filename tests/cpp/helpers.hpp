@@ -45,6 +45,23 @@ std::string error_of(F&& call) {
   return "";
 }
 
+/// Allocation budget (test_validate.cpp replaces the global operator new to
+/// keep count): while `call` runs, an allocation that would take the bytes it
+/// holds past `bytes` throws std::bad_alloc. A call that allocates in
+/// proportion to a parameter (a stride of 10^9) then fails at once, instead
+/// of paging in gigabytes, and the test sees the exception.
+void begin_allocation_budget(std::size_t bytes);
+void end_allocation_budget();
+
+template <class F>
+auto within_allocation_budget(std::size_t bytes, F&& call) {
+  struct End {
+    ~End() { end_allocation_budget(); }
+  } end;
+  begin_allocation_budget(bytes);
+  return call();
+}
+
 #define EXPECT_ERROR(call, text) EXPECT_THAT(::tconv::test::error_of([&] { call; }), ::testing::HasSubstr(text))
 
 }  // namespace tconv::test

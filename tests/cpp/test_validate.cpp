@@ -1,11 +1,89 @@
+#include <malloc.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <new>
 
 #include "helpers.hpp"
 #include "tconv/validate.hpp"
 
+// The allocation budget of helpers.hpp: every operator new of the test binary
+// comes here. Bytes are counted with malloc_usable_size, so frees need no
+// size; memory allocated before the budget and freed during it counts as
+// negative, which is fine for a limit. Not thread-safe: the tests run on one thread.
+namespace {
+bool budget_on = false;
+std::size_t budget_bytes = 0;
+std::ptrdiff_t budget_held = 0;
+
+void* counted(void* p) {
+  if (!p) throw std::bad_alloc();
+  if (budget_on) budget_held += std::ptrdiff_t(malloc_usable_size(p));
+  return p;
+}
+
+void* budgeted(std::size_t n, std::size_t align) {
+  if (budget_on && budget_held + std::ptrdiff_t(std::min<std::size_t>(n, PTRDIFF_MAX / 2)) >
+                       std::ptrdiff_t(budget_bytes)) {
+    throw std::bad_alloc();
+  }
+  if (align <= alignof(std::max_align_t)) return counted(std::malloc(n == 0 ? 1 : n));
+  return counted(std::aligned_alloc(align, (n + align - 1) / align * align));
+}
+
+void release(void* p) {
+  if (!p) return;
+  if (budget_on) budget_held -= std::ptrdiff_t(malloc_usable_size(p));
+  std::free(p);
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return budgeted(n, 0); }
+void* operator new[](std::size_t n) { return budgeted(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a) { return budgeted(n, std::size_t(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return budgeted(n, std::size_t(a)); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return budgeted(n, 0);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+
+namespace tconv::test {
+void begin_allocation_budget(std::size_t bytes) {
+  budget_bytes = bytes;
+  budget_held = 0;
+  budget_on = true;
+}
+void end_allocation_budget() { budget_on = false; }
+}  // namespace tconv::test
+
 namespace tconv {
 namespace {
+
+TEST(validate, the_allocation_budget_refuses_what_would_pass_it) {
+  EXPECT_THROW(test::within_allocation_budget(1 << 20, [] { return std::vector<char>(2 << 20).size(); }),
+               std::bad_alloc);
+  EXPECT_EQ(test::within_allocation_budget(1 << 20, [] { return std::vector<char>(1 << 19).size(); }), 1u << 19);
+  EXPECT_THROW(test::within_allocation_budget(1 << 20,
+                                              [] {
+                                                std::vector<std::vector<char>> kept;
+                                                for (int i = 0; i < 4; ++i) kept.emplace_back(1 << 19);
+                                                return kept.size();
+                                              }),
+               std::bad_alloc);
+}
 
 TEST(validate, formats_numbers_as_javascript_does) {
   EXPECT_EQ(format_number(3), "3");
@@ -38,6 +116,35 @@ TEST(validate, checked_integer) {
   EXPECT_ERROR(checked_integer("conv2d", "groups", 0, Rule::positive),
                "conv2d: groups must be a positive integer, got 0");
   EXPECT_ERROR(checked_integer("conv2d", "groups", 2.5, Rule::positive), "got 2.5");
+}
+
+// Issue 10: check_pair checked only lower bounds, so a C++ caller could pass
+// what JavaScript cannot (and size formulas overflowed on INT64_MAX).
+TEST(validate, integers_are_bounded_by_2_to_the_53_from_cpp_and_js_alike) {
+  EXPECT_NO_THROW(check_pair("conv2d", "stride", {kMaxInteger, 1}, Rule::positive));
+  EXPECT_ERROR(check_pair("conv2d", "stride", {INT64_MAX, 1}, Rule::positive),
+               "conv2d: stride (9223372036854775807, 1) must be positive integers no larger than 2^53 "
+               "(9007199254740992)");
+  EXPECT_ERROR(check_pair("conv2d", "padding", {0, kMaxInteger + 1}, Rule::non_negative),
+               "padding (0, 9007199254740993) must be non-negative integers no larger than 2^53");
+  EXPECT_ERROR(checked_pair("conv2d", "stride", 2 * 9007199254740992.0, 1, Rule::positive),
+               "conv2d: stride (18014398509481984, 1) must be positive integers no larger than 2^53");
+  EXPECT_EQ(checked_pair("conv2d", "stride", 9007199254740992.0, 1, Rule::positive), (Pair{kMaxInteger, 1}));
+  EXPECT_ERROR(checked_integer("conv2d", "groups", 1e300, Rule::positive),
+               "conv2d: groups must be a positive integer no larger than 2^53 (9007199254740992), got 1e+300");
+  EXPECT_ERROR(check_integer("conv2d", "groups", INT64_MAX, Rule::positive),
+               "groups must be a positive integer no larger than 2^53 (9007199254740992), got 9223372036854775807");
+  EXPECT_ERROR(check_integer("conv2d", "groups", 0, Rule::positive), "conv2d: groups must be a positive integer, got 0");
+}
+
+TEST(validate, int64_sizes_are_counted_before_narrowing) {
+  EXPECT_EQ(checked_size_product("upsample", "image", {4, 3, 4}), 48u);
+  // 2^32 + 1 rows would be 1 row in a 32-bit size_t: refused even in an empty shape.
+  EXPECT_ERROR(checked_size_product("upsample", "image", {(std::int64_t(1) << 32) + 1, 0, 4}),
+               "upsample: image shape [4294967297, 0, 4] has a dimension of 4294967297, more than the limit of "
+               "268435456 elements");
+  EXPECT_ERROR(checked_size_product("upsample", "image", {1 << 20, 1 << 20, 4}),
+               "upsample: image shape [1048576, 1048576, 4] has 4398046511104 elements, more than the limit");
 }
 
 TEST(validate, checked_shape_matches_the_data_length) {

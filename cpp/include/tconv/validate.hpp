@@ -27,6 +27,11 @@ class InvalidArgument : public std::invalid_argument {
 /// (1 GiB). WebAssembly memory (wasm32) cannot hold two tensors much larger.
 inline constexpr std::size_t kMaxElements = std::size_t{1} << 28;
 
+/// Largest integer parameter (stride, padding, groups, sizes, ...): 2^53, the
+/// largest integer a JavaScript number holds exactly, so that C++ and JS
+/// callers are held to the same range (and size formulas stay exact in 128 bits).
+inline constexpr std::int64_t kMaxInteger = std::int64_t{1} << 53;
+
 enum class Rule { positive, non_negative };
 
 /// "1.5", "3", "NaN", "Infinity": numbers as JavaScript prints them.
@@ -41,7 +46,7 @@ std::string format_shape(const std::vector<double>& shape);
 [[noreturn]] void fail(std::string_view function, const std::string& message);
 
 /// Throws "<function>: <name> (h, w) must be positive integers" (or
-/// non-negative) unless both values satisfy the rule.
+/// non-negative) unless both values satisfy the rule and are at most kMaxInteger.
 void check_pair(std::string_view function, std::string_view name, const Pair& pair, Rule rule);
 
 /// The same check for values that arrive as doubles (from JavaScript): also
@@ -51,9 +56,18 @@ Pair checked_pair(std::string_view function, std::string_view name, double h, do
 /// A single integer parameter (e.g. groups) that arrives as a double.
 std::int64_t checked_integer(std::string_view function, std::string_view name, double value, Rule rule);
 
+/// The same check for an integer parameter of the C++ API.
+void check_integer(std::string_view function, std::string_view name, std::int64_t value, Rule rule);
+
 /// Element count of a shape, or a message naming `what` if it exceeds
 /// kMaxElements (checked without overflow).
 std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape);
+
+/// The same for dimensions that are still int64 parameters (image heights,
+/// sizes): checked before any narrowing to size_t, which has 32 bits in wasm.
+/// Negative dimensions are the caller's bug and are reported as such.
+std::size_t checked_size_product(std::string_view function, std::string_view what,
+                                 const std::vector<std::int64_t>& dims);
 
 /// A tensor shape that arrives as doubles: every dimension a non-negative
 /// integer, element count within kMaxElements, and equal to data_length.
