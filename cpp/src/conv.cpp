@@ -10,6 +10,10 @@
 
 namespace tconv {
 
+using detail::format_wide;
+using detail::format_wide_pair;
+using detail::Wide;
+
 namespace {
 
 constexpr std::string_view kConv2d = "conv2d";
@@ -39,10 +43,6 @@ void check_weight_rank(std::string_view function, const xt::xarray<float>& weigh
   }
 }
 
-void check_groups(std::string_view function, std::int64_t groups) {
-  if (groups < 1) fail(function, "groups must be a positive integer, got " + std::to_string(groups));
-}
-
 void check_nonempty(std::string_view function, std::string_view what, const xt::xarray<float>& tensor,
                     std::size_t first_dim) {
   // The batch may be empty, as in torch; channels and spatial sizes may not.
@@ -62,12 +62,13 @@ void check_bias(std::string_view function, const std::optional<xt::xarray<float>
   }
 }
 
-// Validates ranks, groups and emptiness, and reads the sizes both directions share.
+// Validates ranks, groups and emptiness, and reads the sizes both directions
+// share. groups stays an int64 until it is known to divide the channels.
 ConvGeometry describe(std::string_view function, const xt::xarray<float>& input, const xt::xarray<float>& weight,
                       std::int64_t groups, const char* weight_layout) {
   check_input_rank(function, input);
   check_weight_rank(function, weight, weight_layout);
-  check_groups(function, groups);
+  check_integer(function, "groups", groups, Rule::positive);
   check_nonempty(function, "input", input, input.dimension() - 3);
   check_nonempty(function, "weight", weight, 0);
   ConvGeometry g{};
@@ -79,7 +80,6 @@ ConvGeometry describe(std::string_view function, const xt::xarray<float>& input,
   g.in_w = input.shape()[off + 2];
   g.kernel_h = weight.shape()[2];
   g.kernel_w = weight.shape()[3];
-  g.groups = static_cast<std::size_t>(groups);
   return g;
 }
 
@@ -115,68 +115,83 @@ void fill_bias(const ConvGeometry& g, const float* bias, float* out) {
   }
 }
 
-// How a transposed convolution splits into stride² dense sub-convolutions.
-// Output row oh (row phase oh mod stride) receives the kernel rows kh with
-// oh + padding − kh·dilation a multiple of the stride, from input row
-// input_row(oh, kh). Output column c + q·stride (column phase c) receives the
-// kernel columns kw with c + padding − kw·dilation a multiple of the stride,
-// from input column q + δ(c, kw). The border makes every such read land in a
-// zero-padded copy of the input (plus `slack` columns for vector over-reads).
+// How a transposed convolution splits into dense sub-convolutions, one per
+// phase. Along each axis, output index o (phase o mod stride) receives the
+// kernel taps k with o + padding − k·dilation a multiple of the stride; the
+// phase's i-th output, o = phase + i·stride, reads input index i + rel(k).
+// Only phases that some tap reaches are listed, and only taps that reach the
+// input for at least one output of their phase (the others would add w·0
+// everywhere), so the plan is O(kernel) whatever the stride or padding: a
+// stride of 10^9 has at most one phase per output row, and most have no tap.
+// The border then makes every read land in a zero-padded copy of the input
+// (plus `slack` columns for vector over-reads), and it is at most the phase's
+// length on either side.
+struct Phase {
+  std::size_t index;              // its first output row or column
+  std::size_t count;              // its outputs: index, index + stride, ... below the output size
+  std::vector<std::size_t> taps;  // kernel rows or columns, ascending
+  std::vector<std::int64_t> rel;  // per tap: the input index its first output reads
+};
+
 struct PhasePlan {
-  std::int64_t sh, sw;
-  std::vector<std::vector<std::size_t>> rows_of, cols_of;  // kernel rows / columns per phase
-  std::vector<std::vector<std::int64_t>> delta_of;         // δ per column phase, parallel to cols_of
+  // min(stride, output size): the step between outputs of one phase (an
+  // output's phase is its index modulo this), exact as a size_t in wasm too.
+  std::size_t period_h, period_w;
+  std::vector<Phase> rows, cols;  // by index
   std::int64_t top = 0, left = 0;
   std::size_t padded_h = 0, padded_w = 0;
-  const ConvGeometry* g;
 
-  std::int64_t input_row(std::size_t oh, std::size_t kh) const {
-    return exact_div(std::int64_t(oh) + g->padding[0] - std::int64_t(kh) * g->dilation[0], sh);
+  /// Row phase r, or null when no tap reaches it (only bias).
+  const Phase* row_phase(std::size_t r) const {
+    const auto it = std::lower_bound(rows.begin(), rows.end(), r,
+                                     [](const Phase& p, std::size_t value) { return p.index < value; });
+    return it != rows.end() && it->index == r ? &*it : nullptr;
   }
-  std::size_t count_of(std::int64_t c) const {
-    return c < std::int64_t(g->out_w) ? (g->out_w - std::size_t(c) + std::size_t(sw) - 1) / std::size_t(sw) : 0;
-  }
-  static std::int64_t exact_div(std::int64_t v, std::int64_t m) { return v >= 0 ? v / m : -((-v) / m); }
 };
+
+std::int64_t exact_div(std::int64_t v, std::int64_t m) { return v >= 0 ? v / m : -((-v) / m); }
+
+// The phases of one axis, and the border they read before and after the input.
+// |k·dilation − padding| < 2^56: the validated output size bounds dilation·(kernel − 1).
+std::vector<Phase> plan_axis(std::size_t in, std::size_t out, std::size_t kernel, std::int64_t stride,
+                             std::int64_t padding, std::int64_t dilation, std::int64_t& before, std::int64_t& after) {
+  struct Tap {
+    std::int64_t phase, rel;
+    std::size_t k;
+  };
+  std::vector<Tap> taps;
+  for (std::size_t k = 0; k < kernel; ++k) {
+    const std::int64_t v = std::int64_t(k) * dilation - padding;  // output phase + padding − k·dilation ≡ 0
+    const std::int64_t phase = (v % stride + stride) % stride;
+    if (phase >= std::int64_t(out)) continue;  // beyond the output
+    const std::int64_t count = (std::int64_t(out) - phase - 1) / stride + 1;
+    const std::int64_t rel = exact_div(phase - v, stride);
+    if (rel > std::int64_t(in) - 1 || rel + count - 1 < 0) continue;  // reads only the zero border
+    taps.push_back({phase, rel, k});
+  }
+  std::stable_sort(taps.begin(), taps.end(), [](const Tap& a, const Tap& b) { return a.phase < b.phase; });
+  std::vector<Phase> phases;
+  for (const Tap& t : taps) {
+    if (phases.empty() || phases.back().index != std::size_t(t.phase)) {
+      const std::size_t count = std::size_t((std::int64_t(out) - t.phase - 1) / stride + 1);
+      phases.push_back({std::size_t(t.phase), count, {}, {}});
+    }
+    Phase& p = phases.back();
+    p.taps.push_back(t.k);
+    p.rel.push_back(t.rel);
+    before = std::max(before, -t.rel);
+    after = std::max(after, t.rel + std::int64_t(p.count) - std::int64_t(in));
+  }
+  return phases;
+}
 
 PhasePlan plan_phases(const ConvGeometry& g, std::size_t slack) {
   PhasePlan plan;
-  plan.g = &g;
-  plan.sh = g.stride[0];
-  plan.sw = g.stride[1];
-  const auto mod = [](std::int64_t v, std::int64_t m) { return ((v % m) + m) % m; };
-  plan.rows_of.resize(std::size_t(plan.sh));
-  plan.cols_of.resize(std::size_t(plan.sw));
-  plan.delta_of.resize(std::size_t(plan.sw));
-  for (std::int64_t r = 0; r < plan.sh; ++r) {
-    for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-      if (mod(r + g.padding[0] - std::int64_t(kh) * g.dilation[0], plan.sh) == 0) {
-        plan.rows_of[std::size_t(r)].push_back(kh);
-      }
-    }
-  }
-  for (std::int64_t c = 0; c < plan.sw; ++c) {
-    for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-      const std::int64_t num = c + g.padding[1] - std::int64_t(kw) * g.dilation[1];
-      if (mod(num, plan.sw) != 0) continue;
-      plan.cols_of[std::size_t(c)].push_back(kw);
-      plan.delta_of[std::size_t(c)].push_back(PhasePlan::exact_div(num, plan.sw));
-    }
-  }
+  plan.period_h = std::size_t(std::min<std::int64_t>(g.stride[0], std::int64_t(g.out_h)));
+  plan.period_w = std::size_t(std::min<std::int64_t>(g.stride[1], std::int64_t(g.out_w)));
   std::int64_t bottom = 0, right = 0;
-  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-    for (std::size_t kh : plan.rows_of[oh % std::size_t(plan.sh)]) {
-      const std::int64_t ih = plan.input_row(oh, kh);
-      plan.top = std::max(plan.top, -ih);
-      bottom = std::max(bottom, ih - std::int64_t(g.in_h) + 1);
-    }
-  }
-  for (std::int64_t c = 0; c < plan.sw; ++c) {
-    for (std::int64_t d : plan.delta_of[std::size_t(c)]) {
-      plan.left = std::max(plan.left, -d);
-      right = std::max(right, std::int64_t(plan.count_of(c)) - 1 + d - std::int64_t(g.in_w) + 1);
-    }
-  }
+  plan.rows = plan_axis(g.in_h, g.out_h, g.kernel_h, g.stride[0], g.padding[0], g.dilation[0], plan.top, bottom);
+  plan.cols = plan_axis(g.in_w, g.out_w, g.kernel_w, g.stride[1], g.padding[1], g.dilation[1], plan.left, right);
   plan.padded_h = g.in_h + std::size_t(plan.top + bottom);
   plan.padded_w = g.in_w + std::size_t(plan.left + right) + slack;
   return plan;
@@ -236,66 +251,38 @@ void transposed_phase_block(const PhaseTaps& taps, std::size_t count, const floa
   }
 }
 
-// Interleaves the column phases of one output row back into it: column
-// c + q·stride gets phase c's q-th value. Stride 2 gets its own loop, which
-// compilers turn into vector shuffles.
-void interleave_phases(float* out_row, std::size_t out_w, const float* phases, std::size_t phase_len,
-                       std::size_t stride, const bool* present) {
-  if (stride == 1) {
-    if (present[0]) {
-      for (std::size_t i = 0; i < out_w; ++i) out_row[i] += phases[i];
-    }
-    return;
-  }
-  if (stride == 2 && present[0] && present[1]) {
-    const float* even = phases;
-    const float* odd = phases + phase_len;
-    const std::size_t pairs = out_w / 2;
-    for (std::size_t q = 0; q < pairs; ++q) {
-      out_row[2 * q] += even[q];
-      out_row[2 * q + 1] += odd[q];
-    }
-    if (out_w % 2 == 1) out_row[out_w - 1] += even[pairs];
-    return;
-  }
-  for (std::size_t ow = 0; ow < out_w; ++ow) {
-    const std::size_t c = ow % stride;
-    if (present[c]) out_row[ow] += phases[c * phase_len + ow / stride];
-  }
-}
-
 void conv_transpose2d_direct_phases(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, 8);
-  const std::size_t sw = std::size_t(plan.sw);
-  // Per column phase: its taps, and (per channel of a block) a contiguous row
-  // of results, rounded up to whole 8-float vectors.
-  const std::size_t phase_len = (plan.count_of(0) + 7) / 8 * 8;
-  std::vector<float> padded, phases(4 * sw * phase_len);
-  std::vector<PhaseTaps> phase_taps(sw);
-  std::unique_ptr<bool[]> present(new bool[sw]());
+  const std::size_t phase_count = plan.cols.size();
+  // Per column phase and channel of a block: a contiguous row of results,
+  // rounded up to whole 8-float vectors, at start[phase] of the channel's buffer.
+  std::vector<std::size_t> start(phase_count + 1, 0);
+  for (std::size_t j = 0; j < phase_count; ++j) start[j + 1] = start[j] + (plan.cols[j].count + 7) / 8 * 8;
+  const std::size_t channel_len = start[phase_count];
+  std::vector<float> padded, phases(4 * channel_len);
+  std::vector<PhaseTaps> phase_taps(phase_count);
   for (std::size_t n = 0; n < g.batch; ++n) {
     for (std::size_t group = 0; group < g.groups; ++group) {
       pad_input(plan, g, in_data, n, group, padded);
       const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
       for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-        const auto& kernel_rows = plan.rows_of[oh % std::size_t(plan.sh)];
-        if (kernel_rows.empty()) continue;  // only bias reaches this row
-        for (std::int64_t c = 0; c < plan.sw; ++c) {
-          auto& taps = phase_taps[std::size_t(c)];
+        const Phase* row = plan.row_phase(oh % plan.period_h);
+        if (!row) continue;  // only bias reaches this row
+        const std::int64_t i = std::int64_t(oh / plan.period_h);
+        for (std::size_t j = 0; j < phase_count; ++j) {
+          const Phase& col = plan.cols[j];
+          PhaseTaps& taps = phase_taps[j];
           taps.rows.clear();
           taps.weights.clear();
-          const auto& cols = plan.cols_of[std::size_t(c)];
-          present[std::size_t(c)] = !cols.empty() && plan.count_of(c) > 0;
-          if (!present[std::size_t(c)]) continue;
           for (std::size_t icg = 0; icg < group_in; ++icg) {
-            for (std::size_t kh : kernel_rows) {
-              const std::size_t ih = std::size_t(plan.input_row(oh, kh) + plan.top);
-              const float* row = padded.data() + (icg * plan.padded_h + ih) * plan.padded_w + std::size_t(plan.left);
-              for (std::size_t j = 0; j < cols.size(); ++j) {
-                taps.rows.push_back(row + plan.delta_of[std::size_t(c)][j]);
-                taps.weights.push_back(icg * group_out * kernel_plane + kh * g.kernel_w + cols[j]);
+            for (std::size_t a = 0; a < row->taps.size(); ++a) {
+              const std::size_t ih = std::size_t(row->rel[a] + i + plan.top);
+              const float* in_row = padded.data() + (icg * plan.padded_h + ih) * plan.padded_w + std::size_t(plan.left);
+              for (std::size_t b = 0; b < col.taps.size(); ++b) {
+                taps.rows.push_back(in_row + col.rel[b]);
+                taps.weights.push_back(icg * group_out * kernel_plane + row->taps[a] * g.kernel_w + col.taps[b]);
               }
             }
           }
@@ -303,30 +290,33 @@ void conv_transpose2d_direct_phases(const ConvGeometry& g, const float* in_data,
         for (std::size_t oc0 = 0; oc0 < group_out; oc0 += 4) {
           const std::size_t block = std::min<std::size_t>(4, group_out - oc0);
           const float* w_block = w_group + oc0 * kernel_plane;
-          for (std::int64_t c = 0; c < plan.sw; ++c) {
-            if (!present[std::size_t(c)]) continue;
+          for (std::size_t j = 0; j < phase_count; ++j) {
             float* bufs[4];
-            for (std::size_t b = 0; b < block; ++b) bufs[b] = phases.data() + (b * sw + std::size_t(c)) * phase_len;
-            const auto& taps = phase_taps[std::size_t(c)];
-            const std::size_t count = plan.count_of(c);
+            for (std::size_t b = 0; b < block; ++b) bufs[b] = phases.data() + b * channel_len + start[j];
+            const std::size_t count = plan.cols[j].count;
             switch (block) {
               case 4:
-                transposed_phase_block<4>(taps, count, w_block, kernel_plane, bufs);
+                transposed_phase_block<4>(phase_taps[j], count, w_block, kernel_plane, bufs);
                 break;
               case 3:
-                transposed_phase_block<3>(taps, count, w_block, kernel_plane, bufs);
+                transposed_phase_block<3>(phase_taps[j], count, w_block, kernel_plane, bufs);
                 break;
               case 2:
-                transposed_phase_block<2>(taps, count, w_block, kernel_plane, bufs);
+                transposed_phase_block<2>(phase_taps[j], count, w_block, kernel_plane, bufs);
                 break;
               default:
-                transposed_phase_block<1>(taps, count, w_block, kernel_plane, bufs);
+                transposed_phase_block<1>(phase_taps[j], count, w_block, kernel_plane, bufs);
                 break;
             }
           }
+          // Interleave the phases back: column c + q·stride gets phase c's q-th value.
           for (std::size_t b = 0; b < block; ++b) {
             float* out_row = out_data + ((n * g.out_channels + group * group_out + oc0 + b) * g.out_h + oh) * g.out_w;
-            interleave_phases(out_row, g.out_w, phases.data() + b * sw * phase_len, phase_len, sw, present.get());
+            for (std::size_t j = 0; j < phase_count; ++j) {
+              const float* values = phases.data() + b * channel_len + start[j];
+              float* out = out_row + plan.cols[j].index;
+              for (std::size_t q = 0; q < plan.cols[j].count; ++q) out[q * plan.period_w] += values[q];
+            }
           }
         }
       }
@@ -574,14 +564,14 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, kFusedSlack);
-  const std::size_t sh = std::size_t(plan.sh), sw = std::size_t(plan.sw);
+  const std::size_t sh = plan.period_h, sw = std::size_t(g.stride[1]);  // sw is 1 or 2 here
   const std::size_t blocks = (group_out + 3) / 4;
   // Output row oh = r + i·sh (row phase r) reads padded rows i + rel(r, kh).
   // A band of output rows [oh0, oh0 + band), oh0 and band multiples of sh,
   // reads padded rows [oh0/sh, oh0/sh + band/sh + max rel).
   std::size_t max_rel = 0;
-  for (std::size_t r = 0; r < sh; ++r) {
-    for (std::size_t kh : plan.rows_of[r]) max_rel = std::max(max_rel, std::size_t(plan.input_row(r, kh) + plan.top));
+  for (const Phase& row : plan.rows) {
+    for (std::int64_t rel : row.rel) max_rel = std::max(max_rel, std::size_t(rel + plan.top));
   }
   const std::size_t budget_rows = kBandFloats / (group_in * plan.padded_w);
   // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
@@ -591,27 +581,34 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   const std::size_t band_rows = band / sh + max_rel;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
   std::vector<float> bias_block(4);
-  // Taps of each (row phase, column phase); the offsets hold for the phase's
-  // first output row in the band, later rows of the phase start padded_w
-  // floats further per step.
-  std::vector<FusedTaps> taps(sh * sw);
+  // Taps of each (row phase, column phase), [row phase][sw]; the offsets hold
+  // for the phase's first output row in the band, later rows of the phase
+  // start padded_w floats further per step. Rows and columns no tap reaches
+  // get `none`: their pixels are the bias.
+  std::vector<FusedTaps> taps(plan.rows.size() * sw);
+  FusedTaps none;
+  none.weights.assign(blocks, {});
+  const Phase* cols[2] = {nullptr, nullptr};
+  for (const Phase& col : plan.cols) cols[col.index] = &col;
   for (std::size_t group = 0; group < g.groups; ++group) {
     const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
-    for (std::size_t r = 0; r < sh && r < g.out_h; ++r) {
+    for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
+      const Phase& row = plan.rows[ri];
       for (std::size_t c = 0; c < sw; ++c) {
-        FusedTaps& ft = taps[r * sw + c];
+        FusedTaps& ft = taps[ri * sw + c];
         ft.offsets.clear();
         ft.weights.assign(blocks, {});
-        const auto& cols = plan.cols_of[c];
+        if (!cols[c]) continue;
+        const Phase& col = *cols[c];
         for (std::size_t icg = 0; icg < group_in; ++icg) {
-          for (std::size_t kh : plan.rows_of[r]) {
-            const std::size_t ih = std::size_t(plan.input_row(r, kh) + plan.top);
-            for (std::size_t j = 0; j < cols.size(); ++j) {
-              ft.offsets.push_back((icg * band_rows + ih) * plan.padded_w +
-                                   std::size_t(plan.left + plan.delta_of[c][j]));
+          for (std::size_t a = 0; a < row.taps.size(); ++a) {
+            const std::size_t ih = std::size_t(row.rel[a] + plan.top);
+            for (std::size_t j = 0; j < col.taps.size(); ++j) {
+              ft.offsets.push_back((icg * band_rows + ih) * plan.padded_w + std::size_t(plan.left + col.rel[j]));
               for (std::size_t blk = 0; blk < blocks; ++blk) {
                 for (std::size_t b = 4 * blk; b < std::min(group_out, 4 * blk + 4); ++b) {
-                  ft.weights[blk].push_back(w_group[(icg * group_out + b) * kernel_plane + kh * g.kernel_w + cols[j]]);
+                  ft.weights[blk].push_back(
+                      w_group[(icg * group_out + b) * kernel_plane + row.taps[a] * g.kernel_w + col.taps[j]]);
                 }
               }
             }
@@ -625,9 +622,14 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
         copy_band(src, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh,
                   band_rows, buffer.data());
         for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
-          const std::size_t r = oh % sh;
+          const Phase* row = plan.row_phase(oh % sh);
+          const FusedTaps* row_taps[2] = {&none, &none};
+          if (row) {
+            const std::size_t ri = std::size_t(row - plan.rows.data());
+            row_taps[0] = &taps[ri * sw];
+            row_taps[1] = &taps[ri * sw + sw - 1];
+          }
           const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
-          const FusedTaps* row_taps[2] = {&taps[r * sw], &taps[r * sw + sw - 1]};
           for (std::size_t blk = 0; blk < blocks; ++blk) {
             const std::size_t oc0 = 4 * blk, block_size = std::min<std::size_t>(4, group_out - oc0);
             float* rows[4];
@@ -704,31 +706,25 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, 0);
-  const std::int64_t sh = plan.sh, sw = plan.sw;
-  const auto& rows_of = plan.rows_of;
-  const auto& cols_of = plan.cols_of;
-  const auto& delta_of = plan.delta_of;
-  const auto input_row = [&](std::size_t oh, std::size_t kh) { return plan.input_row(oh, kh); };
-  const auto count_of = [&](std::int64_t c) { return plan.count_of(c); };
-  const std::int64_t top = plan.top, left = plan.left;
+  const std::size_t top = std::size_t(plan.top), left = std::size_t(plan.left);
   const std::size_t padded_h = plan.padded_h, padded_w = plan.padded_w;
+  const std::size_t col_phases = plan.cols.size();
   std::vector<float> padded;
 
-  // Packed weights of every (row phase, column phase).
+  // Packed weights of every (row phase, column phase) that some tap reaches.
   const std::size_t m_padded = (group_out + detail::kPanelRows - 1) / detail::kPanelRows * detail::kPanelRows;
-  std::vector<std::vector<float>> packed(std::size_t(sh * sw));
+  std::vector<std::vector<float>> packed(plan.rows.size() * col_phases);
   std::vector<float> tile, gathered;
   std::vector<const float*> b_rows;
   // Packs one group's weights for every phase in a single pass over W
   // (contiguous taps per (input, output) channel pair), straight into the
   // panel layout gemm_packed reads: phase (r, c), k = (icg, kh, kw) in tap order.
   // For each phase, the kernel taps (kh·kW + kw) in k order within one input channel.
-  std::vector<std::vector<std::size_t>> phase_taps(std::size_t(sh * sw));
-  for (std::int64_t r = 0; r < sh; ++r) {
-    for (std::int64_t c = 0; c < sw; ++c) {
-      for (std::size_t kh : rows_of[std::size_t(r)]) {
-        for (std::size_t kw : cols_of[std::size_t(c)])
-          phase_taps[std::size_t(r * sw + c)].push_back(kh * g.kernel_w + kw);
+  std::vector<std::vector<std::size_t>> phase_taps(packed.size());
+  for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
+    for (std::size_t ci = 0; ci < col_phases; ++ci) {
+      for (std::size_t kh : plan.rows[ri].taps) {
+        for (std::size_t kw : plan.cols[ci].taps) phase_taps[ri * col_phases + ci].push_back(kh * g.kernel_w + kw);
       }
     }
   }
@@ -757,44 +753,40 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
       // Output rows of one row phase share the packed weights. When a phase
       // row is short (small feature maps), several rows are gathered into one
       // contiguous B so that each weight panel is reused across more columns.
-      for (std::size_t r = 0; r < std::size_t(sh) && r < g.out_h; ++r) {
-        const auto& rows = rows_of[r];
-        if (rows.empty()) continue;  // only bias reaches these rows
-        const std::size_t phase_rows = (g.out_h - r + std::size_t(sh) - 1) / std::size_t(sh);
-        for (std::int64_t c = 0; c < sw; ++c) {
-          const std::size_t count = count_of(c);
-          const auto& deltas = delta_of[std::size_t(c)];
-          if (count == 0 || deltas.empty()) continue;
-          const float* panels = packed[r * std::size_t(sw) + std::size_t(c)].data();
-          const std::size_t K = group_in * rows.size() * deltas.size();
+      // The phase's i-th row is r + i·stride and reads input rows i + rel.
+      for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
+        const Phase& row = plan.rows[ri];
+        const std::size_t phase_rows = row.count;
+        for (std::size_t ci = 0; ci < col_phases; ++ci) {
+          const Phase& col = plan.cols[ci];
+          const std::size_t count = col.count;
+          const float* panels = packed[ri * col_phases + ci].data();
+          const std::size_t K = group_in * row.taps.size() * col.taps.size();
           const std::size_t block = count >= 128 ? 1 : std::min(phase_rows, (255 + count) / count);
+          // Row i of the phase, kernel row a, kernel column b: where its input starts.
+          const auto input_at = [&](std::size_t icg, std::size_t i, std::size_t a, std::size_t b) {
+            const std::size_t ih = std::size_t(row.rel[a] + std::int64_t(i + top));
+            return padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(col.rel[b] + std::int64_t(left));
+          };
           for (std::size_t i0 = 0; i0 < phase_rows; i0 += block) {
             const std::size_t nrows = std::min(block, phase_rows - i0);
             const std::size_t N = nrows * count;
             b_rows.clear();
             if (nrows == 1) {
-              const std::size_t oh = r + i0 * std::size_t(sh);
               for (std::size_t icg = 0; icg < group_in; ++icg) {
-                for (std::size_t kh : rows) {
-                  const std::size_t ih = std::size_t(input_row(oh, kh) + top);
-                  for (std::int64_t d : deltas) {
-                    b_rows.push_back(padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(d + left));
-                  }
+                for (std::size_t a = 0; a < row.taps.size(); ++a) {
+                  for (std::size_t b = 0; b < col.taps.size(); ++b) b_rows.push_back(input_at(icg, i0, a, b));
                 }
               }
             } else {
               gathered.resize(K * N);
               std::size_t k = 0;
               for (std::size_t icg = 0; icg < group_in; ++icg) {
-                for (std::size_t kh : rows) {
-                  for (std::int64_t d : deltas) {
+                for (std::size_t a = 0; a < row.taps.size(); ++a) {
+                  for (std::size_t b = 0; b < col.taps.size(); ++b) {
                     float* dst = gathered.data() + k * N;
-                    for (std::size_t j = 0; j < nrows; ++j) {
-                      const std::size_t oh = r + (i0 + j) * std::size_t(sh);
-                      const std::size_t ih = std::size_t(input_row(oh, kh) + top);
-                      std::copy_n(padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(d + left), count,
-                                  dst + j * count);
-                    }
+                    for (std::size_t j = 0; j < nrows; ++j)
+                      std::copy_n(input_at(icg, i0 + j, a, b), count, dst + j * count);
                     ++k;
                   }
                 }
@@ -805,10 +797,10 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
             detail::gemm_packed(group_out, N, K, panels, b_rows.data(), tile.data(), N);
             for (std::size_t m = 0; m < group_out; ++m) {
               for (std::size_t j = 0; j < nrows; ++j) {
-                const std::size_t oh = r + (i0 + j) * std::size_t(sh);
+                const std::size_t oh = row.index + (i0 + j) * plan.period_h;
                 float* out_row = out_data + ((n * g.out_channels + group * group_out + m) * g.out_h + oh) * g.out_w;
                 const float* t = tile.data() + m * N + j * count;
-                for (std::size_t q = 0; q < count; ++q) out_row[std::size_t(c) + q * std::size_t(sw)] += t[q];
+                for (std::size_t q = 0; q < count; ++q) out_row[col.index + q * plan.period_w] += t[q];
               }
             }
           }
@@ -830,12 +822,18 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
                     float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w;
-  const std::size_t sh = std::size_t(g.stride[0]);
+  // The validated sizes bound every factor below by the padded input (at most
+  // kMaxElements), except a stride with a single output row or a dilation with
+  // a single kernel row, which multiply only 0: they are not narrowed (a
+  // size_t has 32 bits in wasm).
+  const std::size_t sh = g.out_h > 1 ? std::size_t(g.stride[0]) : 1;
+  const std::size_t dh = g.kernel_h > 1 ? std::size_t(g.dilation[0]) : 1;
+  const std::size_t dw = g.kernel_w > 1 ? std::size_t(g.dilation[1]) : 1;
   const std::size_t ph = std::size_t(g.padding[0]), pw = std::size_t(g.padding[1]);
   const std::size_t padded_w = g.in_w + 2 * pw + kFusedSlack;
   // Output row oh reads padded rows [oh·sh, oh·sh + extent): a band of output
   // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
-  const std::size_t extent = (g.kernel_h - 1) * std::size_t(g.dilation[0]) + 1;
+  const std::size_t extent = (g.kernel_h - 1) * dh + 1;
   const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
   // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
   const std::size_t band = std::min(g.out_h, budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1);
@@ -853,8 +851,7 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
     for (std::size_t icg = 0; icg < group_in; ++icg) {
       for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
         for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-          row_taps.offsets.push_back((icg * band_rows + kh * std::size_t(g.dilation[0])) * padded_w +
-                                     kw * std::size_t(g.dilation[1]));
+          row_taps.offsets.push_back((icg * band_rows + kh * dh) * padded_w + kw * dw);
           for (std::size_t blk = 0; blk < blocks; ++blk) {
             for (std::size_t b = 4 * blk; b < std::min(group_out, 4 * blk + 4); ++b) {
               row_taps.weights[blk].push_back(
@@ -882,6 +879,10 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   }
 }
 
+// col's target size: 4 MB. One input row always fits, whatever its size
+// (the dispatcher keeps that to kColumnFloats, see conv_transpose2d).
+constexpr std::size_t kColumnFloats = std::size_t{1} << 20;
+
 // Channel-rich layers on small feature maps (a DCGAN generator): one product
 // per image and group, col = Wᵀ·X, rows = (output channel, tap), columns =
 // input pixels, K = input channels, then each row of col is added into the
@@ -893,7 +894,8 @@ void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const
   const std::size_t taps = g.kernel_h * g.kernel_w;
   const std::size_t M = group_out * taps;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
-  const std::size_t chunk_rows = std::clamp<std::size_t>((std::size_t{1} << 20) / (M * g.in_w), 1, g.in_h);
+  // Two divisions, not one by M·in_w, which can pass 2^32 (a size_t in wasm).
+  const std::size_t chunk_rows = std::clamp<std::size_t>(kColumnFloats / M / g.in_w, 1, g.in_h);
   std::vector<float> col(M * chunk_rows * g.in_w), panel(P * group_in);
   std::vector<const float*> b_rows(group_in);
   const std::int64_t sw = g.stride[1];
@@ -945,23 +947,33 @@ Pair detail::conv_output_size(std::string_view function, const Pair& input_size,
   check_pair(function, "stride", stride, Rule::positive);
   check_pair(function, "padding", padding, Rule::non_negative);
   check_pair(function, "dilation", dilation, Rule::positive);
-  Pair dilated_kernel{}, padded_input{}, out{};
+  Wide dilated[2], padded[2];
   for (int d = 0; d < 2; ++d) {
-    dilated_kernel[d] =
-        detail::checked_extent(function, "dilated kernel size", detail::Wide(dilation[d]) * (kernel_size[d] - 1) + 1);
-    padded_input[d] = detail::checked_extent(function, "padded input size",
-                                             detail::Wide(input_size[d]) + 2 * detail::Wide(padding[d]));
+    dilated[d] = Wide(dilation[d]) * (kernel_size[d] - 1) + 1;
+    padded[d] = Wide(input_size[d]) + 2 * Wide(padding[d]);
   }
-  if (dilated_kernel[0] > padded_input[0] || dilated_kernel[1] > padded_input[1]) {
-    fail(function, "dilated kernel size " + format_pair(dilated_kernel) + " is larger than padded input size " +
-                       format_pair(padded_input));
+  const Wide limit = Wide(kMaxElements);
+  if (padded[0] > limit || padded[1] > limit) {
+    fail(function, "padding " + format_pair(padding) + " is too large: padded input size " +
+                       format_wide_pair(padded[0], padded[1]) + " is larger than the limit of " +
+                       std::to_string(kMaxElements));
   }
-  for (int d = 0; d < 2; ++d) out[d] = (padded_input[d] - dilated_kernel[d]) / stride[d] + 1;
+  if (dilated[0] > padded[0] || dilated[1] > padded[1]) {
+    std::string message = "dilated kernel size " + format_wide_pair(dilated[0], dilated[1]) +
+                          " is larger than padded input size " + format_wide_pair(padded[0], padded[1]);
+    // Beyond any tensor: name the dilation that stretched it there.
+    if ((dilated[0] > limit && dilation[0] > 1) || (dilated[1] > limit && dilation[1] > 1)) {
+      message = "dilation " + format_pair(dilation) + " is too large: " + message;
+    }
+    fail(function, message);
+  }
+  Pair out{};
+  for (int d = 0; d < 2; ++d) out[d] = std::int64_t((padded[d] - dilated[d]) / stride[d] + 1);
   return out;
 }
 
 Pair conv2d_output_size(const Pair& input_size, const Pair& kernel_size, const Conv2dParams& params) {
-  check_groups(kConv2d, params.groups);
+  check_integer(kConv2d, "groups", params.groups, Rule::positive);
   return detail::conv_output_size(kConv2d, input_size, kernel_size, params.stride, params.padding, params.dilation);
 }
 
@@ -973,7 +985,7 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
   check_pair(kConvTranspose2d, "padding", params.padding, Rule::non_negative);
   check_pair(kConvTranspose2d, "output_padding", params.output_padding, Rule::non_negative);
   check_pair(kConvTranspose2d, "dilation", params.dilation, Rule::positive);
-  check_groups(kConvTranspose2d, params.groups);
+  check_integer(kConvTranspose2d, "groups", params.groups, Rule::positive);
   for (int d = 0; d < 2; ++d) {
     // torch's rule: output_padding only chooses among the sizes a stride or a
     // dilation leave ambiguous, so it must be below one of them.
@@ -983,17 +995,24 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
                                  format_pair(params.dilation));
     }
   }
-  detail::Wide exact[2];
+  Wide exact[2];
   for (int d = 0; d < 2; ++d) {
-    exact[d] = (detail::Wide(input_size[d]) - 1) * params.stride[d] - 2 * detail::Wide(params.padding[d]) +
-               detail::Wide(params.dilation[d]) * (kernel_size[d] - 1) + params.output_padding[d] + 1;
+    exact[d] = (Wide(input_size[d]) - 1) * params.stride[d] - 2 * Wide(params.padding[d]) +
+               Wide(params.dilation[d]) * (kernel_size[d] - 1) + params.output_padding[d] + 1;
   }
+  // Every other term is at least 1: only the padding makes the output empty.
   if (exact[0] < 1 || exact[1] < 1) {
-    fail(kConvTranspose2d, "output size " + detail::format_wide_pair(exact[0], exact[1]) +
-                               " is too small: each dimension must be at least 1");
+    fail(kConvTranspose2d, "padding " + format_pair(params.padding) + " is too large: output size " +
+                               format_wide_pair(exact[0], exact[1]) +
+                               " is too small, each dimension must be at least 1");
   }
-  return {detail::checked_extent(kConvTranspose2d, "output size", exact[0]),
-          detail::checked_extent(kConvTranspose2d, "output size", exact[1])};
+  if (exact[0] > Wide(kMaxElements) || exact[1] > Wide(kMaxElements)) {
+    fail(kConvTranspose2d, "input_size " + format_pair(input_size) + ", stride " + format_pair(params.stride) +
+                               ", dilation " + format_pair(params.dilation) + " and kernel_size " +
+                               format_pair(kernel_size) + " give output size " + format_wide_pair(exact[0], exact[1]) +
+                               ", larger than the limit of " + std::to_string(kMaxElements));
+  }
+  return {std::int64_t(exact[0]), std::int64_t(exact[1])};
 }
 
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
@@ -1001,11 +1020,13 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   ConvGeometry g = describe(kConv2d, input, weight, params.groups, "(out_channels, in_channels/groups, kH, kW)");
   g.out_channels = weight.shape()[0];
   const std::size_t group_in = weight.shape()[1];
-  if (group_in * g.groups != g.in_channels) {
+  const Wide expected = Wide(group_in) * params.groups;  // exact for any groups up to 2^53
+  if (expected != Wide(g.in_channels)) {
     fail(kConv2d, "input has " + std::to_string(g.in_channels) + " channels but weight " +
-                      format_shape(shape_of(weight)) + " with groups " + std::to_string(g.groups) + " expects " +
-                      std::to_string(group_in * g.groups) + " channels (weight.shape[1] * groups)");
+                      format_shape(shape_of(weight)) + " with groups " + std::to_string(params.groups) + " expects " +
+                      format_wide(expected) + " channels (weight.shape[1] * groups)");
   }
+  g.groups = std::size_t(params.groups);  // it divides in_channels
   if (g.out_channels % g.groups != 0) {
     fail(kConv2d, "out_channels " + std::to_string(g.out_channels) + " (weight.shape[0]) must be divisible by groups " +
                       std::to_string(g.groups));
@@ -1077,10 +1098,11 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                format_shape(shape_of(weight)) + " expects " + std::to_string(weight.shape()[0]) +
                                " channels (weight.shape[0])");
   }
-  if (g.in_channels % g.groups != 0) {
+  if (std::int64_t(g.in_channels) % params.groups != 0) {  // in int64: groups may be up to 2^53
     fail(kConvTranspose2d, "in_channels " + std::to_string(g.in_channels) +
-                               " (weight.shape[0]) must be divisible by groups " + std::to_string(g.groups));
+                               " (weight.shape[0]) must be divisible by groups " + std::to_string(params.groups));
   }
+  g.groups = std::size_t(params.groups);
   const std::size_t group_out = weight.shape()[1];
   g.out_channels = group_out * g.groups;
   check_bias(kConvTranspose2d, bias, g.out_channels);
@@ -1091,20 +1113,41 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   xt::xarray<float> output = allocate_output(kConvTranspose2d, g);
   const float* bias_data = bias ? bias->data() : nullptr;
   const std::size_t group_in = g.in_channels / g.groups;
+  // Scratch each algorithm needs, in floats: the phase algorithms hold a
+  // group's input with its zero border (or bands of it), the column product
+  // at least one input row of Wᵀ·X. Both only depend on the geometry.
+  const Wide zero_bordered = [&] {
+    const PhasePlan plan = plan_phases(g, 0);
+    return Wide(group_in) * plan.padded_h * plan.padded_w;
+  }();
+  const Wide column_row = Wide(group_out) * g.kernel_h * g.kernel_w * g.in_w;
   ConvAlgorithm algorithm = params.algorithm;
   if (algorithm == ConvAlgorithm::automatic) {
     // The matrix product pays off once each output gathers from many input
     // channels; with a handful (images) the direct scatter is faster.
-    if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024) {
-      algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up
+    // A border much larger than the input and output (heavy padding, a
+    // kernel that mostly misses the output) would have the phase algorithms
+    // multiply mostly zeros: the scatter touches only real input pixels.
+    const Wide useful = 4 * (Wide(group_in) * g.in_h * g.in_w + Wide(g.out_h) * g.out_w) + Wide(kBandFloats);
+    if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024 || zero_bordered > useful) {
+      algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up, or mostly border
     } else {
       // Few channels: the phase gather. Many channels: a matrix product, over
       // whole columns when the feature map is small (its weights are then
       // the bulk of the work), per phase otherwise.
-      algorithm = group_in < 16            ? ConvAlgorithm::direct
-                  : g.in_h * g.in_w <= 256 ? ConvAlgorithm::gemm_columns
-                                           : ConvAlgorithm::gemm;
+      algorithm = group_in < 16                                                 ? ConvAlgorithm::direct
+                  : g.in_h * g.in_w <= 256 && column_row <= Wide(kColumnFloats) ? ConvAlgorithm::gemm_columns
+                                                                                : ConvAlgorithm::gemm;
     }
+  }
+  // An algorithm chosen by the caller still must not need more scratch than a tensor may hold.
+  const Wide scratch = algorithm == ConvAlgorithm::gemm_columns ? column_row
+                       : algorithm == ConvAlgorithm::scatter    ? Wide(0)
+                                                                : zero_bordered;
+  if (scratch > Wide(kMaxElements)) {
+    fail(kConvTranspose2d, "this algorithm needs " + format_wide(scratch) +
+                               " floats of scratch here, more than the limit of " + std::to_string(kMaxElements) +
+                               "; use ConvAlgorithm::automatic");
   }
   if (algorithm != ConvAlgorithm::direct) fill_bias(g, bias_data, output.data());
   if (algorithm == ConvAlgorithm::scatter) {

@@ -38,14 +38,18 @@ struct Range {
   std::size_t begin, end;
 };
 
-/// The indices i in [0, count) for which i·step + offset lands in [0, limit).
+/// The indices i in [0, count) for which i·step + offset lands in [0, limit),
+/// for any step ≥ 1 and offset an int64 holds (unsigned magnitudes: no overflow).
 inline Range valid_range(std::size_t count, std::int64_t step, std::int64_t offset, std::size_t limit) {
-  const std::int64_t n = static_cast<std::int64_t>(count);
-  const std::int64_t first = offset >= 0 ? 0 : (-offset + step - 1) / step;
-  const std::int64_t last_index = static_cast<std::int64_t>(limit) - 1 - offset;  // i·step ≤ last_index
-  const std::int64_t end = last_index < 0 ? 0 : std::min(n, last_index / step + 1);
-  const std::int64_t begin = std::min(first, end);
-  return {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)};
+  const std::uint64_t s = static_cast<std::uint64_t>(step);
+  // |offset| when negative, exact even for INT64_MIN.
+  const std::uint64_t below = offset < 0 ? static_cast<std::uint64_t>(-(offset + 1)) + 1 : 0;
+  const std::uint64_t first = below / s + (below % s != 0);  // first i with i·step ≥ −offset
+  if (limit == 0 || (offset >= 0 && static_cast<std::uint64_t>(offset) >= limit)) return {0, 0};
+  // The largest i·step allowed: limit − 1 − offset (limit is a tensor size, far below 2^63: no overflow).
+  const std::uint64_t last = offset >= 0 ? limit - 1 - static_cast<std::uint64_t>(offset) : limit - 1 + below;
+  const std::uint64_t end = std::min<std::uint64_t>(count, last / s + 1);
+  return {static_cast<std::size_t>(std::min(first, end)), static_cast<std::size_t>(end)};
 }
 
 /// conv2d's output size for `function`'s messages; validates every argument.

@@ -1,7 +1,9 @@
 #include <cstring>
 #include <xtensor/xio.hpp>
+#include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
+#include "../../cpp/src/geometry.hpp"  // valid_range, private to the core
 #include "helpers.hpp"
 #include "tconv/conv.hpp"
 
@@ -620,7 +622,38 @@ TEST(conv2d, output_beyond_the_element_limit_is_rejected_before_allocating) {
   EXPECT_ERROR(conv2d(x, w, std::nullopt, p), "more than the limit of 268435456");
   Conv2dParams huge;
   huge.padding = {std::int64_t(1) << 40, 0};
-  EXPECT_ERROR(conv2d(x, w, std::nullopt, huge), "padded input size 2199023255553 is larger than the limit");
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, huge),
+               "conv2d: padding (1099511627776, 0) is too large: padded input size (2199023255553, 1) is larger than "
+               "the limit of 268435456");
+}
+
+TEST(conv2d, huge_parameters_are_named_in_the_message) {
+  const xt::xarray<float> x = xt::zeros<float>({1, 16, 4, 4});
+  const xt::xarray<float> w = xt::zeros<float>({4, 16, 2, 2});
+  Conv2dParams p;
+  p.dilation = {std::int64_t(1) << 40, 1};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p),
+               "conv2d: dilation (1099511627776, 1) is too large: dilated kernel size (1099511627777, 2) is larger "
+               "than padded input size (4, 4)");
+  // Every integer parameter is bounded by 2^53, as from JavaScript.
+  p = {};
+  p.stride = {INT64_MAX, 1};
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p),
+               "conv2d: stride (9223372036854775807, 1) must be positive integers no larger than 2^53 "
+               "(9007199254740992)");
+  // groups · weight.shape[1] is exact (16 · 2^60 wrapped to 0 in 64 bits).
+  p = {};
+  p.groups = std::int64_t(1) << 53;
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p),
+               "conv2d: input has 16 channels but weight [4, 16, 2, 2] with groups 9007199254740992 expects "
+               "144115188075855872 channels");
+  p.groups = std::int64_t(1) << 60;
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p),
+               "conv2d: groups must be a positive integer no larger than 2^53 (9007199254740992), got "
+               "1152921504606846976");
+  // 2^32 + 1 is 1 in a 32-bit size_t (wasm): compared before any narrowing.
+  p.groups = (std::int64_t(1) << 32) + 1;
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p), "with groups 4294967297 expects 68719476752 channels");
 }
 
 TEST(conv_transpose2d, rejects_invalid_arguments) {
@@ -646,7 +679,22 @@ TEST(conv_transpose2d, rejects_invalid_arguments) {
   pad.padding = {2, 2};
   // (2 − 1)·1 − 4 + 2 + 0 + 1 = 0.
   EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, pad),
-               "conv_transpose2d: output size (0, 0) is too small: each dimension must be at least 1");
+               "conv_transpose2d: padding (2, 2) is too large: output size (0, 0) is too small, each dimension must be "
+               "at least 1");
+  pad.padding = {std::int64_t(1) << 40, 0};
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, pad),
+               "conv_transpose2d: padding (1099511627776, 0) is too large: output size (-2199023255548, 4) is too "
+               "small");
+  ConvTranspose2dParams far;
+  far.stride = {std::int64_t(1) << 40, 1};
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, far),
+               "conv_transpose2d: input_size (2, 2), stride (1099511627776, 1), dilation (1, 1) and kernel_size (3, "
+               "3) give output size (1099511627779, 4), larger than the limit of 268435456");
+  // groups is compared in 64 bits: 2^40 is 0 in a 32-bit size_t (wasm), and x % 0 traps.
+  ConvTranspose2dParams groups;
+  groups.groups = std::int64_t(1) << 40;
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, groups),
+               "conv_transpose2d: in_channels 4 (weight.shape[0]) must be divisible by groups 1099511627776");
   EXPECT_ERROR(conv_transpose2d(y, w, xt::xarray<float>(xt::zeros<float>({4}))),
                "conv_transpose2d: bias must have 2 elements (one per output channel), got 4");
   // output_padding below the dilation is allowed even when it is not below the stride.
@@ -654,6 +702,120 @@ TEST(conv_transpose2d, rejects_invalid_arguments) {
   dil.dilation = {3, 3};
   dil.output_padding = {2, 2};
   EXPECT_EQ(conv_transpose2d(y, w, std::nullopt, dil).shape()[2], 2u + 6 + 2);
+}
+
+// conv_transpose2d by its definition, with 64-bit coordinates: input pixel
+// (ih, iw) adds w·x to output (ih·s − p + kh·d, iw·s − p + kw·d).
+xt::xarray<float> scatter_reference(const xt::xarray<float>& x, const xt::xarray<float>& w, const Pair& out,
+                                    const ConvTranspose2dParams& p) {
+  const std::size_t n = x.shape()[0], c_in = x.shape()[1], h = x.shape()[2], wd = x.shape()[3];
+  const std::size_t groups = std::size_t(p.groups), group_in = c_in / groups, group_out = w.shape()[1];
+  xt::xarray<double> y = xt::zeros<double>({n, group_out * groups, std::size_t(out[0]), std::size_t(out[1])});
+  for (std::size_t b = 0; b < n; ++b)
+    for (std::size_t ic = 0; ic < c_in; ++ic)
+      for (std::size_t oc = 0; oc < group_out; ++oc)
+        for (std::size_t i = 0; i < h; ++i)
+          for (std::size_t j = 0; j < wd; ++j)
+            for (std::size_t kh = 0; kh < w.shape()[2]; ++kh)
+              for (std::size_t kw = 0; kw < w.shape()[3]; ++kw) {
+                const std::int64_t r = std::int64_t(i) * p.stride[0] - p.padding[0] + std::int64_t(kh) * p.dilation[0];
+                const std::int64_t c = std::int64_t(j) * p.stride[1] - p.padding[1] + std::int64_t(kw) * p.dilation[1];
+                if (r < 0 || r >= out[0] || c < 0 || c >= out[1]) continue;
+                y(b, ic / group_in * group_out + oc, std::size_t(r), std::size_t(c)) +=
+                    double(w(ic, oc, kh, kw)) * double(x(b, ic, i, j));
+              }
+  return xt::cast<float>(y);
+}
+
+// What a call may allocate beyond its output: the phase algorithms' bands
+// and plans are far smaller for the geometries below.
+constexpr std::size_t kScratchBytes = std::size_t{2} << 20;
+
+constexpr ConvAlgorithm kEveryAlgorithm[] = {ConvAlgorithm::automatic, ConvAlgorithm::scatter, ConvAlgorithm::direct,
+                                             ConvAlgorithm::gemm, ConvAlgorithm::gemm_columns};
+
+// Issue 10: a stride of 10^9 planned one phase per stride step (24 GB), and
+// 10^6 took 58 ms; the plan is now O(kernel), so every algorithm answers at once.
+TEST(conv_transpose2d, a_huge_stride_costs_nothing_beyond_the_output) {
+  std::mt19937 rng(10);
+  struct Case {
+    Shape input, weight;
+    Pair stride;
+  };
+  const Case cases[] = {
+      {{1, 1, 1, 1100}, {1, 1, 1, 1}, {1000000000, 1}},     // the issue's call: a 1×1100 answer
+      {{1, 1, 1100, 1}, {1, 1, 1, 1}, {1, 1000000000}},     // the same across
+      {{3, 2, 3, 1}, {2, 3, 2, 3}, {1000, 1000000000}},     // rows that are far apart
+      {{1, 16, 1, 9}, {16, 4, 1, 1}, {kMaxInteger, 3}},     // channel-rich, the largest stride
+      {{1100, 1, 1, 1100}, {1, 1, 1, 1}, {1000000000, 1}},  // a batch of 1,100
+  };
+  for (const Case& c : cases) {
+    const auto x = random_tensor(c.input, rng), w = random_tensor(c.weight, rng);
+    ConvTranspose2dParams p;
+    p.stride = c.stride;
+    const Pair out = conv_transpose2d_output_size({std::int64_t(c.input[2]), std::int64_t(c.input[3])},
+                                                  {std::int64_t(c.weight[2]), std::int64_t(c.weight[3])}, p);
+    const auto reference = scatter_reference(x, w, out, p);
+    for (ConvAlgorithm algorithm : kEveryAlgorithm) {
+      p.algorithm = algorithm;
+      const std::size_t out_bytes = c.input[0] * c.weight[1] * std::size_t(out[0] * out[1]) * sizeof(float);
+      const auto y = test::within_allocation_budget(out_bytes + kScratchBytes,
+                                                    [&] { return conv_transpose2d(x, w, std::nullopt, p); });
+      EXPECT_TRUE(xt::allclose(y, reference, 1e-5, 1e-6))
+          << "algorithm " << int(algorithm) << ", input " << format_shape(c.input);
+    }
+  }
+}
+
+// Padding and dilation far beyond the input that still leave a small output:
+// the phase algorithms bordered the input with every row a tap could reach
+// (2^41 of them); taps that read only the border are dropped now.
+TEST(conv_transpose2d, huge_padding_and_dilation_cost_nothing_beyond_the_output) {
+  std::mt19937 rng(11);
+  const auto x = random_tensor({1, 16, 4, 5}, rng), w = random_tensor({16, 2, 2, 3}, rng);
+  ConvTranspose2dParams p;
+  p.padding = {std::int64_t(1) << 40, 1};
+  p.dilation = {(std::int64_t(1) << 41) + 3, 2};  // H: 3 − 2^41 + 2^41 + 3 + 1 = 7 rows
+  const Pair out = conv_transpose2d_output_size({4, 5}, {2, 3}, p);
+  EXPECT_EQ(out, (Pair{7, 7}));
+  for (ConvAlgorithm algorithm : kEveryAlgorithm) {
+    p.algorithm = algorithm;
+    const auto y =
+        test::within_allocation_budget(kScratchBytes, [&] { return conv_transpose2d(x, w, std::nullopt, p); });
+    EXPECT_TRUE(xt::allclose(y, scatter_reference(x, w, out, p), 1e-5, 1e-6)) << "algorithm " << int(algorithm);
+  }
+}
+
+// The index range of the direct loops, for any int64 step and offset (it
+// overflowed for a step of INT64_MAX with padding).
+TEST(conv, valid_range_is_exact_for_any_step_and_offset) {
+  using detail::valid_range;
+  const auto range = [](std::size_t count, std::int64_t step, std::int64_t offset, std::size_t limit) {
+    const detail::Range r = valid_range(count, step, offset, limit);
+    return std::pair<std::size_t, std::size_t>{r.begin, r.end};
+  };
+  using R = std::pair<std::size_t, std::size_t>;
+  EXPECT_EQ(range(10, 3, -4, 20), (R{2, 8}));  // i·3 − 4 ∈ [0, 20): i = 2..7
+  EXPECT_EQ(range(10, INT64_MAX, -5, 100).first, range(10, INT64_MAX, -5, 100).second);  // none
+  EXPECT_EQ(range(10, INT64_MAX, 3, 100), (R{0, 1}));
+  EXPECT_EQ(range(10, INT64_MAX, INT64_MIN, 100).first, range(10, INT64_MAX, INT64_MIN, 100).second);
+  EXPECT_EQ(range(10, 1, INT64_MIN, 100).first, range(10, 1, INT64_MIN, 100).second);
+  EXPECT_EQ(range(10, 1, INT64_MAX, 100).first, range(10, 1, INT64_MAX, 100).second);
+  EXPECT_EQ(range(4, 2, -(std::int64_t(1) << 62), std::size_t(1) << 40), (R{4, 4}));
+}
+
+// UBSan, issue 10: with stride 3 and a 1×1 kernel, eight of the nine phases
+// have no tap, and packing their (empty) weights offset a null pointer.
+TEST(conv_transpose2d, phases_without_taps_are_skipped) {
+  std::mt19937 rng(12);
+  const auto x = random_tensor({1, 16, 17, 17}, rng), w = random_tensor({16, 16, 1, 1}, rng);
+  for (ConvAlgorithm algorithm : kEveryAlgorithm) {
+    ConvTranspose2dParams p;
+    p.stride = {3, 3};
+    p.algorithm = algorithm;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, w, std::nullopt, p), scatter_reference(x, w, {49, 49}, p), 1e-5, 1e-6))
+        << "algorithm " << int(algorithm);
+  }
 }
 
 }  // namespace
