@@ -398,7 +398,12 @@ function outputSize(transposed: boolean, args: unknown[], ctx: Ctx): Check {
   const op = transposed ? pair(o.outputPadding, 0, ctx, 0) : [0, 0];
   const size = (i: 0 | 1, x: number, k: number) =>
     transposed ? convTransposeSize(x, k, s[i], p[i], d[i], op[i]) : convSize(x, k, s[i], p[i], d[i]);
+  // Sizes that no tensor may have (README: 2²⁸ elements) may be refused, with the argument named.
+  if ([h, w, h + 2 * p[0], w + 2 * p[1], d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1].some((v) => v > LIMIT)) {
+    ctx.allowError = true;
+  }
   const want = [size(0, h, kh), size(1, w, kw)];
+  if (want.some((v) => v > B(LIMIT))) ctx.allowError = true;
   need(want.every((v) => v <= B(Number.MAX_SAFE_INTEGER))); // larger sizes cannot come back exact
   return (r) =>
     Array.isArray(r) && r.length === 2 && B(r[0]) === want[0] && B(r[1]) === want[1]
@@ -575,7 +580,8 @@ const ALIASES: Record<string, string[]> = {
   dilation: ['dilation', 'dilated kernel size ('],
   padding: ['padding', 'padded input size ('],
   firstRow: ['firstRow', 'band of rows'],
-  imageHeight: ['imageHeight', 'image of'],
+  imageHeight: ['imageHeight', 'image of', 'image shape ['], // the whole image's shape, imageHeight first
+  size: ['size', 'image shape'], // upsampleInputRows: the image's size
   outputRows: ['outputRows', 'output rows'],
 };
 /** The `size` option is the output size, so a message about the output shape names it. */
