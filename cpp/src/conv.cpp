@@ -810,6 +810,21 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
   }
 }
 
+// conv2d_blocked's smallest band, one output row (the dilated kernel's rows
+// of the zero-bordered input), must stay below 16 MB. Heavy padding or
+// dilation make it mostly zeros (a 1×2048 output of a 8193-row kernel with
+// padding 4096 held 68 MB): the direct loop then skips the padding rows. The
+// choice depends on the width, not the height, so every band of rows of one
+// call takes the same path (the upsampler's bands rely on that).
+constexpr std::size_t kMaxBandFloats = std::size_t{1} << 22;
+
+bool blocked_band_fits(const ConvGeometry& g) {
+  const std::size_t group_in = g.in_channels / g.groups;
+  const Wide extent = Wide(g.dilation[0]) * (std::int64_t(g.kernel_h) - 1) + 1;
+  const Wide padded_w = Wide(g.in_w) + 2 * Wide(g.padding[1]) + Wide(kFusedSlack);
+  return Wide(group_in) * extent * padded_w <= Wide(kMaxBandFloats);
+}
+
 // conv2d with stride 1 along the width: the fused row kernel of the direct
 // transposed convolution with a single column phase. For each output row and
 // block of up to four output channels, 4·NV output pixels per channel stay in
@@ -1045,7 +1060,7 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   const float* w_data = weight.data();
   float* out_data = output.data();
 
-  if (sw == 1) {
+  if (sw == 1 && blocked_band_fits(g)) {
     conv2d_blocked(g, in_data, w_data, bias ? bias->data() : nullptr, out_data);
     return output;
   }
@@ -1116,10 +1131,10 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   // Scratch each algorithm needs, in floats: the phase algorithms hold a
   // group's input with its zero border (or bands of it), the column product
   // at least one input row of Wᵀ·X. Both only depend on the geometry.
-  const Wide zero_bordered = [&] {
+  const auto zero_bordered = [&] {
     const PhasePlan plan = plan_phases(g, 0);
     return Wide(group_in) * plan.padded_h * plan.padded_w;
-  }();
+  };
   const Wide column_row = Wide(group_out) * g.kernel_h * g.kernel_w * g.in_w;
   ConvAlgorithm algorithm = params.algorithm;
   if (algorithm == ConvAlgorithm::automatic) {
@@ -1128,8 +1143,10 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
     // A border much larger than the input and output (heavy padding, a
     // kernel that mostly misses the output) would have the phase algorithms
     // multiply mostly zeros: the scatter touches only real input pixels.
-    const Wide useful = 4 * (Wide(group_in) * g.in_h * g.in_w + Wide(g.out_h) * g.out_w) + Wide(kBandFloats);
-    if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024 || zero_bordered > useful) {
+    const auto mostly_border = [&] {
+      return zero_bordered() > 4 * (Wide(group_in) * g.in_h * g.in_w + Wide(g.out_h) * g.out_w) + Wide(kBandFloats);
+    };
+    if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024 || mostly_border()) {
       algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up, or mostly border
     } else {
       // Few channels: the phase gather. Many channels: a matrix product, over
@@ -1139,15 +1156,14 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                   : g.in_h * g.in_w <= 256 && column_row <= Wide(kColumnFloats) ? ConvAlgorithm::gemm_columns
                                                                                 : ConvAlgorithm::gemm;
     }
-  }
-  // An algorithm chosen by the caller still must not need more scratch than a tensor may hold.
-  const Wide scratch = algorithm == ConvAlgorithm::gemm_columns ? column_row
-                       : algorithm == ConvAlgorithm::scatter    ? Wide(0)
-                                                                : zero_bordered;
-  if (scratch > Wide(kMaxElements)) {
-    fail(kConvTranspose2d, "this algorithm needs " + format_wide(scratch) +
-                               " floats of scratch here, more than the limit of " + std::to_string(kMaxElements) +
-                               "; use ConvAlgorithm::automatic");
+  } else if (algorithm != ConvAlgorithm::scatter) {
+    // An algorithm the caller chose still may not need more scratch than a tensor may hold.
+    const Wide scratch = algorithm == ConvAlgorithm::gemm_columns ? column_row : zero_bordered();
+    if (scratch > Wide(kMaxElements)) {
+      fail(kConvTranspose2d, "this algorithm needs " + format_wide(scratch) +
+                                 " floats of scratch here, more than the limit of " + std::to_string(kMaxElements) +
+                                 "; use ConvAlgorithm::automatic");
+    }
   }
   if (algorithm != ConvAlgorithm::direct) fill_bias(g, bias_data, output.data());
   if (algorithm == ConvAlgorithm::scatter) {

@@ -656,6 +656,23 @@ TEST(conv2d, huge_parameters_are_named_in_the_message) {
   EXPECT_ERROR(conv2d(x, w, std::nullopt, p), "with groups 4294967297 expects 68719476752 channels");
 }
 
+// A kernel or dilation as tall as the padded input, on a one-row input: the
+// blocked path's band of one output row held every padded row (68 MB for a
+// 1×2048 output); the direct loop, which skips padding rows, takes it now.
+TEST(conv2d, heavy_padding_costs_nothing_beyond_the_output) {
+  std::mt19937 rng(13);
+  const auto x = random_tensor({1, 1, 1, 2048}, rng);
+  Conv2dParams tall, dilated;
+  tall.padding = dilated.padding = {4096, 0};
+  dilated.dilation = {8192, 1};
+  for (const auto& [w, p] :
+       {std::pair{random_tensor({1, 1, 8193, 1}, rng), tall}, std::pair{random_tensor({1, 1, 2, 3}, rng), dilated}}) {
+    const auto y = test::within_allocation_budget(1 << 20, [&] { return conv2d(x, w, std::nullopt, p); });
+    EXPECT_EQ(y.shape()[2], 1u);
+    EXPECT_TRUE(xt::allclose(y, naive_conv2d(x, w, p), 1e-4, 1e-5));
+  }
+}
+
 TEST(conv_transpose2d, rejects_invalid_arguments) {
   const xt::xarray<float> y = xt::zeros<float>({1, 4, 2, 2});
   const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
