@@ -196,8 +196,12 @@ void double_across(const Doubling& d, const float* row, double* line) {
 // pixels); weights and sums are double, because with 0–255 pixel values a
 // float sum that cancels to near zero is off by ~1e-4, more than torch's own
 // float error. Double keeps tconv within torch's rounding of the exact result.
-void resample(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w, std::size_t out_h,
-              std::size_t out_w, const Taps& rows, const Taps& cols) {
+// `rows` and `cols` hold the taps of a block of output rows and columns;
+// `out` is the block's first pixel in plane 0, planes are out_plane floats
+// apart and rows out_stride.
+void resample(const float* in, float* out, std::size_t planes, std::size_t in_h, std::size_t in_w,
+              std::size_t out_plane, std::size_t out_stride, const Taps& rows, const Taps& cols) {
+  const std::size_t out_h = rows.index.size() / rows.count, out_w = cols.index.size() / cols.count;
   // Separable, in two passes with the same double sums: each input row is
   // resampled across once (into a small cache of rows, since consecutive
   // output rows reuse most of their input rows), then every output row blends
@@ -209,7 +213,7 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
   const double* taps[4];
   for (std::size_t p = 0; p < planes; ++p) {
     const float* src = in + p * in_h * in_w;
-    float* dst = out + p * out_h * out_w;
+    float* dst = out + p * out_plane;
     std::fill(cached.begin(), cached.end(), in_h);  // no row cached yet
     const auto across = [&](std::size_t iy) -> const double* {
       const std::size_t slot = iy % kCacheRows;
@@ -241,7 +245,7 @@ void resample(const float* in, float* out, std::size_t planes, std::size_t in_h,
     for (std::size_t y = 0; y < out_h; ++y) {
       for (std::size_t j = 0; j < rows.count; ++j) taps[j] = across(rows.index[y * rows.count + j]);
       const double* w = rows.weight.data() + y * rows.count;
-      float* out_row = dst + y * out_w;
+      float* out_row = dst + y * out_stride;
       if (rows.count == 2) {
         for (std::size_t x = 0; x < out_w; ++x) {
           out_row[x] = static_cast<float>(0.0 + w[0] * taps[0][x] + w[1] * taps[1][x]);
@@ -312,7 +316,8 @@ Pair interpolate_output_size(const Pair& input_size, const InterpolateOptions& o
   }
   for (int d = 0; d < 2; ++d) {
     if (exact[d] > static_cast<double>(kMaxElements)) {
-      fail(kInterpolate, "output size " + format_pair(exact[0], exact[1]) + " is larger than the limit of " +
+      fail(kInterpolate, "scale_factor " + format_pair(scale[0], scale[1]) + " is too large: output size " +
+                             format_pair(exact[0], exact[1]) + " is larger than the limit of " +
                              std::to_string(kMaxElements));
     }
   }
@@ -353,10 +358,16 @@ Taps axis_taps(const InterpolateOptions& options, std::int64_t in, std::int64_t 
   fail(kInterpolate, "unknown mode");
 }
 
-// The input rows some taps read, as [lowest, highest + 1).
-RowRange rows_read(const Taps& taps) {
-  const auto [lo, hi] = std::minmax_element(taps.index.begin(), taps.index.end());
-  return {std::int64_t(*lo), std::int64_t(*hi) + 1};
+// The input rows that output rows `rows` read, as [lowest, highest + 1). Every
+// tap is a non-decreasing function of its output coordinate (each step of the
+// float arithmetic, floor and clamp is monotonic), so these are the first
+// row's lowest tap and the last row's highest: no table of the whole range.
+RowRange rows_read(const InterpolateOptions& options, std::int64_t in, std::int64_t out, std::size_t channels,
+                   const RowRange& rows) {
+  const Taps first = axis_taps(options, in, out, 0, channels, {rows.begin, rows.begin + 1});
+  const Taps last = axis_taps(options, in, out, 0, channels, {rows.end - 1, rows.end});
+  return {std::int64_t(*std::min_element(first.index.begin(), first.index.end())),
+          std::int64_t(*std::max_element(last.index.begin(), last.index.end())) + 1};
 }
 
 void check_output_rows(const RowRange& rows, std::int64_t out_h) {
@@ -366,6 +377,13 @@ void check_output_rows(const RowRange& rows, std::int64_t out_h) {
   }
 }
 
+// Output rows are computed in chunks and columns in tiles, each with its own
+// taps, so that the tables (about 100 bytes per row or column: taps, weights
+// and cached rows) stay under 10 MB whatever the size; an image up to 65536
+// pixels wide is one tile, which keeps the ×2 fast path.
+constexpr std::int64_t kChunkRows = 4096;
+constexpr std::int64_t kTileColumns = 65536;
+
 }  // namespace
 
 std::string format_rows(const RowRange& rows) {
@@ -374,9 +392,11 @@ std::string format_rows(const RowRange& rows) {
 
 RowRange interpolate_input_rows(const Pair& input_size, const InterpolateOptions& options, const RowRange& rows) {
   const Pair out = interpolate_output_size(input_size, options);
+  // Row indices are narrowed to size_t (32 bits in wasm): an input no tensor can hold is refused.
+  checked_size_product(kInterpolate, "input", {input_size[0], input_size[1]});
   check_output_rows(rows, out[0]);
   // One channel or many pick the same rows (only the 'nearest' legacy case differs, within a row).
-  return rows_read(axis_taps(options, input_size[0], out[0], 0, 2, rows));
+  return rows_read(options, input_size[0], out[0], 2, rows);
 }
 
 xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateOptions& options) {
@@ -395,33 +415,46 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
     fail(kInterpolate, "a band of rows " + format_rows({first_row, first_row + std::int64_t(band_h)}) +
                            " does not fit an input of " + std::to_string(full_height) + " rows");
   }
+  // The whole input is a tensor too (its row indices are narrowed to size_t).
+  checked_size_product(kInterpolate, "input",
+                       {std::int64_t(batch), std::int64_t(channels), full_height, std::int64_t(in_w)});
   const Pair out = interpolate_output_size({full_height, std::int64_t(in_w)}, options);
   check_output_rows(rows, out[0]);
-  Taps row_taps = axis_taps(options, full_height, out[0], 0, channels, rows);
-  const RowRange read = rows_read(row_taps);
+  // Sizes first: no table is built for an output that cannot exist.
+  const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
+  const Shape out_shape{batch, channels, out_h, out_w};
+  checked_element_count(kInterpolate, "output", out_shape);
+  const RowRange read = rows_read(options, full_height, out[0], channels, rows);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
     fail(kInterpolate, "output rows " + format_rows(rows) + " read input rows " + format_rows(read) +
                            ", but the band holds rows " + format_rows({first_row, first_row + std::int64_t(band_h)}));
   }
-  for (std::size_t& i : row_taps.index) i -= std::size_t(first_row);  // relative to the band
-  const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
-  const Shape out_shape{batch, channels, out_h, out_w};
-  checked_element_count(kInterpolate, "output", out_shape);
   xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
 
-  const Taps col_taps = axis_taps(options, std::int64_t(in_w), out[1], 1, channels, {0, out[1]});
   const std::size_t planes = batch * channels;
-  if (row_taps.weight.empty()) {  // nearest: a copy of one input pixel
-    for (std::size_t p = 0; p < planes; ++p) {
-      const float* src = band.data() + p * band_h * in_w;
-      float* dst = output.data() + p * out_h * out_w;
-      for (std::size_t y = 0; y < out_h; ++y) {
-        const float* row = src + row_taps.index[y] * in_w;
-        for (std::size_t x = 0; x < out_w; ++x) dst[y * out_w + x] = row[col_taps.index[x]];
+  const std::size_t out_plane = out_h * out_w;
+  for (std::int64_t x0 = 0; x0 < out[1]; x0 += kTileColumns) {
+    const Taps col_taps =
+        axis_taps(options, std::int64_t(in_w), out[1], 1, channels, {x0, std::min(out[1], x0 + kTileColumns)});
+    const std::size_t tile_w = col_taps.index.size() / col_taps.count;
+    for (std::int64_t y0 = rows.begin; y0 < rows.end; y0 += kChunkRows) {
+      Taps row_taps = axis_taps(options, full_height, out[0], 0, channels, {y0, std::min(rows.end, y0 + kChunkRows)});
+      for (std::size_t& i : row_taps.index) i -= std::size_t(first_row);  // relative to the band
+      float* block = output.data() + std::size_t(y0 - rows.begin) * out_w + std::size_t(x0);
+      if (row_taps.weight.empty()) {  // nearest: a copy of one input pixel
+        const std::size_t block_h = row_taps.index.size();
+        for (std::size_t p = 0; p < planes; ++p) {
+          const float* src = band.data() + p * band_h * in_w;
+          float* dst = block + p * out_plane;
+          for (std::size_t y = 0; y < block_h; ++y) {
+            const float* row = src + row_taps.index[y] * in_w;
+            for (std::size_t x = 0; x < tile_w; ++x) dst[y * out_w + x] = row[col_taps.index[x]];
+          }
+        }
+      } else {
+        resample(band.data(), block, planes, band_h, in_w, out_plane, out_w, row_taps, col_taps);
       }
     }
-  } else {
-    resample(band.data(), output.data(), planes, band_h, in_w, out_h, out_w, row_taps, col_taps);
   }
   return output;
 }

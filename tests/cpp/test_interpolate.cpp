@@ -1,3 +1,6 @@
+#include <cstring>
+#include <xtensor/xview.hpp>
+
 #include "helpers.hpp"
 #include "tconv/interpolate.hpp"
 
@@ -226,7 +229,55 @@ TEST(interpolate, rejects_invalid_arguments) {
                "interpolate: align_corners is only valid for bilinear and bicubic, not nearest");
   EXPECT_ERROR(interpolate(k2x2, by_scale(1e6, 1e6, InterpolateMode::nearest)),
                "interpolate: output shape [1, 1, 2000000, 2000000] has 4000000000000 elements");
-  EXPECT_ERROR(interpolate(k2x2, by_scale(1e300, 1, InterpolateMode::nearest)), "is larger than the limit");
+  EXPECT_ERROR(interpolate(k2x2, by_scale(1e300, 1, InterpolateMode::nearest)),
+               "interpolate: scale_factor (1e+300, 1) is too large: output size (2e+300, 2) is larger than the limit "
+               "of 268435456");
+}
+
+// Issue 10: the per-row tables were built before the size check (1.2 s, then
+// 'vector' or out of memory in wasm). Refused now before any allocation.
+TEST(interpolate, sizes_are_checked_before_any_table) {
+  const xt::xarray<float> rgb = xt::zeros<float>({1, 3, 2, 2});
+  const auto refused = [&](const xt::xarray<float>& x, const InterpolateOptions& o) {
+    return test::error_of([&] { test::within_allocation_budget(1 << 16, [&] { return interpolate(x, o); }); });
+  };
+  EXPECT_THAT(refused(k2x2, by_size(1 << 28, 1 << 28, InterpolateMode::bilinear)),
+              testing::HasSubstr("interpolate: output shape [1, 1, 268435456, 268435456] has"));
+  EXPECT_THAT(refused(rgb, by_size(1, 1 << 27, InterpolateMode::bicubic)),
+              testing::HasSubstr("interpolate: output shape [1, 3, 1, 134217728] has 402653184 elements"));
+  EXPECT_THAT(refused(rgb, by_scale(1e8, 1, InterpolateMode::bicubic)),
+              testing::HasSubstr("interpolate: output shape [1, 3, 200000000, 2] has 1200000000 elements"));
+  EXPECT_THAT(refused(rgb, by_scale(1e8, 1e8, InterpolateMode::nearest)),
+              testing::HasSubstr("interpolate: output shape [1, 3, 200000000, 200000000] has"));
+  // An input no tensor can hold: its rows would not fit a 32-bit size_t.
+  EXPECT_ERROR(interpolate_input_rows({std::int64_t(1) << 40, 1}, by_size(4, 4, InterpolateMode::nearest), {0, 4}),
+               "interpolate: input shape [1099511627776, 1] has a dimension of 1099511627776");
+  EXPECT_ERROR(interpolate_rows(k2x2, by_size(4, 2, InterpolateMode::nearest), std::int64_t(1) << 40, 0, {0, 4}),
+               "interpolate: input shape [1, 1, 1099511627776, 2] has a dimension of 1099511627776");
+}
+
+// A valid output of 2^21 rows or columns: the taps are made in chunks of rows
+// and tiles of columns (about 100 bytes per row or column were held at once,
+// and 2^28 rows needed 8 GB). A one-column input stretched down and a one-row
+// input stretched across sum the same taps in the same order, and single rows
+// (whose taps are made on their own) check the chunk and tile boundaries.
+TEST(interpolate, tall_and_wide_outputs_hold_a_bounded_table) {
+  constexpr std::int64_t n = std::int64_t(1) << 21;
+  const xt::xarray<float> row = {{{{3.0f, -1.0f, 4.0f, 1.5f}}}};
+  const xt::xarray<float> column = xt::xarray<float>(xt::reshape_view(row, {1, 1, 4, 1}));
+  const std::size_t budget = std::size_t(n) * sizeof(float) + (16 << 20);
+  for (InterpolateMode mode : {InterpolateMode::nearest, InterpolateMode::bilinear, InterpolateMode::bicubic}) {
+    const auto tall = test::within_allocation_budget(budget, [&] { return interpolate(column, by_size(n, 1, mode)); });
+    const auto wide = test::within_allocation_budget(budget, [&] { return interpolate(row, by_size(1, n, mode)); });
+    ASSERT_EQ(tall.size(), std::size_t(n));
+    ASSERT_EQ(wide.size(), std::size_t(n));
+    EXPECT_EQ(std::memcmp(tall.data(), wide.data(), std::size_t(n) * sizeof(float)), 0) << to_string(mode);
+    for (std::int64_t y : {std::int64_t(0), std::int64_t(4095), std::int64_t(4096), std::int64_t(65535),
+                           std::int64_t(65536), n / 3, n - 1}) {
+      const auto one = interpolate_rows(column, by_size(n, 1, mode), 4, 0, {y, y + 1});
+      EXPECT_EQ(one(0, 0, 0, 0), tall(0, 0, std::size_t(y), 0)) << to_string(mode) << " row " << y;
+    }
+  }
 }
 
 }  // namespace
