@@ -228,8 +228,8 @@ xt::xarray<float> band_rows(const xt::xarray<float>& plane, std::int64_t band_fi
 }
 
 // One method on one channel's band plane: output rows g.rows of the whole result.
-xt::xarray<float> run_method(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
-                             const BandGeometry& g) {
+xt::xarray<float> run_method_on(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
+                                const BandGeometry& g) {
   const std::int64_t f = spec.factor;
   const auto interpolation = [&](InterpolateMode mode, bool align_corners) {
     return interpolate_rows(plane, resize_to(g.out_size, mode, align_corners), g.image_height, g.first_row, g.rows);
@@ -281,6 +281,18 @@ xt::xarray<float> run_method(const xt::xarray<float>& plane, UpsampleMethod meth
   fail(kUpsample, "unknown method");
 }
 
+// upsample_input_rows and upsample_output_size validate everything the
+// interpolation and convolutions get; should one of them still refuse, the
+// message says it is upsample's fault, not the caller's interpolate call.
+xt::xarray<float> run_method(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
+                             const BandGeometry& g) {
+  try {
+    return run_method_on(plane, method, spec, g);
+  } catch (const InvalidArgument& error) {
+    fail(kUpsample, std::string("internal: ") + error.what());
+  }
+}
+
 UpsampleMethod alpha_method(UpsampleMethod method) { return is_learned(method) ? UpsampleMethod::bilinear : method; }
 
 }  // namespace
@@ -324,6 +336,10 @@ xt::xtensor<float, 2> bilinear_kernel(std::int64_t factor) {
 
 Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   check_pair(kUpsample, "image size", input_size, Rule::positive);
+  // The whole image must be one tconv can hold, even when only a band of it
+  // is given (its height is then just a number): every size below is then
+  // far from overflowing, and narrowing them to size_t (32 bits in wasm) is exact.
+  checked_size_product(kUpsample, "image", {input_size[0], input_size[1], 4});
   if (spec.factor < 2 || spec.factor > kMaxFactor) {
     fail(kUpsample,
          "factor must be an integer from 2 to " + std::to_string(kMaxFactor) + ", got " + std::to_string(spec.factor));
@@ -334,6 +350,15 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
       fail(kUpsample, "kernel size (" + std::to_string(spec.kernel.shape()[0]) + ", " +
                           std::to_string(spec.kernel.shape()[1]) + ") must be at most 15");
     }
+    // NaN or ±Infinity would spread over the whole result (the UI shows which cell).
+    for (std::size_t i = 0; i < spec.kernel.shape()[0]; ++i) {
+      for (std::size_t j = 0; j < spec.kernel.shape()[1]; ++j) {
+        if (!std::isfinite(spec.kernel(i, j))) {
+          fail(kUpsample, "kernel[" + std::to_string(i) + ", " + std::to_string(j) + "] is " +
+                              format_number(spec.kernel(i, j)) + "; every weight must be a finite number");
+        }
+      }
+    }
   }
   if (spec.size && !is_interpolation(spec.method)) {
     fail(kUpsample, "an explicit output size works with nearest, bilinear and bicubic only");
@@ -341,10 +366,10 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   if (spec.align_corners && spec.method != UpsampleMethod::bilinear && spec.method != UpsampleMethod::bicubic) {
     fail(kUpsample, "align_corners works with bilinear and bicubic only");
   }
-  Pair out = spec.size ? *spec.size : Pair{input_size[0] * spec.factor, input_size[1] * spec.factor};
-  check_pair(kUpsample, "output size", out, Rule::positive);
-  checked_element_count(kUpsample, "output image",
-                        {static_cast<std::size_t>(out[0]), static_cast<std::size_t>(out[1]), 4});
+  if (spec.size) check_pair(kUpsample, "size", *spec.size, Rule::positive);
+  // input_size · factor: at most 2^26 · 8, exact.
+  const Pair out = spec.size ? *spec.size : Pair{input_size[0] * spec.factor, input_size[1] * spec.factor};
+  checked_size_product(kUpsample, "output image", {out[0], out[1], 4});
   return out;
 }
 

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <xtensor/xview.hpp>
 
 #include "helpers.hpp"
@@ -228,6 +229,52 @@ TEST(image, rejects_invalid_specs) {
   big.size = Pair{16384, 16384};
   EXPECT_ERROR(upsample(img, big), "upsample: output image shape [16384, 16384, 4] has 1073741824 elements");
   EXPECT_ERROR(difference(img, gradient(2, 3), 1), "difference: images differ in size: 2×2 and 3×2");
+}
+
+// Issue 10: NaN or ±Infinity in a user kernel spread over the whole result.
+// The message names the cell (row, column), with the value as JS prints it.
+TEST(image, non_finite_kernel_weights_are_refused_with_their_cell) {
+  const RgbaImage img = gradient(4, 4);
+  const std::pair<float, const char*> bad[] = {
+      {std::nanf(""), "upsample: kernel[1, 2] is NaN; every weight must be a finite number"},
+      {INFINITY, "upsample: kernel[1, 2] is Infinity; every weight must be a finite number"},
+      {-INFINITY, "upsample: kernel[1, 2] is -Infinity; every weight must be a finite number"}};
+  for (UpsampleMethod m :
+       {UpsampleMethod::transposed, UpsampleMethod::resize_conv_nearest, UpsampleMethod::resize_conv_bilinear}) {
+    for (const auto& [value, message] : bad) {
+      UpsampleSpec s = spec_of(m);
+      s.kernel = xt::ones<float>({3, 3});
+      s.kernel(1, 2) = value;
+      s.kernel(2, 0) = value;  // the first bad cell in row order is named
+      EXPECT_ERROR(upsample(img, s), message);
+      EXPECT_ERROR(upsample_input_rows({4, 4}, s, {0, 2}), message);
+    }
+  }
+}
+
+// Issue 10: the image height of a band and the output size were multiplied
+// and narrowed to size_t unchecked: 2^62 · 4 overflowed to 0 (and in wasm
+// 2^32 + 1 rows became 1, so upsampleBand accepted what the native build
+// refused, then failed inside interpolate). Counted in 64 bits now, the
+// whole image within the element limit even when only a band is given.
+TEST(image, image_and_output_sizes_are_counted_before_narrowing) {
+  UpsampleSpec spec = spec_of(UpsampleMethod::bilinear, 4);
+  EXPECT_ERROR(upsample_output_size({std::int64_t(1) << 62, 1}, spec),
+               "upsample: image size (4611686018427387904, 1) must be positive integers no larger than 2^53");
+  EXPECT_ERROR(upsample_output_size({std::int64_t(1) << 50, 1}, spec),
+               "upsample: image shape [1125899906842624, 1, 4] has a dimension of 1125899906842624");
+  EXPECT_ERROR(upsample_output_size({1 << 13, 1 << 13}, spec),
+               "upsample: output image shape [32768, 32768, 4] has 4294967296 elements, more than the limit");
+  // A band of an image taller than any tensor: refused by upsample, never by
+  // the interpolation inside it (whose message would name interpolate).
+  spec.size = Pair{1, 4};
+  const RgbaImage band = gradient(2, 4);
+  for (std::int64_t height : {std::int64_t(1) << 31, (std::int64_t(1) << 32) + 1}) {
+    const std::string message = test::error_of([&] {
+      upsample_band(band, spec, {height, height / 2 - 1, {0, 1}, true});
+    });
+    EXPECT_THAT(message, testing::StartsWith("upsample: image shape [" + std::to_string(height) + ", 4, 4] has"));
+  }
 }
 
 }  // namespace
