@@ -1,0 +1,259 @@
+// conv2d, conv_transpose2d (every algorithm) and conv_matrix.
+//
+// Invariants: the result's shape is the output-size function's; every value
+// is within float rounding of a double-precision direct reference; C·vec(x)
+// equals conv2d(x); a call is refused (InvalidArgument) exactly when its
+// arguments are invalid or its result exceeds tconv's element limit (an
+// algorithm the caller chose may also refuse for its scratch; automatic may not).
+//
+// Bytes, in order (harness.hpp says how each kind is read):
+//   conv:        broken? [kind] · algorithm (transposed only) · batched · batch · groups used ·
+//                rich? (transposed only) · in/out channels per group · H · W · kH · kW ·
+//                stride ×2 · padding ×2 · output_padding ×2 (transposed only) · dilation ×2 ·
+//                groups · bias? · raw? · input, weight, bias values
+//   conv_matrix: input size ×2 · kernel size ×2 · stride ×2 · padding ×2 · dilation ×2 ·
+//                kernel? · broken? · kernel values · x values
+
+#include <cinttypes>
+
+#include "reference.hpp"
+#include "tconv/conv.hpp"
+#include "tconv/conv_matrix.hpp"
+
+namespace fuzz {
+
+namespace {
+
+using tconv::Pair;
+using tconv::Shape;
+
+constexpr const char* kAlgorithms[] = {"automatic", "scatter", "direct", "gemm", "gemm_columns"};
+
+// One decoded conv2d or conv_transpose2d call.
+struct ConvCase {
+  xt::xarray<float> input, weight;
+  std::optional<xt::xarray<float>> bias;
+  Pair stride, padding, output_padding{0, 0}, dilation;
+  std::int64_t groups;
+  tconv::ConvAlgorithm algorithm = tconv::ConvAlgorithm::automatic;
+  bool raw;
+};
+
+// A deliberately malformed tensor (rarely): each kind breaks one rule torch has.
+enum Broken { kWellFormed, kWeightChannels, kGroupsDivide, kBiasLength, kEmptyDimension, kRank, kBrokenKinds };
+
+ConvCase decode(Reader& in, bool transposed) {
+  ConvCase c;
+  const int broken = in.rarely() ? int(in.count(1, kBrokenKinds - 1)) : kWellFormed;
+  if (transposed) c.algorithm = tconv::ConvAlgorithm(in.count(0, 4));
+  const bool batched = in.flag();
+  const std::size_t batch = std::size_t(in.count(0, 2));
+  const std::size_t groups = std::size_t(in.count(1, 3));
+  // A rich layer has enough channels per group for automatic to pick a matrix product.
+  const bool rich = transposed && in.rarely();
+  const std::size_t group_in = std::size_t(rich ? in.count(14, 20) : in.count(1, 4));
+  const std::size_t group_out = std::size_t(in.count(1, 4));
+  std::size_t h = std::size_t(in.count(1, rich ? 20 : 10)), w = std::size_t(in.count(1, rich ? 20 : 10));
+  const std::size_t kh = std::size_t(in.count(1, 4)), kw = std::size_t(in.count(1, 4));
+  c.stride = {in.integer(1, 4), in.integer(1, 4)};
+  c.padding = {in.integer(0, 3), in.integer(0, 3)};
+  if (transposed) c.output_padding = {in.integer(0, 3), in.integer(0, 3)};
+  c.dilation = {in.integer(1, 3), in.integer(1, 3)};
+  c.groups = in.integer(std::int64_t(groups), std::int64_t(groups));
+  const bool has_bias = in.flag();
+  c.raw = in.rarely();
+
+  std::size_t in_channels = groups * group_in, out_channels = groups * group_out;
+  std::size_t weight_in = transposed ? in_channels : group_in;
+  if (broken == kWeightChannels) ++weight_in;
+  if (broken == kGroupsDivide) {
+    if (transposed)
+      in_channels += 1, weight_in = in_channels;
+    else
+      out_channels += 1;
+  }
+  if (broken == kEmptyDimension) (in.flag() ? h : w) = 0;
+  Shape input_shape = batched ? Shape{batch, in_channels, h, w} : Shape{in_channels, h, w};
+  if (broken == kRank) input_shape.insert(input_shape.begin(), batched ? 2 : 1);
+  const Shape weight_shape = transposed ? Shape{weight_in, group_out, kh, kw} : Shape{out_channels, weight_in, kh, kw};
+  c.input = in.tensor(input_shape, c.raw);
+  c.weight = in.tensor(weight_shape, c.raw);
+  if (has_bias || broken == kBiasLength) {
+    c.bias = in.tensor({out_channels + (broken == kBiasLength ? 1 : 0)}, c.raw);
+  }
+  describe("%s%s algorithm=%s input=%s weight=%s bias=%s stride=(%" PRId64 ",%" PRId64 ") padding=(%" PRId64 ",%" PRId64
+           ") output_padding=(%" PRId64 ",%" PRId64 ") dilation=(%" PRId64 ",%" PRId64 ") groups=%" PRId64 " raw=%d",
+           transposed ? "conv_transpose2d" : "conv2d", broken ? " (malformed)" : "", kAlgorithms[int(c.algorithm)],
+           tconv::format_shape(input_shape).c_str(), tconv::format_shape(weight_shape).c_str(),
+           c.bias ? std::to_string(c.bias->size()).c_str() : "none", c.stride[0], c.stride[1], c.padding[0],
+           c.padding[1], c.output_padding[0], c.output_padding[1], c.dilation[0], c.dilation[1], c.groups, c.raw);
+  return c;
+}
+
+// torch's rules for the tensors (the output-size functions check the rest).
+bool well_formed(const ConvCase& c, bool transposed) {
+  if (c.input.dimension() != 3 && c.input.dimension() != 4) return false;
+  const std::size_t off = c.input.dimension() - 3;
+  for (std::size_t d = off; d < c.input.dimension(); ++d)
+    if (c.input.shape()[d] == 0) return false;
+  if (c.groups < 1) return false;
+  const std::uint64_t groups = std::uint64_t(c.groups);
+  const std::size_t channels = c.input.shape()[off];
+  std::uint64_t out_channels;
+  if (transposed) {
+    if (c.weight.shape()[0] != channels || channels % groups != 0) return false;
+    out_channels = std::uint64_t(c.weight.shape()[1]) * groups;
+  } else {
+    if (std::uint64_t(c.weight.shape()[1]) * groups != channels || c.weight.shape()[0] % groups != 0) return false;
+    out_channels = c.weight.shape()[0];
+  }
+  return !c.bias || c.bias->size() == out_channels;
+}
+
+void run_conv(Reader& in, bool transposed) {
+  const ConvCase c = decode(in, transposed);
+  const char* function = transposed ? "conv_transpose2d" : "conv2d";
+  const std::size_t off = c.input.dimension() == 4 ? 1 : 0;
+  const Pair input_size{std::int64_t(c.input.shape()[off + 1]), std::int64_t(c.input.shape()[off + 2])};
+  const Pair kernel_size{std::int64_t(c.weight.shape()[2]), std::int64_t(c.weight.shape()[3])};
+  tconv::Conv2dParams p2{c.stride, c.padding, c.dilation, c.groups};
+  tconv::ConvTranspose2dParams pt{c.stride, c.padding, c.output_padding, c.dilation, c.groups, c.algorithm};
+  const std::optional<Pair> out = attempt(function, Expect::either, [&] {
+    return transposed ? tconv::conv_transpose2d_output_size(input_size, kernel_size, pt)
+                      : tconv::conv2d_output_size(input_size, kernel_size, p2);
+  });
+  const auto call = [&] {
+    return transposed ? tconv::conv_transpose2d(c.input, c.weight, c.bias, pt)
+                      : tconv::conv2d(c.input, c.weight, c.bias, p2);
+  };
+  if (!well_formed(c, transposed) || !out) {
+    attempt(function, Expect::failure, call);
+    return;
+  }
+  ConvSizes s{};
+  s.batch = off ? c.input.shape()[0] : 1;
+  s.in_channels = c.input.shape()[off];
+  s.in_h = std::size_t(input_size[0]), s.in_w = std::size_t(input_size[1]);
+  s.out_channels = transposed ? c.weight.shape()[1] * std::size_t(c.groups) : c.weight.shape()[0];
+  s.out_h = std::size_t((*out)[0]), s.out_w = std::size_t((*out)[1]);
+  s.kernel_h = std::size_t(kernel_size[0]), s.kernel_w = std::size_t(kernel_size[1]);
+  s.groups = std::size_t(c.groups);
+  s.stride = c.stride, s.padding = c.padding, s.dilation = c.dilation;
+  const std::uint64_t count = product({s.batch, s.out_channels, s.out_h, s.out_w});
+  if (count > tconv::kMaxElements) {
+    attempt(function, Expect::failure, call);
+    return;
+  }
+  const std::uint64_t in_count = product({s.batch, s.in_channels, s.in_h, s.in_w});
+  const std::uint64_t work = std::max(count, in_count) * (s.in_channels / s.groups) * s.kernel_h * s.kernel_w *
+                             (transposed ? s.out_channels / s.groups : 1);
+  if (count > kMaxResult || work > kMaxWork) return;  // valid, but too slow to fuzz
+
+  // An algorithm the caller picks may refuse a geometry whose scratch would
+  // exceed the element limit (conv.cpp says so: "use ConvAlgorithm::automatic");
+  // automatic must then compute it.
+  const bool chosen = transposed && c.algorithm != tconv::ConvAlgorithm::automatic;
+  std::optional<xt::xarray<float>> computed = attempt(function, chosen ? Expect::either : Expect::success, call);
+  if (!computed) {
+    pt.algorithm = tconv::ConvAlgorithm::automatic;
+    computed = attempt(function, Expect::success, call);
+  }
+  const xt::xarray<float>& result = *computed;
+  const Shape expected =
+      off ? Shape{s.batch, s.out_channels, s.out_h, s.out_w} : Shape{s.out_channels, s.out_h, s.out_w};
+  if (Shape(result.shape().begin(), result.shape().end()) != expected) {
+    die("%s returned shape %s, but its output-size function gives %s", function,
+        tconv::format_shape(Shape(result.shape().begin(), result.shape().end())).c_str(),
+        tconv::format_shape(expected).c_str());
+  }
+  if (!all_finite(c.input) || !all_finite(c.weight) || (c.bias && !all_finite(*c.bias))) return;
+  const float* bias = c.bias ? c.bias->data() : nullptr;
+  const Reference ref = transposed ? conv_transpose2d_reference(s, c.input.data(), c.weight.data(), bias)
+                                   : conv2d_reference(s, c.input.data(), c.weight.data(), bias);
+  compare(function, result.data(), result.size(), ref);
+}
+
+}  // namespace
+
+void fuzz_conv2d(Reader& in) { run_conv(in, false); }
+void fuzz_conv_transpose2d(Reader& in) { run_conv(in, true); }
+
+void fuzz_conv_matrix(Reader& in) {
+  tconv::ConvMatrixParams p;
+  p.input_size = {in.integer(1, 8), in.integer(1, 8)};
+  p.kernel_size = {in.integer(1, 4), in.integer(1, 4)};
+  p.stride = {in.integer(1, 3), in.integer(1, 3)};
+  p.padding = {in.integer(0, 2), in.integer(0, 2)};
+  p.dilation = {in.integer(1, 3), in.integer(1, 3)};
+  const bool given = in.flag();
+  const bool broken = in.rarely();
+  describe("conv_matrix input_size=%s kernel_size=%s stride=%s padding=%s dilation=%s kernel=%s",
+           tconv::format_pair(p.input_size).c_str(), tconv::format_pair(p.kernel_size).c_str(),
+           tconv::format_pair(p.stride).c_str(), tconv::format_pair(p.padding).c_str(),
+           tconv::format_pair(p.dilation).c_str(),
+           broken  ? "wrong shape"
+           : given ? "given"
+                   : "1..kH·kW");
+
+  // The kernel tensor is only built when small; a huge kernel_size goes without one.
+  const bool small_kernel =
+      p.kernel_size[0] >= 1 && p.kernel_size[0] <= 8 && p.kernel_size[1] >= 1 && p.kernel_size[1] <= 8;
+  std::optional<xt::xtensor<float, 2>> kernel;
+  if ((given || broken) && small_kernel) {
+    const std::size_t kh = std::size_t(p.kernel_size[0]) + (broken ? 1 : 0), kw = std::size_t(p.kernel_size[1]);
+    kernel = xt::xtensor<float, 2>::from_shape({kh, kw});
+    for (float& v : *kernel) v = in.value(false);
+  }
+  const auto call = [&] { return tconv::conv_matrix(p, kernel); };
+  const auto out = attempt("conv2d", Expect::either, [&] {
+    return tconv::conv2d_output_size(p.input_size, p.kernel_size, {p.stride, p.padding, p.dilation, 1});
+  });
+  if (!out || (broken && small_kernel)) {
+    attempt("conv_matrix", Expect::failure, call);
+    return;
+  }
+  const std::uint64_t rows = product({std::uint64_t((*out)[0]), std::uint64_t((*out)[1])});
+  const std::uint64_t cols = product({std::uint64_t(p.input_size[0]), std::uint64_t(p.input_size[1])});
+  const std::uint64_t taps = product({std::uint64_t(p.kernel_size[0]), std::uint64_t(p.kernel_size[1])});
+  if (product({rows, cols}) > tconv::kMaxElements || taps > tconv::kMaxElements) {
+    attempt("conv_matrix", Expect::failure, call);
+    return;
+  }
+  if (product({rows, cols}) > kMaxResult || product({rows, taps}) > kMaxWork || !small_kernel) return;
+
+  const tconv::ConvMatrix m = *attempt("conv_matrix", Expect::success, call);
+  require(m.matrix.shape()[0] == rows && m.matrix.shape()[1] == cols,
+          "conv_matrix: matrix shape is not (Hout·Wout, H·W)");
+  require(m.source.shape() == m.matrix.shape(), "conv_matrix: source and matrix differ in shape");
+  // Every entry is the kernel weight its source names, or a structural zero.
+  const std::size_t kw = std::size_t(p.kernel_size[1]);
+  xt::xarray<float> weight = xt::xarray<float>::from_shape({1, 1, std::size_t(p.kernel_size[0]), kw});
+  for (std::size_t t = 0; t < weight.size(); ++t) weight.data()[t] = kernel ? kernel->data()[t] : float(t + 1);
+  for (std::size_t i = 0; i < m.matrix.size(); ++i) {
+    const std::int32_t tap = m.source.data()[i];
+    if (tap < -1 || tap >= std::int64_t(weight.size())) die("conv_matrix: source %d is not a kernel tap", tap);
+    if (m.matrix.data()[i] != (tap < 0 ? 0.0f : weight.data()[tap])) {
+      die("conv_matrix: entry %zu is %g but its source is tap %d", i, double(m.matrix.data()[i]), tap);
+    }
+  }
+  // C·vec(x) = vec(conv2d(x)), single channel.
+  const xt::xarray<float> x = in.tensor({1, 1, std::size_t(p.input_size[0]), std::size_t(p.input_size[1])}, false);
+  const xt::xarray<float> y = *attempt("conv2d", Expect::success, [&] {
+    return tconv::conv2d(x, weight, std::nullopt, {p.stride, p.padding, p.dilation, 1});
+  });
+  require(y.size() == rows, "conv2d's output size differs from conv_matrix's row count");
+  Reference product_cx;
+  product_cx.value.assign(rows, 0.0);
+  product_cx.magnitude.assign(rows, 0.0);
+  product_cx.terms = taps;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t col = 0; col < cols; ++col) {
+      const double t = double(m.matrix(r, col)) * double(x.data()[col]);
+      product_cx.value[r] += t;
+      product_cx.magnitude[r] += std::fabs(t);
+    }
+  }
+  compare("conv2d against C·vec(x) of conv_matrix", y.data(), y.size(), product_cx);
+}
+
+}  // namespace fuzz
