@@ -41,6 +41,8 @@ const PACKAGES = {
   wasm: ['emscripten', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'cmake', 'ninja-build'],
   native: ['g++', 'cmake', 'ninja-build', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev', 'libgtest-dev', 'libgmock-dev'],
   browser: ['chromium'],
+  // The libFuzzer target (npm run fuzz): clang 14 and its fuzzer runtime.
+  fuzz: ['clang', 'libclang-rt-14-dev', 'cmake', 'ninja-build', 'xtensor-dev', 'xtl-dev', 'libxsimd-dev'],
 };
 
 function installed(pkg) {
@@ -69,9 +71,9 @@ function ensureSystemPackages(parts) {
     console.error(
       `[tconv] This system (${os.PRETTY_NAME ?? process.platform}) is not Debian or Ubuntu, so tconv cannot install its tools itself.\n` +
         `Install: Emscripten 3.1.x (em++ on PATH), CMake >= 3.21, Ninja, a C++17 compiler, xtensor 0.24 + xtl + xsimd headers in /usr/include,\n` +
-        `GoogleTest (CMake package GTest) and Chromium (set CHROMIUM_PATH). On Debian 12 this is:\n` +
+        `GoogleTest (CMake package GTest), Chromium (set CHROMIUM_PATH) and, for npm run fuzz, clang with libFuzzer. On Debian 12 this is:\n` +
         `  sudo apt-get install ${PACKAGES.wasm
-          .concat(PACKAGES.native, PACKAGES.browser)
+          .concat(PACKAGES.native, PACKAGES.browser, PACKAGES.fuzz)
           .filter((v, i, a) => a.indexOf(v) === i)
           .join(' ')}\n` +
         `Missing now: ${missingTools.join(', ') || 'Chromium'}`,
@@ -102,7 +104,7 @@ function ensureNodeModules() {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-/** Installs what is missing for the given parts: 'wasm', 'native', 'browser'. */
+/** Installs what is missing for the given parts: 'wasm', 'native', 'browser', 'fuzz'. */
 export function setup(parts) {
   ensureSystemPackages(parts);
   ensureNodeModules();
@@ -123,7 +125,7 @@ function copyIfChanged(from, to) {
   copyFileSync(from, to);
 }
 
-/** Builds the given targets: 'native', 'asan', 'wasm' (+ the JS package in build/js). */
+/** Builds the given targets: 'native', 'asan', 'wasm' (+ the JS package in build/js), 'fuzz'. */
 export function build(targets) {
   for (const target of targets) {
     log(`building ${target}`);
