@@ -63,6 +63,7 @@ export function runFuzzer({ seconds, corpus, keepGoing = false, quiet = false })
     const child = spawn(fuzzBinary, args, { cwd: root, env: fuzzEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const stats = {};
     const tail = [];
+    const written = new Set(); // reproducers this run wrote, even over an older copy
     const onData = (chunk) => {
       if (!quiet) process.stderr.write(chunk);
       for (const line of chunk.toString().split('\n')) {
@@ -74,6 +75,8 @@ export function runFuzzer({ seconds, corpus, keepGoing = false, quiet = false })
         if (m) Object.assign(stats, { runs: +m[1], cov: +m[2], ft: +m[3], corpus: +m[4], execPerSec: +m[5] });
         const s = line.match(/^stat::(\w+):\s+(\d+)/);
         if (s) stats[s[1]] = +s[2];
+        const w = line.match(/Test unit written to (\S+)/);
+        if (w) written.add(w[1]);
       }
     };
     child.stdout.on('data', onData);
@@ -81,9 +84,8 @@ export function runFuzzer({ seconds, corpus, keepGoing = false, quiet = false })
     child.on('close', (status) => {
       stats.seconds = Math.round((Date.now() - started) / 1000);
       if (stats.number_of_executed_units) stats.runs = stats.number_of_executed_units;
-      const findings = readdirSync(findingsDir)
-        .filter((f) => !before.has(f))
-        .map((f) => join(findingsDir, f));
+      for (const f of readdirSync(findingsDir)) if (!before.has(f)) written.add(join(findingsDir, f));
+      const findings = [...written];
       resolve({ ok: status === 0 && findings.length === 0, status, stats, findings, tail });
     });
   });
@@ -106,11 +108,11 @@ function reproduce(files) {
   return r.status ?? 1;
 }
 
-/** Groups the findings in `dir` by their first report and its first frame in tconv's code. */
+/** Groups the reproducers in `dir` by their first report and its first place in tconv's code. */
 function triage(dir) {
   const groups = new Map();
   const files = readdirSync(dir)
-    .filter((f) => /^(crash|timeout|oom|leak|slow-unit)-/.test(f))
+    .filter((f) => !f.startsWith('.'))
     .map((f) => join(dir, f));
   for (const file of files) {
     const r = spawnSync(fuzzBinary, [`-timeout=${kTimeoutSeconds}`, `-malloc_limit_mb=${kMallocLimitMb}`, file], {
