@@ -184,6 +184,9 @@ void fuzz_upsample(Reader& in) {
   if (std::int64_t(result->shape()[0]) != rows.size() || result->shape()[1] != out_w) {
     die("upsample_band returned %s for rows %s", shape_text(*result).c_str(), tconv::format_rows(rows).c_str());
   }
+  // An opaque band of a transparent image, said opaque, is resampled without
+  // premultiplication: a different (and undetectable) question, so no comparison.
+  if (where.opaque != opaque(image)) return;
   const std::size_t row_bytes = out_w * 4;
   for (std::size_t i = 0; i < result->size(); ++i) {
     const std::uint8_t a = result->data()[i], b = whole->data()[std::size_t(rows.begin) * row_bytes + i];
