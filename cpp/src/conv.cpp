@@ -99,9 +99,9 @@ Shape output_shape(const ConvGeometry& g) {
 // The output tensor, uninitialised: the fused kernels write every pixel once
 // (bias + sum), which saves a pass over an output that can be much larger
 // than the input. Paths that accumulate start from fill_bias.
-xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g) {
+xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g, const std::string& cause) {
   const Shape shape = output_shape(g);
-  checked_element_count(function, "output", shape);
+  checked_element_count(function, "output", shape, cause);
   return xt::xarray<float>::from_shape(shape);
 }
 
@@ -574,10 +574,12 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
     for (std::int64_t rel : row.rel) max_rel = std::max(max_rel, std::size_t(rel + plan.top));
   }
   const std::size_t budget_rows = kBandFloats / (group_in * plan.padded_w);
-  // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
+  // No more rows than the output has (a 4×4 explainer call must not fill
+  // 256 KB), and at least max_rel steps: each band copies max_rel rows beyond
+  // its own, so fewer would copy the input over and over (dilation 20000: 2.6 s).
   const std::size_t out_steps = (g.out_h + sh - 1) / sh;
   const std::size_t band =
-      sh * std::min(out_steps, std::max<std::size_t>(1, budget_rows > max_rel ? budget_rows - max_rel : 1));
+      sh * std::min(out_steps, std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1}));
   const std::size_t band_rows = band / sh + max_rel;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
   std::vector<float> bias_block(4);
@@ -811,7 +813,8 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
 }
 
 // conv2d_blocked's smallest band, one output row (the dilated kernel's rows
-// of the zero-bordered input), must stay below 16 MB. Heavy padding or
+// of the zero-bordered input), must stay below 16 MB (its bands are at most
+// about twice that). Heavy padding or
 // dilation make it mostly zeros (a 1×2048 output of a 8193-row kernel with
 // padding 4096 held 68 MB): the direct loop then skips the padding rows. The
 // choice depends on the width, not the height, so every band of rows of one
@@ -850,8 +853,11 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
   const std::size_t extent = (g.kernel_h - 1) * dh + 1;
   const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
-  // No more rows than the output has (a 4×4 explainer call must not fill 256 KB).
-  const std::size_t band = std::min(g.out_h, budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1);
+  // No more rows than the output has (a 4×4 explainer call must not fill
+  // 256 KB), and enough that the extent − sh rows each band re-reads are at
+  // most what it advances (else a tall dilated kernel copies the input over and over).
+  const std::size_t band =
+      std::min(g.out_h, std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh));
   const std::size_t band_rows = (band - 1) * sh + extent;
   const std::size_t blocks = (group_out + 3) / 4;
   std::vector<float> buffer(group_in * band_rows * padded_w);
@@ -1051,7 +1057,9 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
                                       {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConv2d, g);
+  // Only padding makes the output larger than the input (which is within the limit).
+  xt::xarray<float> output =
+      allocate_output(kConv2d, g, params.padding == Pair{0, 0} ? "" : "from padding " + format_pair(params.padding));
   const std::size_t group_out = g.out_channels / g.groups;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
@@ -1125,7 +1133,10 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                                 {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
 
-  xt::xarray<float> output = allocate_output(kConvTranspose2d, g);
+  xt::xarray<float> output =
+      allocate_output(kConvTranspose2d, g,
+                      "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
+                          " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) + ")");
   const float* bias_data = bias ? bias->data() : nullptr;
   const std::size_t group_in = g.in_channels / g.groups;
   // Scratch each algorithm needs, in floats: the phase algorithms hold a
@@ -1140,11 +1151,11 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   if (algorithm == ConvAlgorithm::automatic) {
     // The matrix product pays off once each output gathers from many input
     // channels; with a handful (images) the direct scatter is faster.
-    // A border much larger than the input and output (heavy padding, a
-    // kernel that mostly misses the output) would have the phase algorithms
+    // A zero border much larger than the input (a kernel or dilation that
+    // reaches far beyond it) would have the phase algorithms copy and
     // multiply mostly zeros: the scatter touches only real input pixels.
     const auto mostly_border = [&] {
-      return zero_bordered() > 4 * (Wide(group_in) * g.in_h * g.in_w + Wide(g.out_h) * g.out_w) + Wide(kBandFloats);
+      return zero_bordered() > 4 * Wide(group_in) * g.in_h * g.in_w + Wide(kBandFloats);
     };
     if (g.out_h * g.out_w * g.out_channels * g.batch <= 1024 || mostly_border()) {
       algorithm = ConvAlgorithm::scatter;  // too small to pay for any set-up, or mostly border

@@ -311,16 +311,23 @@ UpsampleMethod parse_upsample_method(std::string_view name) {
            std::string(name) + "\"");
 }
 
-BilinearGeometry bilinear_geometry(std::int64_t factor) {
+namespace {
+
+// The geometry, with messages in the name of the function called.
+BilinearGeometry bilinear_geometry_of(std::string_view function, std::int64_t factor) {
   if (factor < 1 || factor > kMaxFactor) {
-    fail(kUpsample,
+    fail(function,
          "factor must be an integer from 1 to " + std::to_string(kMaxFactor) + ", got " + std::to_string(factor));
   }
   return {2 * factor - factor % 2, factor, factor / 2};  // ⌈(f − 1) / 2⌉ = ⌊f / 2⌋
 }
 
+}  // namespace
+
+BilinearGeometry bilinear_geometry(std::int64_t factor) { return bilinear_geometry_of("bilinear_geometry", factor); }
+
 xt::xtensor<float, 2> bilinear_kernel(std::int64_t factor) {
-  const BilinearGeometry g = bilinear_geometry(factor);
+  const BilinearGeometry g = bilinear_geometry_of("bilinear_kernel", factor);
   const std::size_t size = static_cast<std::size_t>(g.kernel);
   // Tent centred on the kernel, reaching zero one factor away.
   const double centre = size % 2 == 1 ? double(factor) - 1.0 : double(factor) - 0.5;

@@ -423,7 +423,10 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   // Sizes first: no table is built for an output that cannot exist.
   const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
   const Shape out_shape{batch, channels, out_h, out_w};
-  checked_element_count(kInterpolate, "output", out_shape);
+  checked_element_count(
+      kInterpolate, "output", out_shape,
+      options.size ? "from size " + format_pair(*options.size)
+                   : "from scale_factor " + format_pair((*options.scale_factor)[0], (*options.scale_factor)[1]));
   const RowRange read = rows_read(options, full_height, out[0], channels, rows);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
     fail(kInterpolate, "output rows " + format_rows(rows) + " read input rows " + format_rows(read) +

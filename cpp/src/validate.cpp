@@ -71,9 +71,10 @@ bool satisfies(std::int64_t value, Rule rule) {
 }
 
 [[noreturn]] void fail_too_large(std::string_view function, std::string_view what, const std::string& shape,
-                                 double exact_count) {
+                                 double exact_count, std::string_view cause) {
   fail(function, std::string(what) + " shape " + shape + " has " + format_number(exact_count) +
-                     " elements, more than the limit of " + std::to_string(kMaxElements) + " (1 GiB of float32)");
+                     " elements, more than the limit of " + std::to_string(kMaxElements) + " (1 GiB of float32)" +
+                     (cause.empty() ? "" : ", " + std::string(cause)));
 }
 
 std::string format_dims(const std::vector<std::int64_t>& dims) {
@@ -118,7 +119,8 @@ void check_integer(std::string_view function, std::string_view name, std::int64_
   if (!satisfies(value, rule)) fail_integer(function, name, std::to_string(value), rule, value > kMaxInteger);
 }
 
-std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape) {
+std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape,
+                                  std::string_view cause) {
   std::size_t count = 1;
   bool too_large = false;
   for (std::size_t dim : shape) {
@@ -129,7 +131,7 @@ std::size_t checked_element_count(std::string_view function, std::string_view wh
   if (too_large || count > kMaxElements) {
     double exact = 1;
     for (std::size_t dim : shape) exact *= static_cast<double>(dim);
-    fail_too_large(function, what, format_shape(shape), exact);
+    fail_too_large(function, what, format_shape(shape), exact, cause);
   }
   return count;
 }

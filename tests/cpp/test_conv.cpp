@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstring>
 #include <xtensor/xio.hpp>
 #include <xtensor/xmath.hpp>
@@ -619,7 +620,8 @@ TEST(conv2d, output_beyond_the_element_limit_is_rejected_before_allocating) {
   const xt::xarray<float> w = xt::zeros<float>({1024, 1, 1, 1});
   Conv2dParams p;
   p.padding = {1 << 13, 1 << 13};
-  EXPECT_ERROR(conv2d(x, w, std::nullopt, p), "more than the limit of 268435456");
+  EXPECT_ERROR(conv2d(x, w, std::nullopt, p),
+               "more than the limit of 268435456 (1 GiB of float32), from padding (8192, 8192)");
   Conv2dParams huge;
   huge.padding = {std::int64_t(1) << 40, 0};
   EXPECT_ERROR(conv2d(x, w, std::nullopt, huge),
@@ -707,6 +709,9 @@ TEST(conv_transpose2d, rejects_invalid_arguments) {
   EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, far),
                "conv_transpose2d: input_size (2, 2), stride (1099511627776, 1), dilation (1, 1) and kernel_size (3, "
                "3) give output size (1099511627779, 4), larger than the limit of 268435456");
+  far.stride = {1 << 14, 1 << 14};  // (2^14 + 2)² pixels, each side within the limit
+  EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, far),
+               "(1 GiB of float32), from stride (16384, 16384), dilation (1, 1) and kernel_size (3, 3)");
   // groups is compared in 64 bits: 2^40 is 0 in a 32-bit size_t (wasm), and x % 0 traps.
   ConvTranspose2dParams groups;
   groups.groups = std::int64_t(1) << 40;
@@ -833,6 +838,33 @@ TEST(conv_transpose2d, phases_without_taps_are_skipped) {
     EXPECT_TRUE(xt::allclose(conv_transpose2d(x, w, std::nullopt, p), scatter_reference(x, w, {49, 49}, p), 1e-5, 1e-6))
         << "algorithm " << int(algorithm);
   }
+}
+
+// A tall dilated kernel: every band of rows re-read the kernel's whole reach,
+// so a band of one output row copied 20001 input rows, for each of 20001 rows
+// (2.6 s in wasm for a 20001 × 2 output; issue 10's JS fuzz suite found it).
+// Bands now span at least that reach. Timed, with a wide margin: the copies
+// took seconds, the call takes milliseconds.
+TEST(conv, a_tall_dilated_kernel_copies_its_input_once_per_band) {
+  std::mt19937 rng(14);
+  const auto w = random_tensor({1, 1, 2, 1}, rng);
+  const auto seconds = [](auto&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  ConvTranspose2dParams t;
+  t.dilation = {20000, 1};
+  t.algorithm = ConvAlgorithm::direct;
+  const auto x = random_tensor({1, 1, 1, 2}, rng);
+  xt::xarray<float> y;
+  EXPECT_LT(seconds([&] { y = conv_transpose2d(x, w, std::nullopt, t); }), 0.5);
+  EXPECT_TRUE(xt::allclose(y, scatter_reference(x, w, {20001, 2}, t), 1e-5, 1e-6));
+  Conv2dParams c;
+  c.dilation = {20000, 1};
+  const auto tall = random_tensor({1, 1, 40001, 2}, rng);
+  EXPECT_LT(seconds([&] { y = conv2d(tall, w, std::nullopt, c); }), 0.5);
+  EXPECT_TRUE(xt::allclose(y, naive_conv2d(tall, w, c), 1e-5, 1e-6));
 }
 
 }  // namespace

@@ -105,6 +105,10 @@ TEST(conv_matrix, rejects_invalid_arguments) {
   // A 256×256 input: C would be 64516 × 65536, over the element limit.
   p.input_size = {256, 256};
   EXPECT_ERROR(conv_matrix(p), "conv_matrix: matrix shape [64516, 65536] has 4228120576 elements");
+  // The message names the argument that made it so (issue 10).
+  EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256)");
+  p.padding = {1, 0};
+  EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256) and padding (1, 0)");
 }
 
 }  // namespace

@@ -51,6 +51,9 @@ TEST(image, bilinear_kernel_is_a_tent) {
   const auto k3 = bilinear_kernel(3);
   EXPECT_FLOAT_EQ(k3(2, 2), 1.0f);
   EXPECT_FLOAT_EQ(k3(0, 2), 1.0f / 3);
+  // Its own name in its messages (it said "upsample: ").
+  EXPECT_ERROR(bilinear_kernel(9), "bilinear_kernel: factor must be an integer from 1 to 8, got 9");
+  EXPECT_ERROR(bilinear_geometry(0), "bilinear_geometry: factor must be an integer from 1 to 8, got 0");
 }
 
 TEST(image, nearest_times_two_repeats_every_pixel) {

@@ -243,6 +243,11 @@ TEST(interpolate, sizes_are_checked_before_any_table) {
   };
   EXPECT_THAT(refused(k2x2, by_size(1 << 28, 1 << 28, InterpolateMode::bilinear)),
               testing::HasSubstr("interpolate: output shape [1, 1, 268435456, 268435456] has"));
+  // The message names the argument that made the output that large.
+  EXPECT_THAT(refused(k2x2, by_size(1 << 28, 1 << 28, InterpolateMode::bilinear)),
+              testing::EndsWith("(1 GiB of float32), from size (268435456, 268435456)"));
+  EXPECT_THAT(refused(rgb, by_scale(1e8, 1, InterpolateMode::bicubic)),
+              testing::EndsWith("(1 GiB of float32), from scale_factor (100000000, 1)"));
   EXPECT_THAT(refused(rgb, by_size(1, 1 << 27, InterpolateMode::bicubic)),
               testing::HasSubstr("interpolate: output shape [1, 3, 1, 134217728] has 402653184 elements"));
   EXPECT_THAT(refused(rgb, by_scale(1e8, 1, InterpolateMode::bicubic)),

@@ -60,8 +60,10 @@ std::int64_t checked_integer(std::string_view function, std::string_view name, d
 void check_integer(std::string_view function, std::string_view name, std::int64_t value, Rule rule);
 
 /// Element count of a shape, or a message naming `what` if it exceeds
-/// kMaxElements (checked without overflow).
-std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape);
+/// kMaxElements (checked without overflow). `cause` names the arguments that
+/// made it that large ("from padding (9, 9)"), appended to the message.
+std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape,
+                                  std::string_view cause = {});
 
 /// The same for dimensions that are still int64 parameters (image heights,
 /// sizes): checked before any narrowing to size_t, which has 32 bits in wasm.
