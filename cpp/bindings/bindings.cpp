@@ -87,7 +87,7 @@ val conv_transpose2d_output_size_js(const std::array<double, 2>& input_size, con
 val upsample_image_js(const val& data, double width, double height, const val& spec, const val& progress) {
   return guarded("upsample", [&] {
     const UpsampleSpec parsed = to_upsample_spec(spec);
-    const RgbaImage image = to_rgba("upsample", data, width, height);
+    const RgbaImage image = to_rgba("upsample", "image", data, width, height);
     const Progress report = to_progress(progress);
     return to_js(upsample(image, parsed, report), spec["into"]);
   });
@@ -98,7 +98,7 @@ val upsample_band_js(const val& data, double width, double height, const val& sp
   return guarded("upsample", [&] {
     const UpsampleSpec parsed = to_upsample_spec(spec);
     const UpsampleBand where = to_upsample_band("upsample", band);
-    const RgbaImage image = to_rgba("upsample", data, width, height);
+    const RgbaImage image = to_rgba("upsample", "image", data, width, height);
     const Progress report = to_progress(progress);
     return to_js(upsample_band(image, parsed, where, report), spec["into"]);
   });
@@ -112,9 +112,11 @@ val upsample_input_rows_js(double width, double height, const val& spec, const s
   });
 }
 
-val image_difference_js(const val& a, const val& b, double width, double height, double gain) {
+val image_difference_js(const val& a, double a_width, double a_height, const val& b, double b_width, double b_height,
+                        double gain) {
   return guarded("difference", [&] {
-    return to_js(difference(to_rgba("difference", a, width, height), to_rgba("difference", b, width, height), gain));
+    return to_js(difference(to_rgba("difference", "a", a, a_width, a_height),
+                            to_rgba("difference", "b", b, b_width, b_height), gain));
   });
 }
 

@@ -91,10 +91,11 @@ InterpolateOptions to_interpolate_options(const val& options) {
   return result;
 }
 
-RgbaImage to_rgba(std::string_view function, const val& data, double width, double height) {
-  const Pair size = checked_pair(function, "image size", height, width, Rule::positive);
-  const std::size_t length = length_of(function, "image.data", data);
-  const Shape shape = checked_shape(function, "image", {double(size[0]), double(size[1]), 4.0}, length);
+RgbaImage to_rgba(std::string_view function, std::string_view name, const val& data, double width, double height) {
+  const std::string n(name);
+  const Pair size = checked_pair(function, n + " size", height, width, Rule::positive);
+  const std::size_t length = length_of(function, n + ".data", data);
+  const Shape shape = checked_shape(function, n, {double(size[0]), double(size[1]), 4.0}, length);
   RgbaImage image = RgbaImage::from_shape({shape[0], shape[1], 4});
   val(emscripten::typed_memory_view(image.size(), image.data())).call<void>("set", data);
   return image;

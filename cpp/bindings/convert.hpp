@@ -54,8 +54,9 @@ InterpolateOptions to_interpolate_options(const val& options);
 /// exception thrown through the wasm frames would skip their destructors.
 Progress to_progress(const val& hook);
 
-/// RGBA bytes (Uint8Array or Uint8ClampedArray) of a width × height image, copied in one call.
-RgbaImage to_rgba(std::string_view function, const val& data, double width, double height);
+/// RGBA bytes (Uint8Array or Uint8ClampedArray) of a width × height image, copied in one call;
+/// `name` is the argument's name in messages.
+RgbaImage to_rgba(std::string_view function, std::string_view name, const val& data, double width, double height);
 /// { data: Uint8ClampedArray (a JS-owned copy), width, height }.
 val to_js(const RgbaImage& image);
 /// The same, copied into `into` when it is a Uint8ClampedArray of the image's length.

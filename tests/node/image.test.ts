@@ -159,7 +159,7 @@ describe('upsampleImage', () => {
           tc.upsampleImage({ data: [1, 2, 3] as unknown as Uint8Array, width: 1, height: 1 }, { method: 'nearest' }),
         'upsampleImage: image.data must be a Uint8ClampedArray or Uint8Array',
       ],
-      [() => tc.imageDifference(img, gradient(4, 3)), 'imageDifference: images differ in size: 4×4 and 4×3'],
+      [() => tc.imageDifference(img, gradient(4, 3)), 'difference: images differ in size: 4×4 and 4×3'],
     ];
     for (const [call, message] of cases) {
       expect(call).toThrowError(message);

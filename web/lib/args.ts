@@ -166,25 +166,27 @@ export function options<K extends string>(
   fn: string,
   value: unknown,
   known: readonly K[],
+  name = 'options',
 ): Partial<Record<K, unknown>> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || isArray(value)) fail(fn, `options must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || isArray(value)) fail(fn, `${name} must be an object, got ${describe(value)}`);
   let keys: string[];
   try {
     keys = Object.keys(value);
   } catch (error) {
-    fail(fn, `reading the options' keys threw: ${messageOf(error)}`, error);
+    fail(fn, `reading the keys of ${name} threw: ${messageOf(error)}`, error);
   }
   for (const key of keys) {
     if (!(known as readonly string[]).includes(key)) {
       const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
       const hint = (known as readonly string[]).includes(camel) ? ` (did you mean "${camel}"?)` : '';
-      fail(fn, `unknown option "${key}"${hint}; known options: ${known.join(', ')}`);
+      const [what, list] = name === 'options' ? ['option', 'known options'] : [`key of ${name}`, 'known keys'];
+      fail(fn, `unknown ${what} "${key}"${hint}; ${list}: ${known.join(', ')}`);
     }
   }
   const out: Partial<Record<K, unknown>> = {};
   for (const key of known) {
-    const v = read(fn, key, value, key);
+    const v = read(fn, name === 'options' ? key : `${name}.${key}`, value, key);
     if (v !== undefined) out[key] = v;
   }
   return out;

@@ -293,7 +293,7 @@ export function wrapCore(core: CoreModule): Tconv {
       if (where === undefined || where === null) {
         args.fail(fn, 'where { imageHeight, firstRow, outputRows, opaque } is required');
       }
-      const w = args.options(fn, where, BAND_KEYS);
+      const w = args.options(fn, where, BAND_KEYS, 'where');
       const raw: RawBand = {
         imageHeight: args.number(fn, 'imageHeight', w.imageHeight, NaN),
         firstRow: args.number(fn, 'firstRow', w.firstRow, NaN),
@@ -320,10 +320,9 @@ export function wrapCore(core: CoreModule): Tconv {
       const first = args.image(fn, 'a', a);
       const second = args.image(fn, 'b', b);
       const g = args.number(fn, 'gain', gain, 1);
-      if (first.width !== second.width || first.height !== second.height) {
-        args.fail(fn, `images differ in size: ${first.width}×${first.height} and ${second.width}×${second.height}`);
-      }
-      return unwrap(core.imageDifference(first.data, second.data, first.width, first.height, g));
+      return unwrap(
+        core.imageDifference(first.data, first.width, first.height, second.data, second.width, second.height, g),
+      );
     },
 
     bilinearKernel(factor: number): Tensor {

@@ -98,11 +98,13 @@ export interface CoreModule {
   upsampleInputRows(width: number, height: number, spec: RawUpsampleSpec, outputRows: RawPair): RawPair | RawError;
   imageDifference(
     a: Uint8Array | Uint8ClampedArray,
+    aWidth: number,
+    aHeight: number,
     b: Uint8Array | Uint8ClampedArray,
-    width: number,
-    height: number,
+    bWidth: number,
+    bHeight: number,
     gain: number,
-  ): RawImage | RawError;
+): RawImage | RawError;
   bilinearKernel(factor: number): RawTensor | RawError;
   /**
    * The small-call fast path: tensors already copied to wasm memory, every
