@@ -53,11 +53,15 @@ void check_nonempty(std::string_view function, std::string_view what, const xt::
   }
 }
 
-void check_bias(std::string_view function, const std::optional<xt::xarray<float>>& bias, std::size_t out_channels) {
+// `channels_from` says where the output channel count comes from, when more
+// than one argument sets it.
+void check_bias(std::string_view function, const std::optional<xt::xarray<float>>& bias, std::size_t out_channels,
+                const std::string& channels_from = "") {
   if (!bias) return;
   if (bias->dimension() != 1 || bias->size() != out_channels) {
     fail(function,
-         "bias must have " + std::to_string(out_channels) + " elements (one per output channel), got " +
+         "bias must have " + std::to_string(out_channels) + " elements (one per output channel" + channels_from +
+             "), got " +
              (bias->dimension() == 1 ? std::to_string(bias->size()) : "shape " + format_shape(shape_of(*bias))));
   }
 }
@@ -1128,7 +1132,8 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   g.groups = std::size_t(params.groups);
   const std::size_t group_out = weight.shape()[1];
   g.out_channels = group_out * g.groups;
-  check_bias(kConvTranspose2d, bias, g.out_channels);
+  check_bias(kConvTranspose2d, bias, g.out_channels,
+             ": weight.shape[1] * groups = " + std::to_string(group_out) + " * " + std::to_string(g.groups));
   const Pair out = conv_transpose2d_output_size({std::int64_t(g.in_h), std::int64_t(g.in_w)},
                                                 {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);

@@ -22,12 +22,12 @@ ConvMatrix conv_matrix(const ConvMatrixParams& params, const std::optional<xt::x
   const std::size_t in_h = static_cast<std::size_t>(params.input_size[0]);
   const std::size_t in_w = static_cast<std::size_t>(params.input_size[1]);
   const std::size_t out_h = static_cast<std::size_t>(out[0]), out_w = static_cast<std::size_t>(out[1]);
-  const std::size_t rows = checked_element_count(kConvMatrix, "output", {out_h, out_w});
-  const std::size_t cols = checked_element_count(kConvMatrix, "input", {in_h, in_w});
   // (output pixels) × (input pixels): both grow with input_size, the first also with padding.
-  checked_element_count(kConvMatrix, "matrix", {rows, cols},
-                        "from input_size " + format_pair(params.input_size) +
-                            (params.padding == Pair{0, 0} ? "" : " and padding " + format_pair(params.padding)));
+  const std::string cause = "from input_size " + format_pair(params.input_size) +
+                            (params.padding == Pair{0, 0} ? "" : " and padding " + format_pair(params.padding));
+  const std::size_t rows = checked_element_count(kConvMatrix, "output", {out_h, out_w}, cause);
+  const std::size_t cols = checked_element_count(kConvMatrix, "input", {in_h, in_w}, cause);
+  checked_element_count(kConvMatrix, "matrix", {rows, cols}, cause);
 
   ConvMatrix result{xt::zeros<float>({rows, cols}), xt::xtensor<std::int32_t, 2>::from_shape({rows, cols})};
   result.source.fill(-1);

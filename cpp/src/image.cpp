@@ -376,7 +376,10 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   if (spec.size) check_pair(kUpsample, "size", *spec.size, Rule::positive);
   // input_size · factor: at most 2^26 · 8, exact.
   const Pair out = spec.size ? *spec.size : Pair{input_size[0] * spec.factor, input_size[1] * spec.factor};
-  checked_size_product(kUpsample, "output image", {out[0], out[1], 4});
+  checked_size_product(
+      kUpsample, "output image", {out[0], out[1], 4},
+      spec.size ? "from size " + format_pair(*spec.size)
+                : "from factor " + std::to_string(spec.factor) + " of image size " + format_pair(input_size));
   return out;
 }
 
@@ -417,7 +420,9 @@ RgbaImage upsample_band(const RgbaImage& band, const UpsampleSpec& spec, const U
   const RowRange needed = upsample_input_rows(image_size, spec, where.output_rows);
   if (needed.begin < held.begin || needed.end > held.end) {
     fail(kUpsample, "output rows " + format_rows(where.output_rows) + " read image rows " + format_rows(needed) +
-                        ", but the band holds rows " + format_rows(held));
+                        ", but the band holds rows " + format_rows(held) + " (first_row " +
+                        std::to_string(where.first_row) + " of an image of " + std::to_string(where.image_height) +
+                        " rows)");
   }
   if (where.opaque && !is_opaque(band)) {
     fail(kUpsample, "the band has transparent pixels, but the image is said to be opaque");

@@ -430,7 +430,9 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   const RowRange read = rows_read(options, full_height, out[0], channels, rows);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
     fail(kInterpolate, "output rows " + format_rows(rows) + " read input rows " + format_rows(read) +
-                           ", but the band holds rows " + format_rows({first_row, first_row + std::int64_t(band_h)}));
+                           ", but the band holds rows " + format_rows({first_row, first_row + std::int64_t(band_h)}) +
+                           " (first_row " + std::to_string(first_row) + " of an input of " +
+                           std::to_string(full_height) + " rows)");
   }
   xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
 

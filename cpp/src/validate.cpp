@@ -137,18 +137,19 @@ std::size_t checked_element_count(std::string_view function, std::string_view wh
 }
 
 std::size_t checked_size_product(std::string_view function, std::string_view what,
-                                 const std::vector<std::int64_t>& dims) {
+                                 const std::vector<std::int64_t>& dims, std::string_view cause) {
   for (std::int64_t dim : dims) {
     if (dim < 0) fail(function, "internal: " + std::string(what) + " shape " + format_dims(dims) + " is negative");
     // Even in an empty shape: the caller narrows every dimension to size_t.
     if (dim > std::int64_t(kMaxElements)) {
       fail(function, std::string(what) + " shape " + format_dims(dims) + " has a dimension of " + std::to_string(dim) +
-                         ", more than the limit of " + std::to_string(kMaxElements) + " elements");
+                         ", more than the limit of " + std::to_string(kMaxElements) + " elements" +
+                         (cause.empty() ? "" : ", " + std::string(cause)));
     }
   }
   Shape shape;
   for (std::int64_t dim : dims) shape.push_back(static_cast<std::size_t>(dim));
-  return checked_element_count(function, what, shape);
+  return checked_element_count(function, what, shape, cause);
 }
 
 Shape checked_shape(std::string_view function, std::string_view what, const std::vector<double>& dims,

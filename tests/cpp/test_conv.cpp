@@ -717,8 +717,9 @@ TEST(conv_transpose2d, rejects_invalid_arguments) {
   groups.groups = std::int64_t(1) << 40;
   EXPECT_ERROR(conv_transpose2d(y, w, std::nullopt, groups),
                "conv_transpose2d: in_channels 4 (weight.shape[0]) must be divisible by groups 1099511627776");
-  EXPECT_ERROR(conv_transpose2d(y, w, xt::xarray<float>(xt::zeros<float>({4}))),
-               "conv_transpose2d: bias must have 2 elements (one per output channel), got 4");
+  EXPECT_ERROR(
+      conv_transpose2d(y, w, xt::xarray<float>(xt::zeros<float>({4}))),
+      "conv_transpose2d: bias must have 2 elements (one per output channel: weight.shape[1] * groups = 2 * 1), got 4");
   // output_padding below the dilation is allowed even when it is not below the stride.
   ConvTranspose2dParams dil;
   dil.dilation = {3, 3};

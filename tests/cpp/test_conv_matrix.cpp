@@ -109,6 +109,11 @@ TEST(conv_matrix, rejects_invalid_arguments) {
   EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256)");
   p.padding = {1, 0};
   EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256) and padding (1, 0)");
+  p = {};
+  p.input_size = {60000, 60000};
+  EXPECT_ERROR(conv_matrix(p),
+               "conv_matrix: output shape [59998, 59998] has 3599760004 elements, more than the limit "
+               "of 268435456 (1 GiB of float32), from input_size (60000, 60000)");
 }
 
 }  // namespace

@@ -209,8 +209,10 @@ TEST(image, input_rows_of_a_band) {
 TEST(image, bands_reject_missing_rows_and_a_false_opaque_flag) {
   const RgbaImage img = gradient(4, 3, 100);
   const UpsampleSpec spec = spec_of(UpsampleMethod::bilinear);
-  EXPECT_ERROR(upsample_band(img, spec, {10, 0, {8, 12}, false}),
-               "upsample: output rows [8, 12) read image rows [3, 7), but the band holds rows [0, 4)");
+  EXPECT_ERROR(
+      upsample_band(img, spec, {10, 0, {8, 12}, false}),
+      "upsample: output rows [8, 12) read image rows [3, 7), but the band holds rows [0, 4) (first_row 0 of an "
+      "image of 10 rows)");
   EXPECT_ERROR(upsample_band(img, spec, {10, 8, {0, 2}, false}),
                "upsample: a band of rows [8, 12) does not fit an image of 10 rows");
   EXPECT_ERROR(upsample_band(img, spec, {4, 0, {0, 8}, true}),
@@ -231,6 +233,7 @@ TEST(image, rejects_invalid_specs) {
   UpsampleSpec big = spec_of(UpsampleMethod::nearest);
   big.size = Pair{16384, 16384};
   EXPECT_ERROR(upsample(img, big), "upsample: output image shape [16384, 16384, 4] has 1073741824 elements");
+  EXPECT_ERROR(upsample(img, big), "(1 GiB of float32), from size (16384, 16384)");
   EXPECT_ERROR(difference(img, gradient(2, 3), 1), "difference: images differ in size: 2×2 and 3×2");
 }
 
@@ -266,8 +269,10 @@ TEST(image, image_and_output_sizes_are_counted_before_narrowing) {
                "upsample: image size (4611686018427387904, 1) must be positive integers no larger than 2^53");
   EXPECT_ERROR(upsample_output_size({std::int64_t(1) << 50, 1}, spec),
                "upsample: image shape [1125899906842624, 1, 4] has a dimension of 1125899906842624");
-  EXPECT_ERROR(upsample_output_size({1 << 13, 1 << 13}, spec),
-               "upsample: output image shape [32768, 32768, 4] has 4294967296 elements, more than the limit");
+  EXPECT_ERROR(
+      upsample_output_size({1 << 13, 1 << 13}, spec),
+      "upsample: output image shape [32768, 32768, 4] has 4294967296 elements, more than the limit of 268435456 "
+      "(1 GiB of float32), from factor 4 of image size (8192, 8192)");
   // A band of an image taller than any tensor: refused by upsample, never by
   // the interpolation inside it (whose message would name interpolate).
   spec.size = Pair{1, 4};

@@ -129,8 +129,10 @@ TEST(interpolate, rows_from_a_band_equal_the_whole_call_bit_for_bit) {
 TEST(interpolate, rows_reject_a_band_that_misses_a_row) {
   const xt::xarray<float> band = xt::zeros<float>({1, 1, 2, 3});
   const auto options = by_scale(2, 2, InterpolateMode::bilinear);
-  EXPECT_ERROR(interpolate_rows(band, options, 8, 0, {4, 8}),
-               "interpolate: output rows [4, 8) read input rows [1, 5), but the band holds rows [0, 2)");
+  EXPECT_ERROR(
+      interpolate_rows(band, options, 8, 0, {4, 8}),
+      "interpolate: output rows [4, 8) read input rows [1, 5), but the band holds rows [0, 2) (first_row 0 of an input "
+      "of 8 rows)");
   EXPECT_ERROR(interpolate_rows(band, options, 8, 7, {0, 1}),
                "interpolate: a band of rows [7, 9) does not fit an input of 8 rows");
   EXPECT_ERROR(interpolate_rows(band, options, 8, 0, {3, 3}),

@@ -69,7 +69,7 @@ std::size_t checked_element_count(std::string_view function, std::string_view wh
 /// sizes): checked before any narrowing to size_t, which has 32 bits in wasm.
 /// Negative dimensions are the caller's bug and are reported as such.
 std::size_t checked_size_product(std::string_view function, std::string_view what,
-                                 const std::vector<std::int64_t>& dims);
+                                 const std::vector<std::int64_t>& dims, std::string_view cause = {});
 
 /// A tensor shape that arrives as doubles: every dimension a non-negative
 /// integer, element count within kMaxElements, and equal to data_length.
