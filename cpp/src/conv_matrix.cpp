@@ -8,10 +8,14 @@ namespace {
 constexpr std::string_view kConvMatrix = "conv_matrix";
 }
 
+Pair conv_matrix_output_size(const ConvMatrixParams& params) {
+  return detail::conv_output_size(kConvMatrix, params.input_size, params.kernel_size, params.stride, params.padding,
+                                  params.dilation);
+}
+
 ConvMatrix conv_matrix(const ConvMatrixParams& params, const std::optional<xt::xtensor<float, 2>>& kernel) {
   // Validates the sizes (and bounds them, so the casts below are safe).
-  const Pair out = detail::conv_output_size(kConvMatrix, params.input_size, params.kernel_size, params.stride,
-                                            params.padding, params.dilation);
+  const Pair out = conv_matrix_output_size(params);
   const std::size_t kh_count = static_cast<std::size_t>(params.kernel_size[0]);
   const std::size_t kw_count = static_cast<std::size_t>(params.kernel_size[1]);
   checked_element_count(kConvMatrix, "kernel", {kh_count, kw_count});

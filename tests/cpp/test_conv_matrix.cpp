@@ -109,6 +109,13 @@ TEST(conv_matrix, rejects_invalid_arguments) {
   EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256)");
   p.padding = {1, 0};
   EXPECT_ERROR(conv_matrix(p), "(1 GiB of float32), from input_size (256, 256) and padding (1, 0)");
+  // Before any kernel of kernel_size is made (the JS binding converts one).
+  p = {};
+  p.kernel_size = {(1 << 30) - 1, 1};
+  EXPECT_ERROR(conv_matrix_output_size(p),
+               "conv_matrix: dilated kernel size (1073741823, 1) is larger than padded input size (4, 4)");
+  p.kernel_size = {3, 3};
+  EXPECT_EQ(conv_matrix_output_size(p), (Pair{2, 2}));
   p = {};
   p.input_size = {60000, 60000};
   EXPECT_ERROR(conv_matrix(p),

@@ -27,6 +27,10 @@ struct ConvMatrix {
   xt::xtensor<std::int32_t, 2> source;
 };
 
+/// (Hout, Wout) for these parameters; validates them all, with conv_matrix's
+/// messages. A caller that converts a kernel of kernel_size calls this first.
+Pair conv_matrix_output_size(const ConvMatrixParams& params);
+
 /// kernel: (kH, kW) matching params.kernel_size; without one the kernel is
 /// 1, 2, …, kH·kW so that every entry shows where it came from.
 ConvMatrix conv_matrix(const ConvMatrixParams& params,
