@@ -151,7 +151,7 @@ void upsample_sizes(Reader& in, bool rows_too) {
 void bilinear_kernel_of(Reader& in) {
   const std::int64_t factor = in.integer(0, 9);
   describe("bilinear_kernel factor=%" PRId64, factor);
-  const auto kernel = attempt("upsample", factor >= 1 && factor <= 8 ? Expect::success : Expect::failure,
+  const auto kernel = attempt("bilinear_kernel", factor >= 1 && factor <= 8 ? Expect::success : Expect::failure,
                               [&] { return tconv::bilinear_kernel(factor); });
   if (!kernel) return;
   const tconv::BilinearGeometry g = tconv::bilinear_geometry(factor);
