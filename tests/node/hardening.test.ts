@@ -176,7 +176,7 @@ describe('arguments are read once', () => {
       ],
       [
         () => tc.interpolate(seedX(), new Proxy({ mode: 'nearest', size: 8 }, { ownKeys: boom }) as never),
-        "interpolate: reading the options' keys threw: boom",
+        'interpolate: reading the keys of options threw: boom',
       ],
       [
         () =>
@@ -266,6 +266,108 @@ describe('onProgress', () => {
     expect(out.data === into).toBe(false); // (toBe would try to print the detached array)
     expect(out.data.length).toBe(8 * 8 * 4);
     expect(out.data.every((v) => v === 5)).toBe(true);
+    expectHealthy();
+  });
+});
+
+/** The call throws an Error (never a trap) that starts with `fn` and names `argument`. */
+function expectNamed(call: () => unknown, fn: string, argument: string) {
+  const message = errorOf(call).message;
+  expect(message.startsWith(`${fn}: `), message).toBe(true);
+  expect(message, message).toContain(argument);
+  expect(message).not.toMatch(/^\w+: (vector|out of memory)/);
+}
+
+describe('integers are never truncated on the way into the 32-bit module', () => {
+  const x = { shape: [1, 2, 4, 4], data: new Float32Array(32).fill(1) };
+  const w = { shape: [2, 1, 3, 3], data: new Float32Array(18).fill(1) };
+
+  it.each([2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 32 + 2, 2 ** 40, 2 ** 53])('groups %d is refused by name', (groups) => {
+    expectNamed(() => tc.conv2d(x, w, { groups }), 'conv2d', 'groups');
+    expectNamed(() => tc.convTranspose2d(x, w, { groups }), 'conv_transpose2d', 'groups');
+    expectHealthy();
+  });
+
+  it.each([2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 53])('band rows and image height %d are refused by name', (big) => {
+    const band = image(2, 2);
+    const where = { imageHeight: 2, firstRow: 0, outputRows: [0, 4] as [number, number], opaque: false };
+    expectNamed(
+      () => tc.upsampleBand(band, { method: 'bilinear' }, { ...where, imageHeight: big }),
+      'upsample',
+      'image',
+    );
+    expectNamed(() => tc.upsampleBand(band, { method: 'bilinear' }, { ...where, firstRow: big }), 'upsample', 'band');
+    expectNamed(
+      () => tc.upsampleBand(band, { method: 'bilinear' }, { ...where, outputRows: [0, big] }),
+      'upsample',
+      'rows',
+    );
+    expectNamed(() => tc.upsampleImage(band, { method: 'bilinear', factor: big }), 'upsample', 'factor');
+    expectHealthy();
+  });
+
+  it.each([2 ** 31, 2 ** 32 + 1, 2 ** 53])(
+    'a stride or dilation of %d gives torch’s answer or names the argument',
+    (big) => {
+      // One input pixel per row: any stride gives the same 1×1100 result.
+      const row = { shape: [1, 1, 1, 5], data: new Float32Array([1, 2, 3, 4, 5]) };
+      const k = { shape: [1, 1, 1, 1], data: new Float32Array([2]) };
+      const y = tc.convTranspose2d(row, k, { stride: [big, 1] });
+      expect(y.shape).toEqual([1, 1, 1, 5]);
+      expect(Array.from(y.data)).toEqual([2, 4, 6, 8, 10]);
+      expect(Array.from(tc.conv2d(row, k, { stride: [big, 1] }).data)).toEqual([2, 4, 6, 8, 10]);
+      expectNamed(() => tc.conv2d(row, seedK(), { dilation: big }), 'conv2d', 'dilation');
+      expectHealthy();
+    },
+  );
+});
+
+describe('large but valid calls', () => {
+  it('convTranspose2d with stride 1e9 gives the 1×1100 answer without allocating by the stride', () => {
+    const x = { shape: [1, 1, 1, 1100], data: Float32Array.from({ length: 1100 }, (_, i) => i) };
+    const k = { shape: [1, 1, 1, 1], data: new Float32Array([0.5]) };
+    const y = tc.convTranspose2d(x, k, { stride: [1e9, 1] });
+    expect(y.shape).toEqual([1, 1, 1, 1100]);
+    expect(Array.from(y.data)).toEqual(Array.from(x.data, (v) => v * 0.5));
+    // The first call may keep lasting scratch; later ones allocate nothing that stays.
+    const heap = tc.heapInUse();
+    for (let i = 0; i < 20; i++) tc.convTranspose2d(x, k, { stride: [1e9, 1] });
+    expect(tc.heapInUse()).toBe(heap);
+  });
+
+  it('a batch of 1,100 works for every function', () => {
+    const n = 1100;
+    const x = { shape: [n, 1, 4, 4], data: Float32Array.from({ length: n * 16 }, (_, i) => i % 7) };
+    const one = { shape: [1, 1, 1, 1], data: new Float32Array([1]) };
+    expect(Array.from(tc.conv2d(x, one).data)).toEqual(Array.from(x.data));
+    expect(Array.from(tc.convTranspose2d(x, one).data)).toEqual(Array.from(x.data));
+    expect(Array.from(tc.interpolate(x, { mode: 'nearest', size: 4 }).data)).toEqual(Array.from(x.data));
+  });
+
+  it('sizes beyond the limit are refused by name, before any work', () => {
+    const s = { shape: [1, 1, 1, 1], data: new Float32Array([1]) };
+    expectNamed(() => tc.interpolate(s, { mode: 'nearest', size: [2 ** 28, 2 ** 28] }), 'interpolate', 'size');
+    expectNamed(() => tc.interpolate(s, { mode: 'bilinear', scaleFactor: [1, 1e9] }), 'interpolate', 'scale');
+    expectNamed(() => tc.conv2d(s, s, { padding: 2 ** 40 }), 'conv2d', 'padding');
+    expectNamed(() => tc.conv2d(s, seedK(), { dilation: 2 ** 40 }), 'conv2d', 'dilation');
+    expectNamed(() => tc.convTranspose2d(s, s, { padding: 2 ** 40 }), 'conv_transpose2d', 'padding');
+    expectNamed(
+      () => tc.upsampleImage(image(2, 2), { method: 'bilinear', size: [2 ** 28, 2 ** 28] }),
+      'upsample',
+      'size',
+    );
+    expectHealthy();
+  });
+});
+
+describe('non-finite kernels', () => {
+  it.each([NaN, Infinity, -Infinity])('a kernel weight of %d is refused with its cell', (bad) => {
+    for (const method of ['transposed', 'resize-conv-nearest', 'resize-conv-bilinear'] as const) {
+      const data = new Float32Array([0.25, 0.25, 0.25, 0.25, 0, 0]);
+      data[5] = bad;
+      const message = errorOf(() => tc.upsampleImage(image(3, 3), { method, kernel: { shape: [2, 3], data } })).message;
+      expect(message).toBe(`upsample: kernel[1, 2] is ${bad}; every weight must be a finite number`);
+    }
     expectHealthy();
   });
 });
