@@ -47,6 +47,7 @@ val conv_matrix_js(const ConvMatrixOptions& options, const val& kernel) {
     params.stride = to_pair(f, "stride", options.stride, Rule::positive);
     params.padding = to_pair(f, "padding", options.padding, Rule::non_negative);
     params.dilation = to_pair(f, "dilation", options.dilation, Rule::positive);
+    conv_matrix_output_size(params);  // the sizes first, so that a huge kernel_size is named as such
     std::optional<xt::xtensor<float, 2>> weights;
     if (!kernel.isNull() && !kernel.isUndefined()) {
       TensorArg arg;

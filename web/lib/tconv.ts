@@ -326,7 +326,7 @@ export function wrapCore(core: CoreModule): Tconv {
     },
 
     bilinearKernel(factor: number): Tensor {
-      return unwrap(core.bilinearKernel(args.number('bilinearKernel', 'factor', factor, 2)));
+      return unwrap(core.bilinearKernel(args.number('bilinearKernel', 'factor', factor, NaN)));
     },
 
     heapInUse: () => core.heapInUse(),
