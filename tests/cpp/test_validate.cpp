@@ -24,8 +24,8 @@ void* counted(void* p) {
 }
 
 void* budgeted(std::size_t n, std::size_t align) {
-  if (budget_on && budget_held + std::ptrdiff_t(std::min<std::size_t>(n, PTRDIFF_MAX / 2)) >
-                       std::ptrdiff_t(budget_bytes)) {
+  if (budget_on &&
+      budget_held + std::ptrdiff_t(std::min<std::size_t>(n, PTRDIFF_MAX / 2)) > std::ptrdiff_t(budget_bytes)) {
     throw std::bad_alloc();
   }
   if (align <= alignof(std::max_align_t)) return counted(std::malloc(n == 0 ? 1 : n));
@@ -134,7 +134,8 @@ TEST(validate, integers_are_bounded_by_2_to_the_53_from_cpp_and_js_alike) {
                "conv2d: groups must be a positive integer no larger than 2^53 (9007199254740992), got 1e+300");
   EXPECT_ERROR(check_integer("conv2d", "groups", INT64_MAX, Rule::positive),
                "groups must be a positive integer no larger than 2^53 (9007199254740992), got 9223372036854775807");
-  EXPECT_ERROR(check_integer("conv2d", "groups", 0, Rule::positive), "conv2d: groups must be a positive integer, got 0");
+  EXPECT_ERROR(check_integer("conv2d", "groups", 0, Rule::positive),
+               "conv2d: groups must be a positive integer, got 0");
 }
 
 TEST(validate, int64_sizes_are_counted_before_narrowing) {
