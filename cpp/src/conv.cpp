@@ -1142,6 +1142,9 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
       allocate_output(kConvTranspose2d, g,
                       "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
                           " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) + ")");
+  // An empty batch (or channel count) has nothing to compute; the
+  // algorithms would still size their scratch by the output's width.
+  if (output.size() == 0) return output;
   const float* bias_data = bias ? bias->data() : nullptr;
   const std::size_t group_in = g.in_channels / g.groups;
   // Scratch each algorithm needs, in floats: the phase algorithms hold a

@@ -1,5 +1,7 @@
 #include "tconv/image.hpp"
 
+#include "geometry.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <xtensor/xview.hpp>
@@ -411,11 +413,13 @@ RgbaImage upsample_band(const RgbaImage& band, const UpsampleSpec& spec, const U
                         const Progress& progress) {
   check_image(kUpsample, band);
   const std::int64_t band_h = std::int64_t(band.shape()[0]), width = std::int64_t(band.shape()[1]);
-  const RowRange held{where.first_row, where.first_row + band_h};
-  if (where.first_row < 0 || held.end > where.image_height) {
-    fail(kUpsample, "a band of rows " + format_rows(held) + " does not fit an image of " +
+  // Compared in 128 bits: first_row may be anything a C++ caller passes.
+  if (where.first_row < 0 || detail::Wide(where.first_row) + band_h > detail::Wide(where.image_height)) {
+    fail(kUpsample, "a band of rows [" + std::to_string(where.first_row) + ", " +
+                        detail::format_wide(detail::Wide(where.first_row) + band_h) + ") does not fit an image of " +
                         std::to_string(where.image_height) + " rows");
   }
+  const RowRange held{where.first_row, where.first_row + band_h};
   const Pair image_size{where.image_height, width};
   const RowRange needed = upsample_input_rows(image_size, spec, where.output_rows);
   if (needed.begin < held.begin || needed.end > held.end) {

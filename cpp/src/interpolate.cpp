@@ -395,8 +395,11 @@ RowRange interpolate_input_rows(const Pair& input_size, const InterpolateOptions
   // Row indices are narrowed to size_t (32 bits in wasm): an input no tensor can hold is refused.
   checked_size_product(kInterpolate, "input", {input_size[0], input_size[1]});
   check_output_rows(rows, out[0]);
-  // One channel or many pick the same rows (only the 'nearest' legacy case differs, within a row).
-  return rows_read(options, input_size[0], out[0], 2, rows);
+  // torch's one-channel 'nearest' picks other rows than its many-channel
+  // kernel (the legacy quirk): the band must hold what either reads.
+  const RowRange one = rows_read(options, input_size[0], out[0], 1, rows);
+  const RowRange many = rows_read(options, input_size[0], out[0], 2, rows);
+  return {std::min(one.begin, many.begin), std::max(one.end, many.end)};
 }
 
 xt::xarray<float> interpolate(const xt::xarray<float>& input, const InterpolateOptions& options) {
@@ -411,9 +414,11 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   check_rank(band, "input");
   const std::size_t batch = band.shape()[0], channels = band.shape()[1];
   const std::size_t band_h = band.shape()[2], in_w = band.shape()[3];
-  if (first_row < 0 || full_height < first_row + std::int64_t(band_h)) {
-    fail(kInterpolate, "a band of rows " + format_rows({first_row, first_row + std::int64_t(band_h)}) +
-                           " does not fit an input of " + std::to_string(full_height) + " rows");
+  // Compared in 128 bits: first_row may be anything a C++ caller passes.
+  if (first_row < 0 || detail::Wide(first_row) + detail::Wide(band_h) > detail::Wide(full_height)) {
+    fail(kInterpolate, "a band of rows [" + std::to_string(first_row) + ", " +
+                           detail::format_wide(detail::Wide(first_row) + detail::Wide(band_h)) +
+                           ") does not fit an input of " + std::to_string(full_height) + " rows");
   }
   // The whole input is a tensor too (its row indices are narrowed to size_t).
   checked_size_product(kInterpolate, "input",
@@ -435,6 +440,7 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
                            std::to_string(full_height) + " rows)");
   }
   xt::xarray<float> output = xt::xarray<float>::from_shape(out_shape);
+  if (output.size() == 0) return output;  // an empty batch: no data pointer to offset
 
   const std::size_t planes = batch * channels;
   const std::size_t out_plane = out_h * out_w;

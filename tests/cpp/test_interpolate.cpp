@@ -238,6 +238,28 @@ TEST(interpolate, rejects_invalid_arguments) {
 
 // Issue 10: the per-row tables were built before the size check (1.2 s, then
 // 'vector' or out of memory in wasm). Refused now before any allocation.
+TEST(interpolate, fuzz_findings_stay_fixed) {
+  // An empty batch whose output plane spans several chunks: nothing to offset into.
+  const xt::xarray<float> empty = xt::zeros<float>({0, 1, 1, 1});
+  InterpolateOptions tall;
+  tall.size = Pair{15359, 1};
+  EXPECT_EQ(interpolate(empty, tall).shape(), (Shape{0, 1, 15359, 1}));
+  // first_row near INT64_MAX: refused, not overflowed.
+  const xt::xarray<float> band = xt::zeros<float>({1, 1, 2, 3});
+  EXPECT_ERROR(interpolate_rows(band, by_scale(2, 2, InterpolateMode::bilinear), 8, INT64_MAX, {0, 1}),
+               "interpolate: a band of rows [9223372036854775807, 9223372036854775809) does not fit an input of 8 rows");
+  // One channel, 'nearest' at 1.05: torch's one-channel kernel reads other
+  // rows than its many-channel one; the rows named must hold what it reads.
+  const auto options = by_scale(1.05, 1.05, InterpolateMode::nearest);
+  const RowRange rows{1, 4};
+  const RowRange needed = interpolate_input_rows({10, 10}, options, rows);
+  xt::xarray<float> whole = xt::arange<float>(100.0f).reshape({1, 1, 10, 10});
+  const xt::xarray<float> part = xt::view(whole, xt::all(), xt::all(), xt::range(needed.begin, needed.end), xt::all());
+  const xt::xarray<float> got = interpolate_rows(part, options, 10, needed.begin, rows);
+  const xt::xarray<float> all = interpolate(whole, options);
+  EXPECT_EQ(got, xt::xarray<float>(xt::view(all, xt::all(), xt::all(), xt::range(1, 4), xt::all())));
+}
+
 TEST(interpolate, sizes_are_checked_before_any_table) {
   const xt::xarray<float> rgb = xt::zeros<float>({1, 3, 2, 2});
   const auto refused = [&](const xt::xarray<float>& x, const InterpolateOptions& o) {
