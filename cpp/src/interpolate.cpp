@@ -432,7 +432,8 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
       kInterpolate, "output", out_shape,
       options.size ? "from size " + format_pair(*options.size)
                    : "from scale_factor " + format_pair((*options.scale_factor)[0], (*options.scale_factor)[1]));
-  const RowRange read = rows_read(options, full_height, out[0], channels, rows);
+  // The same rule for every channel count, so one band serves any call.
+  const RowRange read = interpolate_input_rows({full_height, std::int64_t(in_w)}, options, rows);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {
     fail(kInterpolate, "output rows " + format_rows(rows) + " read input rows " + format_rows(read) +
                            ", but the band holds rows " + format_rows({first_row, first_row + std::int64_t(band_h)}) +

@@ -258,6 +258,14 @@ TEST(interpolate, fuzz_findings_stay_fixed) {
   const xt::xarray<float> got = interpolate_rows(part, options, 10, needed.begin, rows);
   const xt::xarray<float> all = interpolate(whole, options);
   EXPECT_EQ(got, xt::xarray<float>(xt::view(all, xt::all(), xt::all(), xt::range(1, 4), xt::all())));
+  // One rule for every channel count: output row 6 reads input row 5 with
+  // three channels, so a one-channel band from row 6 is refused too.
+  const RowRange tail{6, 10};
+  ASSERT_EQ(interpolate_input_rows({10, 10}, options, tail).begin, 5);
+  const xt::xarray<float> short_band = xt::view(whole, xt::all(), xt::all(), xt::range(6, 10), xt::all());
+  EXPECT_ERROR(interpolate_rows(short_band, options, 10, 6, tail),
+               "interpolate: output rows [6, 10) read input rows [5, 10), but the band holds rows [6, 10) (first_row 6 "
+               "of an input of 10 rows)");
 }
 
 TEST(interpolate, sizes_are_checked_before_any_table) {
