@@ -110,8 +110,52 @@ export function setup(parts) {
   ensureNodeModules();
 }
 
+/** Where an Emscripten installation's CMake toolchain file sits, below its root. */
+const EMSCRIPTEN_TOOLCHAIN = 'cmake/Modules/Platform/Emscripten.cmake';
+
+/**
+ * The Emscripten root to build with: emsdk's when EMSDK is set (emsdk_env.sh
+ * sets it), else whatever `em-config` on PATH reports, else Debian's package.
+ */
+export function emscriptenRoot() {
+  const candidates = [];
+  if (process.env.EMSDK) candidates.push(join(process.env.EMSDK, 'upstream/emscripten'));
+  const emConfig = spawnSync('em-config', ['EMSCRIPTEN_ROOT'], { encoding: 'utf8' });
+  if (emConfig.status === 0 && emConfig.stdout.trim()) candidates.push(emConfig.stdout.trim());
+  candidates.push('/usr/share/emscripten');
+  const found = candidates.find((dir) => existsSync(join(dir, EMSCRIPTEN_TOOLCHAIN)));
+  if (!found) {
+    console.error(
+      `[tconv] No Emscripten toolchain found (looked for ${EMSCRIPTEN_TOOLCHAIN} in ${candidates.join(', ')}).\n` +
+        `Install Debian's emscripten package, or activate emsdk (source emsdk_env.sh, which sets EMSDK).`,
+    );
+    process.exit(1);
+  }
+  return found;
+}
+
+/**
+ * What the wasm preset's configure step needs besides the preset: the
+ * toolchain file, and, when Emscripten's own JS tools cannot find acorn
+ * (Debian packages it apart, in /usr/share/nodejs, where Node does not look),
+ * a NODE_PATH for the link step, which runs those tools.
+ */
+function emscriptenArgs() {
+  const emRoot = emscriptenRoot();
+  const args = [`-DCMAKE_TOOLCHAIN_FILE=${join(emRoot, EMSCRIPTEN_TOOLCHAIN)}`];
+  const acorn = spawnSync(process.execPath, ['-e', "require.resolve('acorn')"], { cwd: join(emRoot, 'tools') });
+  const debianNodeModules = '/usr/share/nodejs';
+  if (acorn.status !== 0 && existsSync(join(debianNodeModules, 'acorn'))) {
+    args.push(`-DCMAKE_CXX_LINKER_LAUNCHER=env;NODE_PATH=${debianNodeModules}`);
+  }
+  return args;
+}
+
 function cmakeBuild(preset) {
-  if (!existsSync(join(root, 'build', preset, 'CMakeCache.txt'))) run('cmake', ['--preset', preset]);
+  // build.ninja is written only by a configure step that succeeded.
+  if (!existsSync(join(root, 'build', preset, 'build.ninja'))) {
+    run('cmake', ['--preset', preset, ...(preset === 'wasm' ? emscriptenArgs() : [])]);
+  }
   run('cmake', ['--build', '--preset', preset]);
 }
 
