@@ -3,7 +3,7 @@
 // target cell's box, and removed. With prefers-reduced-motion, chips do not
 // move: the targets fade in instead.
 
-import type { CellPos, Flight } from './views.js';
+import type { CellPos, Flight } from '../../lib/explainer/flights.js';
 
 /** Above this many chips, the step fades its targets in instead. */
 const MAX_CHIPS = 360;

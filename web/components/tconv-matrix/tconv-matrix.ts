@@ -75,7 +75,7 @@ import '../tconv-grid/tconv-grid.js';
 import { Animator, plan } from './animator.js';
 import { renderControls } from './controls.js';
 import * as icons from './icons.js';
-import { type Move, Player, SPEEDS } from './player.js';
+import { type Move, Player, SPEEDS } from '../../lib/explainer/player.js';
 import {
   configText,
   editedText,
@@ -87,21 +87,18 @@ import {
   VALUE_KEYS,
   type ValueKey,
   valuesTextFor,
-} from './state.js';
+} from '../../lib/explainer/state.js';
 import { styles } from './styles.js';
+import { forwardOfTransposed, transposedOfForward } from '../../lib/explainer/derived.js';
+import { type CellPos, type Flight, flights } from '../../lib/explainer/flights.js';
 import {
-  type CellPos,
-  type Flight,
-  flights,
-  forwardOfTransposed,
   type GridSpec,
   type Item,
   multiplicationStrip,
-  transposedOfForward,
   view,
   type ViewGridId,
   type ViewSpec,
-} from './views.js';
+} from '../../lib/explainer/views.js';
 
 export interface TconvStepChangeDetail {
   chapter: number;

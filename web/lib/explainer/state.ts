@@ -3,7 +3,7 @@
 // model built by web/lib/explainer. DOM-free; no arithmetic on values: the
 // parsing, presets and resizing are the library's.
 
-import type { Tconv } from '../../lib/index.js';
+import type { Tconv } from '../index.js';
 import {
   CONFIG_KEYS,
   configToParams,
@@ -15,18 +15,10 @@ import {
   PARAM_NAMES,
   parseConfig,
   quote,
-} from '../../lib/explainer/config.js';
-import type { ExplainerModel, ExplainerValues } from '../../lib/explainer/model-types.js';
-import { buildModel, outputSizeOf } from '../../lib/explainer/model.js';
-import {
-  formatValues,
-  parseValues,
-  type Preset,
-  presetGrid,
-  presetValues,
-  PRESETS,
-  resizeGrid,
-} from '../../lib/explainer/values.js';
+} from './config.js';
+import type { ExplainerModel, ExplainerValues } from './model-types.js';
+import { buildModel, outputSizeOf } from './model.js';
+import { formatValues, parseValues, type Preset, presetGrid, presetValues, PRESETS, resizeGrid } from './values.js';
 
 export type ValueKey = 'x' | 'k' | 'y' | 'kt';
 export const VALUE_KEYS: ValueKey[] = ['x', 'k', 'y', 'kt'];

@@ -1,7 +1,7 @@
 // The player: which chapter and frame is shown, and the clock that advances
 // it while playing. DOM-free apart from timers.
 
-import type { ChapterId } from '../../lib/explainer/timeline.js';
+import type { ChapterId } from './timeline.js';
 
 /** How long a frame stays on screen at 1×, per chapter (ms). */
 export const FRAME_MS: Record<ChapterId, number> = {

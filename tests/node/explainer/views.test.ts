@@ -1,0 +1,152 @@
+// What each chapter draws at each frame: grids of the model's own numbers
+// (never recomputed), their sizes, and which cells are not yet computed,
+// checked against the definitions and the core.
+import { describe, expect, it } from 'vitest';
+
+import { DEFAULT_CONFIG } from '../../../web/lib/explainer/config.js';
+import { derived } from '../../../web/lib/explainer/derived.js';
+import type { ExplainerModel } from '../../../web/lib/explainer/model-types.js';
+import { chapters } from '../../../web/lib/explainer/timeline.js';
+import { cellSize, type GridSpec, multiplicationStrip, view } from '../../../web/lib/explainer/views.js';
+import { model, randomModels, reachedBy, range } from './support.js';
+
+const grids = (m: ExplainerModel, chapter: Parameters<typeof view>[1], frame: number) =>
+  view(m, chapter, frame).rows.flatMap((r) => r.items.filter((i): i is GridSpec => i.type === 'grid'));
+
+const gridOf = (m: ExplainerModel, chapter: Parameters<typeof view>[1], frame: number, id: string) => {
+  const g = grids(m, chapter, frame).find((s) => s.id === id);
+  if (!g) throw new Error(`no grid ${id} in ${chapter} frame ${frame}`);
+  return g;
+};
+
+/** Cells drawn as not computed: index ≥ revealed, or in hidden. */
+const notComputed = (g: GridSpec) =>
+  new Set(range(g.rows * g.cols).filter((i) => (g.revealed !== undefined && i >= g.revealed) || g.hidden?.has(i)));
+
+/** Every array of numbers the model holds: a view may show these and nothing else. */
+function modelArrays(m: ExplainerModel): Set<Float32Array> {
+  const z = m.zeroInsertion;
+  const o = m.overlap;
+  return new Set([
+    m.x.values,
+    m.k.values,
+    m.xpad.values,
+    m.out.values,
+    m.C.values,
+    m.y.values,
+    m.kt.values,
+    m.Ct.values,
+    m.tout.values,
+    ...m.toutPartial.map((p) => p.values),
+    z.zi.values,
+    z.kflip.values,
+    z.out.values,
+    o.current.counts.values,
+    o.balanced.counts.values,
+    o.resize.counts.values,
+    derived(m).Ct.values,
+  ]);
+}
+
+describe('cell sizes', () => {
+  it('picks normal up to 9 rows or columns and 64 cells, small up to 20 rows, 24 columns and 640 cells', () => {
+    const cases: [number, number, string][] = [
+      [9, 9, 'small'],
+      [9, 7, 'normal'],
+      [8, 8, 'normal'],
+      [1, 9, 'normal'],
+      [10, 1, 'small'],
+      [1, 10, 'small'],
+      [9, 8, 'small'],
+      [20, 24, 'small'],
+      [21, 1, 'compact'],
+      [1, 25, 'compact'],
+      [20, 20, 'small'],
+      [19, 34, 'compact'],
+    ];
+    for (const [r, c, size] of cases) expect(cellSize(r, c), `${r}×${c}`).toBe(size);
+  });
+});
+
+describe('every view of every chapter', () => {
+  it('shows only the model’s own arrays, each at its size, with unique grid ids', async () => {
+    for (const m of await randomModels(15, 21)) {
+      const arrays = modelArrays(m);
+      for (const ch of chapters(m)) {
+        for (let f = 0; f < ch.frames.length; f++) {
+          const specs = grids(m, ch.id, f);
+          expect(new Set(specs.map((s) => s.id)).size, `${ch.id} ${f}`).toBe(specs.length);
+          for (const s of specs) {
+            const where = `${ch.id} frame ${f}, ${s.id}`;
+            expect(arrays.has(s.values), where).toBe(true);
+            expect(s.values.length, where).toBe(s.rows * s.cols);
+            if (s.kinds) expect(s.kinds.length, where).toBe(s.rows * s.cols);
+            for (const i of s.hidden ?? []) expect(i, where).toBeLessThan(s.rows * s.cols);
+            for (const i of s.faded ?? []) expect(i, where).toBeLessThan(s.rows * s.cols);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('what each frame has computed so far', () => {
+  it('reveals one output per frame of the sliding window, one row of C per frame of building it', async () => {
+    const m = await model(DEFAULT_CONFIG);
+    for (let f = 0; f < 5; f++) {
+      expect(notComputed(gridOf(m, 'slide', f, 'out')).size).toBe(4 - f);
+      expect(notComputed(gridOf(m, 'build', f, 'C'))).toEqual(new Set(range(64).slice(16 * f)));
+      expect(notComputed(gridOf(m, 'flatten', f, 'vecx')).size).toBe(16 - 4 * f);
+    }
+  });
+
+  it('transposes C column by column: nothing, then the first row of C as Cᵀ’s first column, then all', async () => {
+    for (const m of await randomModels(20, 22)) {
+      const rows = m.Ct.rows; // y entries = columns of the drawn Cᵀ
+      const n = m.Ct.rows * m.Ct.cols;
+      expect(notComputed(gridOf(m, 'transpose', 0, 'Ct')).size).toBe(n);
+      const firstColumn = new Set(range(m.Ct.cols).map((c) => c * rows));
+      const shown = range(n).filter((i) => !notComputed(gridOf(m, 'transpose', 1, 'Ct')).has(i));
+      expect(new Set(shown)).toEqual(firstColumn);
+      expect(notComputed(gridOf(m, 'transpose', 2, 'Ct')).size).toBe(0);
+    }
+  });
+
+  it('paints Cᵀ·vec(y) entry by entry: the outputs shown are those the core reaches from y’s first entries', async () => {
+    for (const m of await randomModels(25, 23)) {
+      for (let i = 0; i <= m.y.values.length; i++) {
+        const reached = await reachedBy(m, i);
+        const tout = gridOf(m, 'transposed', i, 'tout');
+        const hidden = notComputed(tout);
+        for (let o = 0; o < m.tout.values.length; o++) expect(hidden.has(o), `y[:${i}] → ${o}`).toBe(!reached.has(o));
+        expect(tout.values).toBe(m.toutPartial[i].values);
+      }
+    }
+  });
+
+  it('places y, then the inserted zeros, then the padding, then computes one window per frame', async () => {
+    for (const m of await randomModels(20, 24)) {
+      const kinds = m.zeroInsertion.zi.kinds;
+      const of = (kind: string) => new Set(range(kinds.length).filter((p) => kinds[p] === kind));
+      expect(notComputed(gridOf(m, 'zeros', 0, 'zi'))).toEqual(new Set([...of('inserted'), ...of('pad')]));
+      expect(notComputed(gridOf(m, 'zeros', 1, 'zi'))).toEqual(of('pad'));
+      expect(notComputed(gridOf(m, 'zeros', 2, 'zi')).size).toBe(0);
+      const outputs = m.tout.values.length;
+      for (const f of [0, 2, 3, 5, 3 + outputs - 1, 3 + outputs]) {
+        const done = Math.max(0, Math.min(outputs, f - 2));
+        expect(notComputed(gridOf(m, 'zeros', f, 'ziout')).size, `frame ${f}`).toBe(outputs - done);
+        expect(multiplicationStrip(m, f).done, `frame ${f}`).toBe(done);
+      }
+    }
+  });
+
+  it('uncovers the balanced and resize maps of the last chapter one frame after another', async () => {
+    const m = await model({ ...DEFAULT_CONFIG, input: [5, 5], stride: [2, 2] });
+    const hidden = (f: number, id: string) => notComputed(gridOf(m, 'overlap', f, id)).size;
+    expect([hidden(0, 'heat'), hidden(0, 'heatBalanced') > 0, hidden(0, 'heatResize') > 0]).toEqual([0, true, true]);
+    expect([hidden(1, 'heatBalanced'), hidden(1, 'heatResize') > 0]).toEqual([0, true]);
+    expect(hidden(2, 'heatResize')).toBe(0);
+    // One colour scale for the three maps.
+    expect(new Set(grids(m, 'overlap', 2).map((g) => g.scale))).toEqual(new Set([m.overlap.maxCount]));
+  });
+});
