@@ -7,7 +7,7 @@
 import { type Figure, FIGURE_TAGS } from './components/shared/embed-code.js';
 import { FIGURE_ATTRIBUTES } from './components/tconv-matrix/tconv-matrix.js';
 import './components/tconv-overlap/tconv-overlap.js';
-import './components/tconv-upsampler/tconv-upsampler.js';
+import './upsampler/tconv-upsampler.js';
 
 const ATTRIBUTES: Record<Figure, string[]> = {
   matrix: [...FIGURE_ATTRIBUTES, 'autoplay', 'controls', 'theme'],

@@ -12,7 +12,7 @@
 import { shared } from './components/shared/core.js';
 import './components/tconv-matrix/tconv-matrix.js';
 import './components/tconv-overlap/tconv-overlap.js';
-import './components/tconv-upsampler/tconv-upsampler.js';
+import './upsampler/tconv-upsampler.js';
 
 const record = shared();
 record.scripts++;

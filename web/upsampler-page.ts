@@ -3,7 +3,7 @@
 // <body data-ready> once the first image is decoded ("true") or the first
 // problem is reported ("error"), for tests and scripts.
 
-import './components/tconv-upsampler/tconv-upsampler.js';
+import './upsampler/tconv-upsampler.js';
 
 const el = document.querySelector('tconv-upsampler');
 if (el) {

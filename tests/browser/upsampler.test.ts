@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTconv } from '../../web/lib/node.js';
 import type { RgbaImage, Tconv, UpsampleOptions } from '../../web/lib/types.js';
-import { encodePng } from '../../web/lib/upsampler/png.js';
-import { METHODS, usesKernel } from '../../web/lib/upsampler/protocol.js';
+import { encodePng } from '../../web/upsampler/shared/png.js';
+import { METHODS, usesKernel } from '../../web/upsampler/shared/protocol.js';
 import { launchChromium, root, shots } from './support.js';
 
 const outDir = 'build/upsampler-site-test';

@@ -5,7 +5,7 @@
 // every method once on a small transparent image (~20 ms) moves that cost to
 // start-up, before anyone waits for a result. DOM-free.
 
-import type { Tconv, UpsampleMethod } from '../types.js';
+import type { Tconv, UpsampleMethod } from '../../lib/types.js';
 import { METHODS, usesKernel } from './protocol.js';
 
 /** Runs every method at factors 2 and 3 on a 64×64 image; returns the methods it ran. */

@@ -1,7 +1,7 @@
 // The upsampler's explanatory texts and number formats. DOM-free.
 
-import { bilinearBorderPixels } from '../../lib/upsampler/kernels.js';
-import type { UpsampleMethod } from '../../lib/upsampler/protocol.js';
+import { bilinearBorderPixels } from './shared/kernels.js';
+import type { UpsampleMethod } from './shared/protocol.js';
 
 /** What each method does, in a sentence or two, for a factor f. */
 export function methodNote(method: UpsampleMethod, f: number, k: number): string {

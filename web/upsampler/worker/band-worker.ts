@@ -1,13 +1,13 @@
 // A band worker: computes rows of one up-sampling for the upsampler's worker,
-// which splits large images across a pool of these (web/lib/upsampler/tiles.ts).
+// which splits large images across a pool of these (../shared/tiles.ts).
 // Each has its own instance of the core, loaded from bytes it is handed, so
 // the pool needs no network and no SharedArrayBuffer.
-// Protocol: BandRequest / BandResponse in web/lib/upsampler/protocol.ts.
+// Protocol: BandRequest / BandResponse in ../shared/protocol.ts.
 
-import { createTconv } from '../lib/index.js';
-import type { Tconv } from '../lib/index.js';
-import { coreOptions, errorMessage, type BandRequest, type BandResponse } from '../lib/upsampler/protocol.js';
-import { warmUp } from '../lib/upsampler/warmup.js';
+import { createTconv } from '../../lib/index.js';
+import type { Tconv } from '../../lib/index.js';
+import { coreOptions, errorMessage, type BandRequest, type BandResponse } from '../shared/protocol.js';
+import { warmUp } from '../shared/warmup.js';
 
 let core: Promise<Tconv> | null = null;
 /** The last band's bytes, handed back: the next band of the same size is written into them. */

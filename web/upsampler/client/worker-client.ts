@@ -1,4 +1,4 @@
-// The main-thread side of the worker protocol (web/lib/upsampler/protocol.ts):
+// The main-thread side of the worker protocol (../shared/protocol.ts):
 // one worker, one request in flight, a queue of the rest.
 //
 // Every request belongs to a slot ('a', 'b', 'difference', …). A new request
@@ -11,12 +11,7 @@
 // A fresh worker needs no network: it is made from the inline worker bundle
 // (a Blob URL) and gets the core's bytes, which were fetched once per page.
 
-import {
-  errorMessage,
-  type SourceSpec,
-  type WorkerRequest,
-  type WorkerResponse,
-} from '../../lib/upsampler/protocol.js';
+import { errorMessage, type SourceSpec, type WorkerRequest, type WorkerResponse } from '../shared/protocol.js';
 
 export type Slot = 'load' | 'a' | 'b' | 'difference' | 'encode' | 'pixels';
 

@@ -1,11 +1,11 @@
 // The upsampler worker's pool of band workers (band-worker.ts): one large
-// up-sampling is cut into bands (web/lib/upsampler/tiles.ts), one per band
+// up-sampling is cut into bands (../shared/tiles.ts), one per band
 // worker, and the rows they return are copied into place. The pool lives as
 // long as this worker: terminating this worker (cancel) stops the pool too.
 
 import BandWorker from './band-worker.ts?worker&inline';
-import type { BandRequest, BandResponse, JobSpec } from '../lib/upsampler/protocol.js';
-import type { RgbaImage } from '../lib/types.js';
+import type { BandRequest, BandResponse, JobSpec } from '../shared/protocol.js';
+import type { RgbaImage } from '../../lib/types.js';
 
 type BandJob = Extract<BandRequest, { type: 'band' }>;
 type BandResult = Extract<BandResponse, { type: 'band' }>;

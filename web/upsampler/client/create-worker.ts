@@ -6,9 +6,9 @@
 // (../shared/core.ts: fetched on the site, decoded from the inlined copy in the
 // embed script) and handed to every worker, which loads the core from them.
 
-import UpsampleWorker from '../../worker/upsample-worker.ts?worker&inline';
+import UpsampleWorker from '../worker/core-worker.ts?worker&inline';
 
-export { coreBytes, prefetchCoreBytes } from '../shared/core.js';
+export { coreBytes, prefetchCoreBytes } from '../../components/shared/core.js';
 
 export function createUpsampleWorker(): Worker {
   return new UpsampleWorker({ name: 'tconv-upsampler' });

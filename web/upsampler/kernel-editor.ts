@@ -11,9 +11,9 @@
  * typing is debounced, presets and size changes apply at once.
  */
 
-import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 
-import { signedColor, textColorFor } from '../../lib/color.js';
+import { signedColor, textColorFor } from '../lib/color.js';
 import {
   KERNEL_PRESETS,
   MAX_KERNEL_SIZE,
@@ -27,9 +27,9 @@ import {
   resizeKernel,
   type Kernel,
   type KernelPreset,
-} from '../../lib/upsampler/kernels.js';
-import { styleProps } from '../shared/style-props.js';
-import { themeStyles } from './theme.js';
+} from './shared/kernels.js';
+import { styleProps } from '../components/shared/style-props.js';
+import { kernelStyles } from './kernel-editor.styles.js';
 
 const TYPING_DELAY_MS = 450;
 
@@ -64,145 +64,7 @@ export class TconvUpsamplerKernel extends LitElement {
     _focused: { state: true },
   };
 
-  static override styles = [
-    themeStyles,
-    css`
-      :host {
-        display: block;
-        font-size: 0.875rem;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 8px;
-      }
-      .controls {
-        margin-bottom: 10px;
-      }
-      .size {
-        display: inline-flex;
-        align-items: center;
-        gap: 2px;
-        padding: 2px;
-        border: 1px solid var(--_border);
-        border-radius: 8px;
-        background: var(--_surface);
-      }
-      .size .btn {
-        min-height: 28px;
-        width: 28px;
-        padding: 0;
-        border: none;
-        background: transparent;
-      }
-      .size output {
-        min-width: 4.2em;
-        text-align: center;
-        font-variant-numeric: tabular-nums;
-        font-weight: 600;
-      }
-      .btn.small {
-        min-height: 30px;
-        padding: 0 10px;
-        font-size: 0.8125rem;
-      }
-      select.btn {
-        padding-right: 8px;
-      }
-      .body {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 18px 28px;
-        align-items: flex-start;
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(var(--k), minmax(0, var(--cell)));
-        gap: 3px;
-        --cell: 3.6rem;
-      }
-      .grid.dense {
-        --cell: 2.9rem;
-      }
-      .grid input {
-        width: 100%;
-        height: 2.1rem;
-        padding: 0 2px;
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-        background: var(--bg, var(--_surface));
-        color: var(--fg, var(--_text));
-        font-family: var(--_mono);
-        font-size: 0.75rem;
-        text-align: center;
-        font-variant-numeric: tabular-nums;
-      }
-      .grid.dense input {
-        font-size: 0.6875rem;
-      }
-      .grid input[aria-invalid='true'] {
-        border-color: var(--_danger);
-        box-shadow: 0 0 0 1px var(--_danger);
-      }
-      .sum {
-        margin-top: 6px;
-        color: var(--_muted);
-        font-size: 0.8125rem;
-        font-variant-numeric: tabular-nums;
-      }
-      .problem {
-        max-width: 30ch;
-        margin: 4px 0 0;
-        color: var(--_danger);
-        line-height: 1.35;
-      }
-      .response h4 {
-        margin: 0 0 6px;
-        font-size: 0.8125rem;
-        font-weight: 600;
-      }
-      .tile {
-        display: grid;
-        grid-template-columns: repeat(var(--s), 3.4rem);
-        gap: 0;
-        border: 1px solid var(--_border);
-        width: max-content;
-      }
-      .tile span {
-        display: grid;
-        place-items: center;
-        height: 2.6rem;
-        font-family: var(--_mono);
-        font-size: 0.6875rem;
-        font-variant-numeric: tabular-nums;
-      }
-      .verdict {
-        max-width: 34ch;
-        margin: 8px 0 0;
-        color: var(--_muted);
-        font-size: 0.8125rem;
-        line-height: 1.4;
-      }
-      .verdict strong.bad {
-        color: var(--_danger);
-      }
-      .verdict strong.good {
-        color: color-mix(in srgb, #1a7f4b 80%, var(--_text));
-      }
-      @media (max-width: 420px) {
-        .grid {
-          --cell: 2.7rem;
-        }
-        .grid.dense {
-          --cell: 2.05rem;
-        }
-        .grid.dense input {
-          font-size: 0.625rem;
-        }
-      }
-    `,
-  ];
+  static override styles = kernelStyles;
 
   declare kernel: Kernel;
   declare stride: number;

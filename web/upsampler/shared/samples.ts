@@ -1,7 +1,7 @@
 // Built-in sample images, made by tconv at run time (no files, no downloads).
 // 'detail' and 'alpha' are pure arithmetic on pixels (here, DOM-free);
 // 'text' needs the system font and is drawn on an OffscreenCanvas by the
-// worker (web/worker/text-sample.ts).
+// worker (web/upsampler/worker/text-sample.ts).
 
 export type SampleName = 'detail' | 'text' | 'alpha';
 

@@ -19,7 +19,7 @@
 // its pool too. Job ids only grow; the
 // main thread ignores answers to jobs it no longer waits for.
 
-import type { UpsampleMethod } from '../types.js';
+import type { UpsampleMethod } from '../../lib/types.js';
 import type { Kernel } from './kernels.js';
 import type { SampleName } from './samples.js';
 
@@ -211,7 +211,7 @@ export type WorkerResponse =
   | ProgressMessage
   | ErrorMessage;
 
-// The upsampler's worker → one of its band workers (web/worker/band-worker.ts):
+// The upsampler's worker → one of its band workers (worker/band-worker.ts):
 //   init  { wasm }                                   load the core
 //   band  { id, image, spec, where }                 rows of one up-sampling → band (transferred)
 //   recycle { data }                                 a band's bytes back, to fill with the next band

@@ -20,7 +20,7 @@
  * 1 is 100 %. The split handle is a slider: arrows, Page Up/Down, Home/End.
  */
 
-import { LitElement, css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 
 import {
   clampView,
@@ -32,19 +32,13 @@ import {
   zoomAt,
   zoomTo,
   type View,
-} from '../../lib/upsampler/viewport.js';
-import { styleProps } from '../shared/style-props.js';
-import { themeStyles } from './theme.js';
-import { icons } from './icons.js';
+} from './shared/viewport.js';
+import { styleProps } from '../components/shared/style-props.js';
+import { checkerPattern, drawScene, type Layer } from './compare-draw.js';
+import { compareStyles } from './compare-view.styles.js';
 
-export interface Layer {
-  bitmap: ImageBitmap;
-  /** A smaller copy, drawn when zoomed out far enough (cheap smooth downscaling). */
-  preview?: ImageBitmap | null;
-  width: number;
-  height: number;
-  pixels: Uint8ClampedArray;
-}
+export type { Layer };
+import { icons } from './icons.js';
 
 export interface Readout {
   x: number;
@@ -53,11 +47,6 @@ export interface Readout {
   right: number[] | null;
   diff: number[] | null;
 }
-
-/** At this zoom and above, pixels are drawn as crisp squares. */
-const PIXELATED_FROM = 1;
-/** At this zoom and above, a faint grid separates the pixels. */
-const GRID_FROM = 12;
 
 function rgba(layer: Layer | null, x: number, y: number, w: number, h: number): number[] | null {
   if (!layer || layer.width !== w || layer.height !== h) return null;
@@ -83,237 +72,7 @@ export class TconvUpsamplerCompare extends LitElement {
     _stage: { state: true },
   };
 
-  static override styles = [
-    themeStyles,
-    css`
-      :host {
-        display: block;
-        position: relative;
-      }
-      .stage {
-        position: relative;
-        /* tall enough for a 4:3 image on a phone, at most 62 % of the window on a desktop */
-        height: var(--tconv-upsampler-stage-height, clamp(260px, min(62vh, 75cqw + 60px), 680px));
-        overflow: hidden;
-        border-radius: var(--_radius) var(--_radius) 0 0;
-        background: var(--_stage);
-        touch-action: none;
-        user-select: none;
-        -webkit-user-select: none;
-        cursor: grab;
-      }
-      .stage.dragging {
-        cursor: grabbing;
-      }
-      .stage:focus-visible {
-        outline-offset: -3px;
-      }
-      canvas {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-        display: block;
-      }
-      canvas.pixelated {
-        image-rendering: pixelated;
-      }
-      .label {
-        position: absolute;
-        top: 10px;
-        max-width: calc(50% - 28px);
-        padding: 5px 10px;
-        border-radius: 999px;
-        background: var(--_glass);
-        box-shadow: var(--_shadow);
-        font-size: 0.8125rem;
-        line-height: 1.2;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        pointer-events: none;
-        backdrop-filter: blur(6px);
-      }
-      .label b {
-        font-weight: 700;
-      }
-      .label.left {
-        left: 10px;
-      }
-      .label.left b {
-        color: var(--_a);
-      }
-      .label.right {
-        right: 10px;
-      }
-      .label.right b {
-        color: var(--_b);
-      }
-      .label.single {
-        left: 10px;
-        max-width: calc(100% - 20px);
-      }
-      .handle {
-        position: absolute;
-        top: 0;
-        bottom: 0;
-        width: 44px;
-        margin-left: -22px;
-        cursor: ew-resize;
-        touch-action: none;
-        outline: none;
-      }
-      .handle::before {
-        content: '';
-        position: absolute;
-        top: 0;
-        bottom: 0;
-        left: 21px;
-        width: 2px;
-        background: var(--_surface);
-        box-shadow: 0 0 0 1px rgb(0 0 0 / 25%);
-      }
-      .grip {
-        position: absolute;
-        top: 50%;
-        left: 50%;
-        width: 32px;
-        height: 32px;
-        margin: -16px 0 0 -16px;
-        display: grid;
-        place-items: center;
-        border-radius: 50%;
-        background: var(--_surface);
-        color: var(--_text);
-        box-shadow: var(--_shadow);
-      }
-      .grip svg {
-        width: 18px;
-        height: 18px;
-      }
-      .handle:focus-visible .grip {
-        outline: 2px solid var(--_focus);
-        outline-offset: 2px;
-      }
-      .zoom {
-        position: absolute;
-        right: 10px;
-        bottom: 10px;
-        display: flex;
-        align-items: center;
-        gap: 2px;
-        padding: 3px;
-        border-radius: 10px;
-        background: var(--_glass);
-        box-shadow: var(--_shadow);
-        backdrop-filter: blur(6px);
-      }
-      .zoom .btn {
-        min-height: 30px;
-        border-color: transparent;
-        background: transparent;
-      }
-      .zoom .btn.icon {
-        width: 30px;
-      }
-      .zoom .btn:hover {
-        background: var(--_surface-2);
-      }
-      .zoom .level {
-        min-width: 64px;
-        font-variant-numeric: tabular-nums;
-        font-size: 0.8125rem;
-      }
-      .legend {
-        position: absolute;
-        left: 10px;
-        bottom: 10px;
-        max-width: min(340px, calc(100% - 190px));
-        padding: 8px 10px;
-        border-radius: 10px;
-        background: var(--_glass);
-        box-shadow: var(--_shadow);
-        font-size: 0.75rem;
-        line-height: 1.35;
-        backdrop-filter: blur(6px);
-      }
-      .legend .bar {
-        height: 10px;
-        margin: 5px 0 2px;
-        border-radius: 3px;
-        background: linear-gradient(90deg, #000, #fff);
-        box-shadow: inset 0 0 0 1px rgb(128 128 128 / 40%);
-      }
-      .legend .ticks {
-        display: flex;
-        justify-content: space-between;
-        font-variant-numeric: tabular-nums;
-        color: var(--_muted);
-      }
-      .readout {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 4px 16px;
-        min-height: 38px;
-        padding: 7px 12px;
-        border: 1px solid var(--_border);
-        border-top: none;
-        border-radius: 0 0 var(--_radius) var(--_radius);
-        background: var(--_surface);
-        font-size: 0.8125rem;
-        font-variant-numeric: tabular-nums;
-        color: var(--_muted);
-      }
-      .readout .xy {
-        font-family: var(--_mono);
-        color: var(--_text);
-        min-width: 11ch;
-      }
-      .readout .px {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-        font-family: var(--_mono);
-        font-size: 0.78rem;
-        color: var(--_text);
-      }
-      .readout .tag {
-        font-family: var(--_font);
-        font-weight: 700;
-        font-size: 0.75rem;
-      }
-      .readout .tag.a {
-        color: var(--_a);
-      }
-      .readout .tag.b {
-        color: var(--_b);
-      }
-      .swatch {
-        width: 14px;
-        height: 14px;
-        border-radius: 3px;
-        box-shadow: inset 0 0 0 1px rgb(128 128 128 / 50%);
-        background-image: linear-gradient(var(--c), var(--c)), conic-gradient(#bbb 25%, #fff 0 50%, #bbb 0 75%, #fff 0);
-        background-size:
-          100% 100%,
-          8px 8px;
-      }
-      .keys {
-        margin-left: auto;
-        font-size: 0.75rem;
-      }
-      @media (max-width: 520px) {
-        .keys {
-          display: none;
-        }
-        .legend {
-          max-width: calc(100% - 20px);
-          bottom: 56px;
-        }
-      }
-    `,
-  ];
+  static override styles = compareStyles;
 
   declare imageWidth: number;
   declare imageHeight: number;
@@ -458,125 +217,34 @@ export class TconvUpsamplerCompare extends LitElement {
     });
   }
 
-  private pattern(g: CanvasRenderingContext2D, dpr: number): CanvasPattern | null {
-    const color = getComputedStyle(this).getPropertyValue('--_checker').trim() || '#ccc';
-    const base = getComputedStyle(this).getPropertyValue('--_surface').trim() || '#fff';
-    const key = `${color}|${base}|${dpr}`;
-    if (this.checker && this.checkerKey === key) return this.checker;
-    const n = Math.round(8 * dpr);
-    const tile = new OffscreenCanvas(2 * n, 2 * n);
-    const t = tile.getContext('2d')!;
-    t.fillStyle = base;
-    t.fillRect(0, 0, 2 * n, 2 * n);
-    t.fillStyle = color;
-    t.fillRect(0, 0, n, n);
-    t.fillRect(n, n, n, n);
-    this.checker = g.createPattern(tile, 'repeat');
-    this.checkerKey = key;
-    return this.checker;
-  }
-
   private draw(): void {
     const canvas = this.canvas;
     if (!canvas) return;
     const dpr = window.devicePixelRatio || 1;
-    const cw = Math.max(1, Math.round(this._stage.width * dpr));
-    const ch = Math.max(1, Math.round(this._stage.height * dpr));
-    if (canvas.width !== cw || canvas.height !== ch) {
-      canvas.width = cw;
-      canvas.height = ch;
-    }
-    const g = canvas.getContext('2d')!;
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.clearRect(0, 0, cw, ch);
-    const layers = this.mode === 'difference' ? [this.diff] : [this.left, this.right];
-    if (!layers.some((l) => l) || !this.imageWidth) return;
-
-    const { scale, x, y } = this._view;
-    const W = this.imageWidth;
-    const H = this.imageHeight;
-    const s = scale * dpr;
-    // The visible part of the image, in whole image pixels.
-    const x0 = Math.max(0, Math.floor(-x / scale));
-    const y0 = Math.max(0, Math.floor(-y / scale));
-    const x1 = Math.min(W, Math.ceil((this._stage.width - x) / scale));
-    const y1 = Math.min(H, Math.ceil((this._stage.height - y) / scale));
-    if (x1 <= x0 || y1 <= y0) return;
-    const dx = (x + x0 * scale) * dpr;
-    const dy = (y + y0 * scale) * dpr;
-    const dw = (x1 - x0) * s;
-    const dh = (y1 - y0) * s;
-
-    // Transparency shows as a checkerboard under the image.
-    const pat = this.pattern(g, dpr);
-    if (pat) {
-      g.fillStyle = pat;
-      g.fillRect(dx, dy, dw, dh);
-    }
-
-    const pixelated = scale >= PIXELATED_FROM;
-    g.imageSmoothingEnabled = !pixelated;
-    canvas.classList.toggle('pixelated', pixelated);
-
-    const paint = (layer: Layer | null) => {
-      if (!layer) return;
-      // Zoomed out: the preview, when it still has a pixel for every device pixel drawn.
-      const p = layer.preview;
-      const src = !pixelated && p && s <= p.width / W ? p : layer.bitmap;
-      // Smooth (mipmapped) downscaling only from small bitmaps: on a 67 Mpx one it would
-      // hold the main thread for a few hundred milliseconds.
-      g.imageSmoothingQuality = src.width * src.height <= 4_200_000 ? 'medium' : 'low';
-      // A stale layer of another size is stretched over the same box.
-      const kx = src.width / W;
-      const ky = src.height / H;
-      g.drawImage(src, x0 * kx, y0 * ky, (x1 - x0) * kx, (y1 - y0) * ky, dx, dy, dw, dh);
+    const style = getComputedStyle(this);
+    const checker = {
+      color: style.getPropertyValue('--_checker').trim() || '#ccc',
+      base: style.getPropertyValue('--_surface').trim() || '#fff',
     };
-    if (this.mode === 'difference') {
-      paint(this.diff);
-    } else {
-      const split = Math.round(this._split * this._stage.width * dpr);
-      g.save();
-      g.beginPath();
-      g.rect(0, 0, split, ch);
-      g.clip();
-      paint(this.left);
-      g.restore();
-      g.save();
-      g.beginPath();
-      g.rect(split, 0, cw - split, ch);
-      g.clip();
-      paint(this.right);
-      g.restore();
-    }
-
-    if (scale >= GRID_FROM) {
-      g.strokeStyle = 'rgb(128 128 128 / 35%)';
-      g.lineWidth = 1;
-      g.beginPath();
-      for (let i = x0; i <= x1; i++) {
-        const px = Math.round((x + i * scale) * dpr) + 0.5;
-        g.moveTo(px, dy);
-        g.lineTo(px, dy + dh);
-      }
-      for (let j = y0; j <= y1; j++) {
-        const py = Math.round((y + j * scale) * dpr) + 0.5;
-        g.moveTo(dx, py);
-        g.lineTo(dx + dw, py);
-      }
-      g.stroke();
-    }
-
-    // The probed pixel: outlined when it is large enough to see.
-    const probe = this.probe();
-    if (probe && scale >= 4) {
-      g.strokeStyle = '#fff';
-      g.lineWidth = Math.max(1, dpr);
-      const px = (x + probe.x * scale) * dpr;
-      const py = (y + probe.y * scale) * dpr;
-      g.strokeRect(px + 0.5, py + 0.5, s - 1, s - 1);
-      g.strokeStyle = '#000';
-      g.strokeRect(px - 0.5, py - 0.5, s + 1, s + 1);
-    }
+    const pixelated = drawScene(canvas, {
+      dpr,
+      stage: this._stage,
+      view: this._view,
+      imageWidth: this.imageWidth,
+      imageHeight: this.imageHeight,
+      layers: this.mode === 'difference' ? [this.diff] : [this.left, this.right],
+      split: this._split,
+      probe: this.probe(),
+      checker: (g) => {
+        const key = `${checker.color}|${checker.base}|${dpr}`;
+        if (!this.checker || this.checkerKey !== key) {
+          this.checker = checkerPattern(g, checker.color, checker.base, dpr);
+          this.checkerKey = key;
+        }
+        return this.checker;
+      },
+    });
+    if (pixelated !== null) canvas.classList.toggle('pixelated', pixelated);
   }
 
   // ---- readout ----

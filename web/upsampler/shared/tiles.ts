@@ -6,7 +6,7 @@
 // a band's rows exactly as the single call does, so the stitched image is
 // identical to it. DOM-free.
 
-import type { RgbaImage, Tconv, UpsampleOptions } from '../types.js';
+import type { RgbaImage, Tconv, UpsampleOptions } from '../../lib/types.js';
 
 /** Results smaller than this are not split: messages and halos would cost more than they save. */
 export const SPLIT_MIN_OUTPUT_PIXELS = 1 << 20;

@@ -1,14 +1,13 @@
-// Splitting an up-sampling into bands (web/lib/upsampler/tiles.ts, the core's
+// Splitting an up-sampling into bands (web/upsampler/shared/tiles.ts, the core's
 // upsampleBand): the stitched bands must equal the single call byte for byte,
 // for every method, factor, kernel, transparency and way of cutting the rows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import type { RgbaImage, UpsampleMethod, UpsampleOptions } from '../../web/lib/types.js';
-import { METHODS } from '../../web/lib/upsampler/protocol.js';
-import { isOpaque, placeBand, planBands, sliceRows, splitRows } from '../../web/lib/upsampler/tiles.js';
-import { warmUp } from '../../web/lib/upsampler/warmup.js';
-import { tconv } from './helpers.js';
+import type { RgbaImage, UpsampleMethod, UpsampleOptions } from '../../../web/lib/types.js';
+import { METHODS } from '../../../web/upsampler/shared/protocol.js';
+import { isOpaque, placeBand, planBands, sliceRows, splitRows } from '../../../web/upsampler/shared/tiles.js';
+import { tconv } from '../helpers.js';
 
 /** Computes an up-sampling band by band (cut at `cuts`, sorted row numbers inside the result) and stitches it. */
 async function stitched(image: RgbaImage, options: UpsampleOptions, parts: number): Promise<RgbaImage> {
@@ -144,16 +143,6 @@ describe('bands', () => {
     expect(() => tc.upsampleInputRows({ width: 3, height: 4 }, { method: 'bilinear', factor: 2 }, [0, 9])).toThrow(
       "upsample: output rows [0, 9) must be a non-empty range within the result's 8 rows",
     );
-  });
-});
-
-describe('warmUp', () => {
-  it('runs every method once at start-up and frees what it used', async () => {
-    const tc = await tconv();
-    tc.upsampleImage({ data: new Uint8ClampedArray(16).fill(9), width: 2, height: 2 }, { method: 'nearest' });
-    const before = tc.heapInUse();
-    expect(warmUp(tc)).toEqual([...METHODS]);
-    expect(tc.heapInUse()).toBe(before);
   });
 });
 

@@ -4,7 +4,7 @@
 
 import { css } from 'lit';
 
-import { MONO, SANS, darkTheme } from '../shared/isolation.js';
+import { MONO, SANS, darkTheme } from '../components/shared/isolation.js';
 
 const lightVars = css`
   --_bg: var(--tconv-upsampler-bg, #f7f7f5);

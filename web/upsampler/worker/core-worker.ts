@@ -2,14 +2,14 @@
 // method, difference and PNG encoding through the WebAssembly core, off the
 // main thread. It loads the core once (from bytes the page hands over, so a
 // replacement worker needs no network) and answers one request at a time.
-// Protocol: web/lib/upsampler/protocol.ts.
+// Protocol: ../shared/protocol.ts.
 
-import { createTconv } from '../lib/index.js';
-import type { Tconv } from '../lib/index.js';
-import { LIMITS, formatSize } from '../lib/upsampler/limits.js';
-import { encodePng } from '../lib/upsampler/png.js';
-import { isOpaque, placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../lib/upsampler/tiles.js';
-import { warmUp } from '../lib/upsampler/warmup.js';
+import { createTconv } from '../../lib/index.js';
+import type { Tconv } from '../../lib/index.js';
+import { LIMITS, formatSize } from '../shared/limits.js';
+import { encodePng } from '../shared/png.js';
+import { isOpaque, placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../shared/tiles.js';
+import { warmUp } from '../shared/warmup.js';
 import { BandPool } from './band-pool.js';
 import {
   PREVIEW_MAX_SIDE,
@@ -21,8 +21,8 @@ import {
   type SourceSpec,
   type WorkerRequest,
   type WorkerResponse,
-} from '../lib/upsampler/protocol.js';
-import { alphaSample, detailSample, type Pixels } from '../lib/upsampler/samples.js';
+} from '../shared/protocol.js';
+import { alphaSample, detailSample, type Pixels } from '../shared/samples.js';
 import { textSample } from './text-sample.js';
 
 type Image = Pixels;

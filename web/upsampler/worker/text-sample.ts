@@ -1,7 +1,7 @@
 // The 'text' sample: text in the system font, hard edges and 1-pixel lines,
 // drawn on an OffscreenCanvas in the worker. Made by tconv, at run time.
 
-import type { Pixels } from '../lib/upsampler/samples.js';
+import type { Pixels } from '../shared/samples.js';
 
 export function textSample(): Pixels {
   const width = 320;
