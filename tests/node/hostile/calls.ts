@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 
 import type { Tconv, UpsampleMethod } from '../../../web/lib/types.js';
-import { INTERPOLATION_METHODS, KERNEL_METHODS, METHODS } from '../../../web/lib/upsampler/protocol.js';
+import { INTERPOLATION_METHODS, KERNEL_METHODS, METHODS } from '../../../web/upsampler/shared/protocol.js';
 import { randomTensor } from '../helpers.js';
 
 export const FUNCTIONS = [

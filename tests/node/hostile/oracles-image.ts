@@ -2,7 +2,7 @@
 // then the plain call with honest copies, whose methods the image tests check)
 // and imageDifference (recomputed here).
 import type { Tconv } from '../../../web/lib/types.js';
-import { INTERPOLATION_METHODS, KERNEL_METHODS, METHODS } from '../../../web/lib/upsampler/protocol.js';
+import { INTERPOLATION_METHODS, KERNEL_METHODS, METHODS } from '../../../web/upsampler/shared/protocol.js';
 import type { Fn } from './calls.js';
 import {
   type Check,
