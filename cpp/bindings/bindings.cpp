@@ -131,6 +131,35 @@ val bilinear_kernel_js(double factor) {
   });
 }
 
+val upsample_geometry_js(const std::array<double, 2>& input_size, const val& spec) {
+  constexpr std::string_view f = "upsample";
+  return guarded(f, [&] {
+    const Pair size = to_pair(f, "input_size", input_size, Rule::positive);
+    const UpsampleGeometry g = upsample_geometry(size, to_upsample_spec(spec));
+    val result = val::object();
+    result.set("outputSize", to_js(g.output_size));
+    result.set("kernelSize", to_js(g.kernel_size));
+    result.set("stride", static_cast<double>(g.stride));
+    result.set("padding", to_js(g.padding));
+    result.set("outputPadding", to_js(g.output_padding));
+    result.set("border", static_cast<double>(g.border));
+    result.set("flatTile", g.flat_tile.empty() ? val::null() : float32_copy(g.flat_tile.data(), g.flat_tile.size()));
+    return result;
+  });
+}
+
+// The core's caps, named as in web/lib/types.ts (Limits).
+val limits_js() {
+  val limits = val::object();
+  limits.set("maxElements", static_cast<double>(kMaxElements));
+  limits.set("maxInteger", static_cast<double>(kMaxInteger));
+  limits.set("maxImagePixels", static_cast<double>(kMaxImagePixels));
+  limits.set("minFactor", static_cast<double>(kMinUpsampleFactor));
+  limits.set("maxFactor", static_cast<double>(kMaxFactor));
+  limits.set("maxKernelSize", static_cast<double>(kMaxKernelSize));
+  return limits;
+}
+
 // The small-call fast path: numbers only, tensors already in wasm memory (the
 // JS wrapper copies them into a reused scratch area with one set() each).
 // Returns the output's address (its shape is in raw_shape) or 0 when the core
@@ -235,6 +264,8 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("upsampleInputRows", &upsample_input_rows_js);
   function("imageDifference", &image_difference_js);
   function("bilinearKernel", &bilinear_kernel_js);
+  function("upsampleGeometry", &upsample_geometry_js);
+  function("limits", &limits_js);
   function("convRaw", &conv_raw, allow_raw_pointers());
   function("rawShapeAddress", &raw_shape_address);
   function("heapInUse", &heap_in_use);

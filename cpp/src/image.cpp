@@ -1,11 +1,10 @@
 #include "tconv/image.hpp"
 
-#include "geometry.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <xtensor/xview.hpp>
 
+#include "geometry.hpp"
 #include "simd.hpp"
 #include "tconv/conv.hpp"
 
@@ -15,7 +14,6 @@ namespace {
 
 constexpr std::string_view kUpsample = "upsample";
 constexpr std::string_view kDifference = "difference";
-constexpr std::int64_t kMaxFactor = 8;
 
 bool is_learned(UpsampleMethod m) {
   return m == UpsampleMethod::transposed || m == UpsampleMethod::resize_conv_nearest ||
@@ -172,6 +170,39 @@ TransposedRows transposed_rows(UpsampleMethod method, const UpsampleSpec& spec) 
   return {k, spec.factor, exact_transposed_padding(k, spec.factor).first};
 }
 
+// The transposed convolution of a transposed method: the bilinear kernel, or
+// the caller's filter times f² (each input pixel spreads over f² outputs, so
+// the brightness stays); stride f, and the padding and output_padding that map
+// n pixels to exactly f·n.
+struct TransposedConv {
+  xt::xarray<float> weight;
+  ConvTranspose2dParams params;
+};
+
+TransposedConv transposed_conv(UpsampleMethod method, const UpsampleSpec& spec) {
+  const std::int64_t f = spec.factor;
+  TransposedConv t;
+  t.params.stride = {f, f};
+  t.params.algorithm = ConvAlgorithm::direct;  // one algorithm for every band size: the same sums
+  if (method == UpsampleMethod::transposed_bilinear) {
+    const BilinearGeometry g = bilinear_geometry(f);
+    t.params.padding = {g.padding, g.padding};  // output_padding 0
+    t.weight = weight_of(bilinear_kernel(f), 1.0f);
+    return t;
+  }
+  const auto [pad_h, extra_h] = exact_transposed_padding(std::int64_t(spec.kernel.shape()[0]), f);
+  const auto [pad_w, extra_w] = exact_transposed_padding(std::int64_t(spec.kernel.shape()[1]), f);
+  t.params.padding = {pad_h, pad_w};
+  t.params.output_padding = {extra_h, extra_w};
+  t.weight = weight_of(spec.kernel, float(f * f));
+  return t;
+}
+
+// The resize-convolution's conv2d pads by half the kernel, so that it is centred.
+Pair resize_padding(const UpsampleSpec& spec) {
+  return {std::int64_t(spec.kernel.shape()[0] / 2), std::int64_t(spec.kernel.shape()[1] / 2)};
+}
+
 // Local output rows of a transposed convolution of `n` input rows, with the
 // largest output_padding (stride − 1): the band's extra rows are cropped.
 std::int64_t transposed_band_height(const TransposedRows& t, std::int64_t n) {
@@ -194,7 +225,7 @@ RowRange transposed_input_rows(const TransposedRows& t, std::int64_t image_heigh
 
 // The rows of the resized image a resize-convolution reads for output rows `rows`.
 RowRange resized_rows(const UpsampleSpec& spec, std::int64_t resized_height, const RowRange& rows) {
-  const std::int64_t k = std::int64_t(spec.kernel.shape()[0]), pad = k / 2;
+  const std::int64_t k = std::int64_t(spec.kernel.shape()[0]), pad = resize_padding(spec)[0];
   return {std::max<std::int64_t>(0, rows.begin - pad), std::min(resized_height, rows.end - pad + k - 1)};
 }
 
@@ -232,7 +263,6 @@ xt::xarray<float> band_rows(const xt::xarray<float>& plane, std::int64_t band_fi
 // One method on one channel's band plane: output rows g.rows of the whole result.
 xt::xarray<float> run_method_on(const xt::xarray<float>& plane, UpsampleMethod method, const UpsampleSpec& spec,
                                 const BandGeometry& g) {
-  const std::int64_t f = spec.factor;
   const auto interpolation = [&](InterpolateMode mode, bool align_corners) {
     return interpolate_rows(plane, resize_to(g.out_size, mode, align_corners), g.image_height, g.first_row, g.rows);
   };
@@ -249,24 +279,11 @@ xt::xarray<float> run_method_on(const xt::xarray<float>& plane, UpsampleMethod m
       // reads rows inside the band gets the same sum as in the whole image
       // (the direct algorithm adds the taps in the same order wherever a row
       // is), and the band's partial border rows are cropped.
-      const TransposedRows t = transposed_rows(method, spec);
-      const RowRange input = transposed_input_rows(t, g.image_height, g.rows);
-      ConvTranspose2dParams p;
-      p.stride = {f, f};
-      p.algorithm = ConvAlgorithm::direct;  // one algorithm for every band size: the same sums
-      xt::xarray<float> weight;
-      if (method == UpsampleMethod::transposed_bilinear) {
-        p.padding = {t.padding, t.padding};
-        weight = weight_of(bilinear_kernel(f), 1.0f);
-      } else {
-        const auto [pad, extra] = exact_transposed_padding(std::int64_t(spec.kernel.shape()[1]), f);
-        p.padding = {t.padding, pad};
-        p.output_padding[1] = extra;
-        weight = weight_of(spec.kernel, float(f * f));
-      }
-      p.output_padding[0] = f - 1;
-      const auto local = conv_transpose2d(band_rows(plane, g.first_row, input), weight, std::nullopt, p);
-      return crop(local, g.rows.begin - input.begin * f, g.rows.size(), g.out_size[1]);
+      const RowRange input = transposed_input_rows(transposed_rows(method, spec), g.image_height, g.rows);
+      TransposedConv t = transposed_conv(method, spec);
+      t.params.output_padding[0] = spec.factor - 1;  // the band's extra rows are cropped
+      const auto local = conv_transpose2d(band_rows(plane, g.first_row, input), t.weight, std::nullopt, t.params);
+      return crop(local, g.rows.begin - input.begin * spec.factor, g.rows.size(), g.out_size[1]);
     }
     case UpsampleMethod::resize_conv_nearest:
     case UpsampleMethod::resize_conv_bilinear: {
@@ -274,7 +291,7 @@ xt::xarray<float> run_method_on(const xt::xarray<float>& plane, UpsampleMethod m
       const auto band = interpolate_rows(plane, resize_to(g.out_size, resize_mode(method), false), g.image_height,
                                          g.first_row, resized);
       Conv2dParams p;
-      p.padding = {std::int64_t(spec.kernel.shape()[0] / 2), std::int64_t(spec.kernel.shape()[1] / 2)};
+      p.padding = resize_padding(spec);
       // An even kernel leaves one extra row/column: keep the output aligned with the input grid.
       return crop(conv2d(band, weight_of(spec.kernel, 1.0f), std::nullopt, p), g.rows.begin - resized.begin,
                   g.rows.size(), g.out_size[1]);
@@ -348,16 +365,18 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   // The whole image must be one tconv can hold, even when only a band of it
   // is given (its height is then just a number): every size below is then
   // far from overflowing, and narrowing them to size_t (32 bits in wasm) is exact.
-  checked_size_product(kUpsample, "image", {input_size[0], input_size[1], 4});
-  if (spec.factor < 2 || spec.factor > kMaxFactor) {
-    fail(kUpsample,
-         "factor must be an integer from 2 to " + std::to_string(kMaxFactor) + ", got " + std::to_string(spec.factor));
+  checked_size_product(kUpsample, "image", {input_size[0], input_size[1], kRgbaChannels});
+  if (spec.factor < kMinUpsampleFactor || spec.factor > kMaxFactor) {
+    fail(kUpsample, "factor must be an integer from " + std::to_string(kMinUpsampleFactor) + " to " +
+                        std::to_string(kMaxFactor) + ", got " + std::to_string(spec.factor));
   }
   if (is_learned(spec.method)) {
     if (spec.kernel.size() == 0) fail(kUpsample, "this method needs a kernel");
-    if (spec.kernel.shape()[0] > 15 || spec.kernel.shape()[1] > 15) {
+    if (std::int64_t(spec.kernel.shape()[0]) > kMaxKernelSize ||
+        std::int64_t(spec.kernel.shape()[1]) > kMaxKernelSize) {
       fail(kUpsample, "kernel size (" + std::to_string(spec.kernel.shape()[0]) + ", " +
-                          std::to_string(spec.kernel.shape()[1]) + ") must be at most 15");
+                          std::to_string(spec.kernel.shape()[1]) + ") must be at most " +
+                          std::to_string(kMaxKernelSize));
     }
     // NaN or ±Infinity would spread over the whole result (the UI shows which cell).
     for (std::size_t i = 0; i < spec.kernel.shape()[0]; ++i) {
@@ -379,10 +398,64 @@ Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec) {
   // input_size · factor: at most 2^26 · 8, exact.
   const Pair out = spec.size ? *spec.size : Pair{input_size[0] * spec.factor, input_size[1] * spec.factor};
   checked_size_product(
-      kUpsample, "output image", {out[0], out[1], 4},
+      kUpsample, "output image", {out[0], out[1], kRgbaChannels},
       spec.size ? "from size " + format_pair(*spec.size)
                 : "from factor " + std::to_string(spec.factor) + " of image size " + format_pair(input_size));
   return out;
+}
+
+namespace {
+
+// A flat 1 through the method's own code: an n×n plane of ones, with n large
+// enough that the rows and columns from `interior` on read no padding.
+struct FlatResult {
+  xt::xarray<float> plane;  // (1, 1, n·f, n·f)
+  std::int64_t interior;
+};
+
+FlatResult flat_result(const UpsampleSpec& spec, const Pair& kernel_size) {
+  const std::int64_t f = spec.factor;
+  // An output pixel reads input pixels at most ⌈k/f⌉ + 1 away from its own
+  // (both methods), and its own is ⌊position / f⌋: two more keep it clear.
+  const std::int64_t reach = (std::max(kernel_size[0], kernel_size[1]) + f - 1) / f + 2;
+  const std::int64_t n = 2 * reach + 1;
+  xt::xarray<float> ones = xt::xarray<float>::from_shape({1, 1, std::size_t(n), std::size_t(n)});
+  std::fill(ones.begin(), ones.end(), 1.0f);
+  const BandGeometry whole{n, 0, {0, n * f}, {n * f, n * f}};
+  return {run_method(ones, spec.method, spec, whole), reach * f};
+}
+
+}  // namespace
+
+UpsampleGeometry upsample_geometry(const Pair& input_size, const UpsampleSpec& spec) {
+  UpsampleGeometry g;
+  g.output_size = upsample_output_size(input_size, spec);
+  if (is_interpolation(spec.method)) return g;
+  if (spec.method == UpsampleMethod::transposed_bilinear || spec.method == UpsampleMethod::transposed) {
+    const TransposedConv t = transposed_conv(spec.method, spec);
+    g.kernel_size = {std::int64_t(t.weight.shape()[2]), std::int64_t(t.weight.shape()[3])};
+    g.stride = spec.factor;
+    g.padding = t.params.padding;
+    g.output_padding = t.params.output_padding;
+  } else {
+    g.kernel_size = {std::int64_t(spec.kernel.shape()[0]), std::int64_t(spec.kernel.shape()[1])};
+    g.padding = resize_padding(spec);
+  }
+  const FlatResult flat = flat_result(spec, g.kernel_size);
+  const std::size_t s = std::size_t(g.stride), side = flat.plane.shape()[3];
+  const float* values = flat.plane.data();
+  g.flat_tile.resize(s * s);
+  for (std::size_t y = 0; y < s; ++y)
+    for (std::size_t x = 0; x < s; ++x) g.flat_tile[y * s + x] = values[(flat.interior + y) * side + flat.interior + x];
+  // The border: the deepest pixel, from its nearest edge, that is not its interior value.
+  for (std::size_t y = 0; y < side; ++y) {
+    for (std::size_t x = 0; x < side; ++x) {
+      if (values[y * side + x] == g.flat_tile[(y % s) * s + x % s]) continue;
+      const std::size_t depth = std::min({y, x, side - 1 - y, side - 1 - x}) + 1;
+      g.border = std::max(g.border, std::int64_t(depth));
+    }
+  }
+  return g;
 }
 
 namespace {

@@ -285,5 +285,140 @@ TEST(image, image_and_output_sizes_are_counted_before_narrowing) {
   }
 }
 
+// upsample_geometry: every expectation below is derived by hand from the
+// transposed convolution's rule (output o takes kernel tap o + padding − i·stride
+// of input i) or the resize-convolution's centred conv2d.
+TEST(image, geometry_of_transposed_bilinear) {
+  // ×2: kernel 4, stride 2, padding 1; output row 0 takes tap 3 of input −1 (the padding).
+  const UpsampleGeometry g = upsample_geometry({5, 7}, spec_of(UpsampleMethod::transposed_bilinear, 2));
+  EXPECT_EQ(g.output_size, (Pair{10, 14}));
+  EXPECT_EQ(g.kernel_size, (Pair{4, 4}));
+  EXPECT_EQ(g.stride, 2);
+  EXPECT_EQ(g.padding, (Pair{1, 1}));
+  EXPECT_EQ(g.output_padding, (Pair{0, 0}));
+  EXPECT_EQ(g.border, 1);
+  // Each phase takes taps 1/4 and 3/4 per axis: exactly 1 (dyadic) everywhere.
+  EXPECT_EQ(g.flat_tile, (std::vector<float>{1, 1, 1, 1}));
+  // ×3: kernel 5, padding 1, border 1; ×4: kernel 8, padding 2, border 2 (⌊f/2⌋).
+  const UpsampleGeometry g3 = upsample_geometry({2, 2}, spec_of(UpsampleMethod::transposed_bilinear, 3));
+  EXPECT_EQ(g3.kernel_size, (Pair{5, 5}));
+  EXPECT_EQ(g3.padding, (Pair{1, 1}));
+  EXPECT_EQ(g3.border, 1);
+  ASSERT_EQ(g3.flat_tile.size(), 9u);
+  for (float v : g3.flat_tile) EXPECT_NEAR(v, 1.0f, 1e-6f);
+  const UpsampleGeometry g4 = upsample_geometry({2, 2}, spec_of(UpsampleMethod::transposed_bilinear, 4));
+  EXPECT_EQ(g4.kernel_size, (Pair{8, 8}));
+  EXPECT_EQ(g4.padding, (Pair{2, 2}));
+  EXPECT_EQ(g4.border, 2);
+}
+
+TEST(image, geometry_of_a_box_kernel_at_x2_is_a_checkerboard) {
+  // 3×3 box (1/9 each, ×f² = 4/9 per tap), stride 2: padding (3 − 2 + 1)/2 = 1,
+  // output_padding 2·1 − (3 − 2) = 1. An even output takes tap 1 only, an odd
+  // one taps 0 and 2: 1 or 2 taps per axis, so the tile is 4/9 · (1·1, 1·2; 2·1, 2·2).
+  UpsampleSpec s = spec_of(UpsampleMethod::transposed, 2);
+  s.kernel = xt::ones<float>({3, 3}) / 9.0f;
+  const UpsampleGeometry g = upsample_geometry({4, 5}, s);
+  EXPECT_EQ(g.output_size, (Pair{8, 10}));
+  EXPECT_EQ(g.kernel_size, (Pair{3, 3}));
+  EXPECT_EQ(g.stride, 2);
+  EXPECT_EQ(g.padding, (Pair{1, 1}));
+  EXPECT_EQ(g.output_padding, (Pair{1, 1}));
+  ASSERT_EQ(g.flat_tile.size(), 4u);
+  EXPECT_NEAR(g.flat_tile[0], 4.0f / 9, 1e-6f);
+  EXPECT_NEAR(g.flat_tile[1], 8.0f / 9, 1e-6f);
+  EXPECT_NEAR(g.flat_tile[2], 8.0f / 9, 1e-6f);
+  EXPECT_NEAR(g.flat_tile[3], 16.0f / 9, 1e-6f);
+  // The first output reads no padding (tap 1 of input 0); the last one loses
+  // tap 0 of input n: one pixel along the bottom and right edges.
+  EXPECT_EQ(g.border, 1);
+  // The tile is what upsample() gives a flat grey inside the image.
+  RgbaImage flat = RgbaImage::from_shape({4, 5, 4});
+  flat.fill(90);
+  xt::view(flat, xt::all(), xt::all(), 3) = std::uint8_t{255};
+  const RgbaImage out = upsample(flat, s);
+  for (std::size_t y = 1; y < 7; ++y)
+    for (std::size_t x = 1; x < 9; ++x) EXPECT_EQ(out(y, x, 0), std::nearbyint(90 * g.flat_tile[(y % 2) * 2 + x % 2]));
+}
+
+TEST(image, geometry_of_other_kernels) {
+  // 1×1 at ×3: k < s, so padding 0 and output_padding 3 − 1 = 2; only outputs
+  // ≡ 0 (mod 3) take the tap, times 9; nothing reads the padding.
+  UpsampleSpec nails = spec_of(UpsampleMethod::transposed, 3);
+  nails.kernel = xt::ones<float>({1, 1});
+  const UpsampleGeometry a = upsample_geometry({3, 3}, nails);
+  EXPECT_EQ(a.padding, (Pair{0, 0}));
+  EXPECT_EQ(a.output_padding, (Pair{2, 2}));
+  EXPECT_EQ(a.flat_tile, (std::vector<float>{9, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(a.border, 0);
+  // A 3×3 delta at ×2: taps 0 and 2 are zero, so the last output reads the
+  // padding only through zeros: no border.
+  UpsampleSpec delta = spec_of(UpsampleMethod::transposed, 2);
+  delta.kernel = xt::zeros<float>({3, 3});
+  delta.kernel(1, 1) = 1;
+  const UpsampleGeometry d = upsample_geometry({3, 3}, delta);
+  EXPECT_EQ(d.flat_tile, (std::vector<float>{4, 0, 0, 0}));
+  EXPECT_EQ(d.border, 0);
+  // 3 rows × 2 columns (1/6 each, ×4): rows as the box above (padding 1,
+  // output_padding 1), columns k = s: padding 0, output_padding 0, one tap each.
+  UpsampleSpec wide = spec_of(UpsampleMethod::transposed, 2);
+  wide.kernel = xt::ones<float>({3, 2}) / 6.0f;
+  const UpsampleGeometry w = upsample_geometry({3, 3}, wide);
+  EXPECT_EQ(w.kernel_size, (Pair{3, 2}));
+  EXPECT_EQ(w.padding, (Pair{1, 0}));
+  EXPECT_EQ(w.output_padding, (Pair{1, 0}));
+  ASSERT_EQ(w.flat_tile.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(w.flat_tile[i], i < 2 ? 2.0f / 3 : 4.0f / 3, 1e-6f);
+  // Resize-convolution, 3×3 box: stride 1, padding 1, a 1×1 tile of the kernel's
+  // sum; the outermost pixel reads one padded pixel.
+  UpsampleSpec resize = spec_of(UpsampleMethod::resize_conv_nearest, 2);
+  resize.kernel = xt::ones<float>({3, 3}) / 9.0f;
+  const UpsampleGeometry r = upsample_geometry({4, 4}, resize);
+  EXPECT_EQ(r.output_size, (Pair{8, 8}));
+  EXPECT_EQ(r.stride, 1);
+  EXPECT_EQ(r.padding, (Pair{1, 1}));
+  ASSERT_EQ(r.flat_tile.size(), 1u);
+  EXPECT_NEAR(r.flat_tile[0], 1.0f, 1e-6f);
+  EXPECT_EQ(r.border, 1);
+  // An even 4×4 kernel is padded by 2 and cropped at the end: 2 pixels at the
+  // top and left read padding, 4 − 1 − 2 = 1 at the bottom and right.
+  resize.method = UpsampleMethod::resize_conv_bilinear;
+  resize.kernel = xt::ones<float>({4, 4}) / 16.0f;
+  const UpsampleGeometry r4 = upsample_geometry({4, 4}, resize);
+  EXPECT_EQ(r4.padding, (Pair{2, 2}));
+  EXPECT_EQ(r4.border, 2);
+}
+
+TEST(image, geometry_of_interpolation_is_only_a_size) {
+  for (UpsampleMethod m : {UpsampleMethod::nearest, UpsampleMethod::bilinear, UpsampleMethod::bicubic}) {
+    const UpsampleGeometry g = upsample_geometry({4, 5}, spec_of(m, 3));
+    EXPECT_EQ(g.output_size, (Pair{12, 15}));
+    EXPECT_EQ(g.kernel_size, (Pair{0, 0}));
+    EXPECT_EQ(g.stride, 1);
+    EXPECT_EQ(g.padding, (Pair{0, 0}));
+    EXPECT_EQ(g.border, 0);
+    EXPECT_TRUE(g.flat_tile.empty());
+  }
+  UpsampleSpec sized = spec_of(UpsampleMethod::bicubic);
+  sized.size = Pair{7, 9};
+  EXPECT_EQ(upsample_geometry({4, 5}, sized).output_size, (Pair{7, 9}));
+}
+
+TEST(image, geometry_refuses_what_upsample_refuses_with_the_named_caps) {
+  EXPECT_ERROR(upsample_geometry({4, 4}, spec_of(UpsampleMethod::bilinear, kMaxFactor + 1)),
+               "upsample: factor must be an integer from 2 to 8, got 9");
+  UpsampleSpec s = spec_of(UpsampleMethod::transposed);
+  s.kernel = xt::ones<float>({std::size_t(kMaxKernelSize) + 1, std::size_t{1}});
+  EXPECT_ERROR(upsample_geometry({4, 4}, s), "upsample: kernel size (16, 1) must be at most 15");
+  s.kernel = xt::ones<float>({std::size_t(kMaxKernelSize), std::size_t(kMaxKernelSize)});
+  EXPECT_EQ(upsample_geometry({4, 4}, s).kernel_size, (Pair{15, 15}));
+  EXPECT_ERROR(upsample_geometry({0, 4}, s), "upsample: image size (0, 4) must be positive integers");
+  // The image limit: kMaxImagePixels RGBA pixels in and out.
+  EXPECT_EQ(kMaxImagePixels, std::int64_t(1) << 26);
+  EXPECT_EQ(upsample_geometry({4096, 4096}, spec_of(UpsampleMethod::nearest)).output_size, (Pair{8192, 8192}));
+  EXPECT_ERROR(upsample_geometry({4096, 4097}, spec_of(UpsampleMethod::nearest)),
+               "output image shape [8192, 8194, 4] has 268500992 elements, more than the limit of 268435456");
+}
+
 }  // namespace
 }  // namespace tconv

@@ -10,12 +10,15 @@ import type {
   ConvMatrixOptions,
   ConvTranspose2dOptions,
   InterpolateOptions,
+  Limits,
   OutputSizeOptions,
   RgbaImage,
   Tconv,
   Tensor,
   TransposedOutputSizeOptions,
   UpsampleBand,
+  UpsampleGeometry,
+  UpsampleGeometryOptions,
   UpsampleOptions,
 } from './types.js';
 
@@ -24,7 +27,8 @@ const CONV_TRANSPOSE_KEYS = [...CONV_KEYS, 'outputPadding'] as const;
 const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
 const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
-const UPSAMPLE_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel', 'onProgress', 'into'] as const;
+const GEOMETRY_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel'] as const;
+const UPSAMPLE_KEYS = [...GEOMETRY_KEYS, 'onProgress', 'into'] as const;
 const BAND_KEYS = ['imageHeight', 'firstRow', 'outputRows', 'opaque'] as const;
 const MATRIX_KEYS = ['inputSize', 'kernelSize', 'stride', 'padding', 'dilation'] as const;
 
@@ -91,22 +95,27 @@ class ProgressHook {
   }
 }
 
-/** UpsampleOptions, each property read once and checked: the core's spec, the progress hook, and the caller's `into`. */
-function upsampleSpec(fn: string, options: unknown) {
-  if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
-  const o = args.options(fn, options, UPSAMPLE_KEYS);
+/** The core's spec from a snapshot of the options that decide the result, each checked. */
+function coreSpec(fn: string, o: Snapshot<(typeof GEOMETRY_KEYS)[number]>): RawUpsampleSpec {
   const method = args.string(fn, 'method', o.method);
   const kernel = o.kernel === undefined ? null : args.tensor(fn, 'kernel', o.kernel);
-  const into = o.into === undefined || o.into === null ? null : args.view(fn, 'into', o.into, ['Uint8ClampedArray']);
-  const spec: RawUpsampleSpec = {
+  return {
     method,
     factor: args.number(fn, 'factor', o.factor, 2),
     size: o.size === undefined ? null : sizePair(fn, 'size', o.size),
     alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
     kernel: kernel ? kernel.data : null,
     kernelSize: kernel ? sizePair(fn, 'kernel.shape', kernel.shape) : null,
-    into,
   };
+}
+
+/** UpsampleOptions, each property read once and checked: the core's spec, the progress hook, and the caller's `into`. */
+function upsampleSpec(fn: string, options: unknown) {
+  if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
+  const o = args.options(fn, options, UPSAMPLE_KEYS);
+  const spec = coreSpec(fn, o);
+  const into = o.into === undefined || o.into === null ? null : args.view(fn, 'into', o.into, ['Uint8ClampedArray']);
+  spec.into = into;
   return { spec, progress: new ProgressHook(fn, o.onProgress), into: into ? (o.into as Uint8ClampedArray) : null };
 }
 
@@ -211,6 +220,7 @@ function fastConv(
 
 export function wrapCore(core: CoreModule): Tconv {
   const scratch: Scratch = { pointer: 0, bytes: 0, shape: null };
+  const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
   return {
     conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
       const fn = 'conv2d';
@@ -328,6 +338,15 @@ export function wrapCore(core: CoreModule): Tconv {
     bilinearKernel(factor: number): Tensor {
       return unwrap(core.bilinearKernel(args.number('bilinearKernel', 'factor', factor, NaN)));
     },
+
+    upsampleGeometry(inputSize: [number, number], options: UpsampleGeometryOptions): UpsampleGeometry {
+      const fn = 'upsampleGeometry';
+      const size = sizePair(fn, 'inputSize', inputSize);
+      if (options === undefined || options === null) args.fail(fn, 'options { method, factor } are required');
+      return unwrap(core.upsampleGeometry(size, coreSpec(fn, args.options(fn, options, GEOMETRY_KEYS))));
+    },
+
+    limits,
 
     heapInUse: () => core.heapInUse(),
   };

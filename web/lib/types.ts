@@ -80,7 +80,7 @@ export type UpsampleMethod =
 
 export interface UpsampleOptions {
   method: UpsampleMethod;
-  /** Integer factor 2–8 (default 2); the output is factor × the input. */
+  /** Integer factor limits.minFactor–limits.maxFactor (2–8, default 2); the output is factor × the input. */
   factor?: number;
   /** Output [height, width] instead of a factor: nearest, bilinear and bicubic only. */
   size?: [number, number];
@@ -101,6 +101,51 @@ export interface UpsampleOptions {
    * Any other length is ignored and a new array is returned.
    */
   into?: Uint8ClampedArray;
+}
+
+/** The options of upsampleGeometry: those of upsampleImage that decide the result. */
+export type UpsampleGeometryOptions = Pick<UpsampleOptions, 'method' | 'factor' | 'size' | 'alignCorners' | 'kernel'>;
+
+/** What upsampleImage does to an image (upsampleGeometry), all from the core. */
+export interface UpsampleGeometry {
+  /** [height, width] of the result. */
+  outputSize: [number, number];
+  /** [kH, kW] of the method's convolution (the bilinear kernel or the given one); [0, 0] for interpolation. */
+  kernelSize: [number, number];
+  /** Of the transposed convolution (the factor); 1 for the other methods. */
+  stride: number;
+  /** [rows, columns] of zero padding: the transposed convolution's, or the resize-convolution's conv2d's (⌊k/2⌋). */
+  padding: [number, number];
+  /** The transposed convolution's output_padding: with padding, n pixels become exactly stride·n. */
+  outputPadding: [number, number];
+  /**
+   * Pixels along an edge (the deepest of the four) that read the zero padding
+   * through a non-zero weight, so a flat image is darker there: ⌊f/2⌋ for
+   * transposed-bilinear, 0 for interpolation.
+   */
+  border: number;
+  /**
+   * stride × stride, row-major: what a flat 1 becomes in the interior (output
+   * (y, x) takes entry (y mod stride, x mod stride)); not flat = the
+   * checkerboard. Includes the transposed convolution's ×factor² gain. null for interpolation.
+   */
+  flatTile: Float32Array | null;
+}
+
+/** The core's caps (Tconv.limits): the one place these numbers are defined is the C++ core. */
+export interface Limits {
+  /** Most elements of one tensor: 2^28 (1 GiB of float32). */
+  maxElements: number;
+  /** Largest integer argument: 2^53, the largest integer a JS number holds exactly. */
+  maxInteger: number;
+  /** Most pixels of an RGBA image, input or result: maxElements / 4 = 2^26 (8192×8192). */
+  maxImagePixels: number;
+  /** Smallest factor of upsampleImage (2). */
+  minFactor: number;
+  /** Largest factor of upsampleImage and bilinearKernel (8). */
+  maxFactor: number;
+  /** Largest kernel side of 'transposed' and the resize-convolutions (15). */
+  maxKernelSize: number;
 }
 
 /**
@@ -164,6 +209,15 @@ export interface Tconv {
   imageDifference(a: RgbaImage, b: RgbaImage, gain?: number): RgbaImage & { data: Uint8ClampedArray };
   /** The bilinear up-sampling kernel for a factor (the FCN initialisation), shape [k, k]. */
   bilinearKernel(factor: number): Tensor;
+  /**
+   * What upsampleImage does to an image of `inputSize` [height, width]: the
+   * result's size, the convolution's kernel, stride and padding, the border
+   * its zero padding darkens and the tile a flat image becomes (the
+   * checkerboard). Checks the options as upsampleImage does.
+   */
+  upsampleGeometry(inputSize: [number, number], options: UpsampleGeometryOptions): UpsampleGeometry;
+  /** The core's caps: factor range, kernel size, image and tensor size limits. */
+  readonly limits: Readonly<Limits>;
   /** Bytes allocated inside the WebAssembly module right now (for leak checks). */
   heapInUse(): number;
 }

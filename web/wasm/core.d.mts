@@ -68,6 +68,25 @@ export interface RawBand {
   opaque: boolean;
 }
 
+export interface RawUpsampleGeometry {
+  outputSize: RawPair;
+  kernelSize: RawPair;
+  stride: number;
+  padding: RawPair;
+  outputPadding: RawPair;
+  border: number;
+  flatTile: Float32Array | null;
+}
+
+export interface RawLimits {
+  maxElements: number;
+  maxInteger: number;
+  maxImagePixels: number;
+  minFactor: number;
+  maxFactor: number;
+  maxKernelSize: number;
+}
+
 export interface CoreModule {
   conv2d(input: RawTensor, weight: RawTensor, bias: Float32Array | null, options: RawConvOptions): RawTensor | RawError;
   convTranspose2d(
@@ -104,8 +123,10 @@ export interface CoreModule {
     bWidth: number,
     bHeight: number,
     gain: number,
-): RawImage | RawError;
+  ): RawImage | RawError;
   bilinearKernel(factor: number): RawTensor | RawError;
+  upsampleGeometry(inputSize: RawPair, spec: RawUpsampleSpec): RawUpsampleGeometry | RawError;
+  limits(): RawLimits;
   /**
    * The small-call fast path: tensors already copied to wasm memory, every
    * parameter an integer. Returns the result's address (shape at

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 #include <xtensor/xtensor.hpp>
 
 #include "tconv/interpolate.hpp"
@@ -29,9 +30,27 @@ enum class UpsampleMethod {
 
 UpsampleMethod parse_upsample_method(std::string_view name);
 
+// The caps of the image API. They live here and nowhere else: the JS binding
+// exports them as `limits`, and the pages read them from there.
+
+/// Channels of an RgbaImage.
+inline constexpr std::int64_t kRgbaChannels = 4;
+/// Most pixels an image (input or result) may have: an RGBA image is one
+/// tensor, so it is held to kMaxElements (2^26 pixels, e.g. 8192×8192).
+inline constexpr std::int64_t kMaxImagePixels = std::int64_t(kMaxElements) / kRgbaChannels;
+/// Smallest factor of upsample: ×1 would be a copy.
+inline constexpr std::int64_t kMinUpsampleFactor = 2;
+/// Largest factor of upsample and bilinear_kernel: a pixel becomes at most an
+/// 8×8 block, and the bilinear kernel at ×8 (16×16) stays near kMaxKernelSize.
+inline constexpr std::int64_t kMaxFactor = 8;
+/// Largest side of the kernel of the learned-kernel methods: each output pixel
+/// costs up to kMaxKernelSize² taps, and a band of rows reads about half a
+/// kernel of extra rows, so both stay small.
+inline constexpr std::int64_t kMaxKernelSize = 15;
+
 struct UpsampleSpec {
   UpsampleMethod method = UpsampleMethod::bilinear;
-  /// Integer factor for the convolution methods (2..8); interpolation uses `size` when set.
+  /// Integer factor, kMinUpsampleFactor..kMaxFactor; interpolation uses `size` when set.
   std::int64_t factor = 2;
   /// Output (height, width) for the interpolation methods; unset = factor × input.
   std::optional<Pair> size;
@@ -55,6 +74,34 @@ xt::xtensor<float, 2> bilinear_kernel(std::int64_t factor);
 
 /// Output size of `upsample` for an input of `input_size`; validates the spec.
 Pair upsample_output_size(const Pair& input_size, const UpsampleSpec& spec);
+
+/// What upsample() does to an image of `input_size`, for a caller that shows
+/// or explains it without re-deriving the core's rules. Validates the spec.
+struct UpsampleGeometry {
+  Pair output_size{0, 0};  ///< (height, width) of the result
+  /// Of the method's convolution: the bilinear kernel's, or the given kernel's;
+  /// (0, 0) for the interpolation methods.
+  Pair kernel_size{0, 0};
+  /// Of the transposed convolution (the factor); 1 for the other methods (the
+  /// resize-convolution's conv2d has stride 1).
+  std::int64_t stride = 1;
+  /// Zero padding of the transposed convolution, or of the resize-convolution's
+  /// conv2d (⌊k/2⌋, the centred kernel); (0, 0) for interpolation.
+  Pair padding{0, 0};
+  /// Of the transposed convolution: with `padding`, it maps n pixels to exactly stride·n.
+  Pair output_padding{0, 0};
+  /// How many pixels along an edge read the zero padding through a non-zero
+  /// weight (the deepest of the four edges), so that a flat image is darker
+  /// (or, with negative weights, brighter) there: ⌊f/2⌋ for transposed_bilinear;
+  /// 0 for interpolation, which clamps at the borders.
+  std::int64_t border = 0;
+  /// stride × stride, row-major: what a flat 1 becomes in the interior, where
+  /// output (y, x) takes entry (y mod stride, x mod stride). A tile that is not
+  /// flat is the checkerboard. Computed by the method itself on a flat image.
+  /// Empty for interpolation (a flat 1 stays 1).
+  std::vector<float> flat_tile;
+};
+UpsampleGeometry upsample_geometry(const Pair& input_size, const UpsampleSpec& spec);
 
 /// Called with the fraction done, between 0 and 1.
 using Progress = std::function<void(double)>;
