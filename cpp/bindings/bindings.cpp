@@ -3,8 +3,6 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
-#include <vector>
-
 #include "convert.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_matrix.hpp"
@@ -160,70 +158,6 @@ val limits_js() {
   return limits;
 }
 
-// The small-call fast path: numbers only, tensors already in wasm memory (the
-// JS wrapper copies them into a reused scratch area with one set() each).
-// Returns the output's address (its shape is in raw_shape) or 0 when the core
-// rejects the arguments (or the result is large); the wrapper then repeats the
-// call on the checked path, which throws the core's message. The last result stays in a reused
-// buffer, so repeated calls allocate nothing that outlives them.
-std::vector<float> raw_result;
-std::int32_t raw_shape[4];
-
-// Results above this many floats take the checked path, so the reused buffer
-// never holds more than 4 MB.
-constexpr std::size_t kRawResultLimit = std::size_t{1} << 20;
-
-std::uintptr_t finish_raw(const xt::xarray<float>& out) {
-  if (out.size() > kRawResultLimit) return 0;
-  raw_result.assign(out.begin(), out.end());
-  for (std::size_t d = 0; d < 4; ++d) raw_shape[d] = std::int32_t(out.shape()[d]);
-  return reinterpret_cast<std::uintptr_t>(raw_result.data());
-}
-
-xt::xarray<float> raw_tensor(std::uintptr_t data, int a, int b, int c, int d) {
-  const Shape shape{std::size_t(a), std::size_t(b), std::size_t(c), std::size_t(d)};
-  xt::xarray<float> t = xt::xarray<float>::from_shape(shape);
-  const float* src = reinterpret_cast<const float*>(data);
-  std::copy(src, src + t.size(), t.begin());
-  return t;
-}
-
-std::optional<xt::xarray<float>> raw_bias(std::uintptr_t data, int length) {
-  if (data == 0) return std::nullopt;
-  xt::xarray<float> t = xt::xarray<float>::from_shape({std::size_t(length)});
-  const float* src = reinterpret_cast<const float*>(data);
-  std::copy(src, src + length, t.begin());
-  return t;
-}
-
-std::uintptr_t conv_raw(bool transposed, std::uintptr_t in, int n, int c, int h, int w, std::uintptr_t weight, int w0,
-                        int w1, int kh, int kw, std::uintptr_t bias, int bias_length, int sh, int sw, int ph, int pw,
-                        int dh, int dw, int oph, int opw, int groups) {
-  try {
-    const auto x = raw_tensor(in, n, c, h, w);
-    const auto k = raw_tensor(weight, w0, w1, kh, kw);
-    if (transposed) {
-      ConvTranspose2dParams p;
-      p.stride = {sh, sw};
-      p.padding = {ph, pw};
-      p.dilation = {dh, dw};
-      p.output_padding = {oph, opw};
-      p.groups = groups;
-      return finish_raw(conv_transpose2d(x, k, raw_bias(bias, bias_length), p));
-    }
-    Conv2dParams p;
-    p.stride = {sh, sw};
-    p.padding = {ph, pw};
-    p.dilation = {dh, dw};
-    p.groups = groups;
-    return finish_raw(conv2d(x, k, raw_bias(bias, bias_length), p));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-std::uintptr_t raw_shape_address() { return reinterpret_cast<std::uintptr_t>(raw_shape); }
-
 // Bytes currently allocated by malloc: lets tests check that calls free
 // everything they allocate.
 double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
@@ -266,7 +200,5 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("bilinearKernel", &bilinear_kernel_js);
   function("upsampleGeometry", &upsample_geometry_js);
   function("limits", &limits_js);
-  function("convRaw", &conv_raw, allow_raw_pointers());
-  function("rawShapeAddress", &raw_shape_address);
   function("heapInUse", &heap_in_use);
 }

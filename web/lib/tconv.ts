@@ -129,97 +129,7 @@ function sizePair(fn: string, name: string, value: unknown): [number, number] {
   return args.pair(fn, name, value, 0);
 }
 
-/** The fast path's reused wasm area, and a view of the result shape (renewed when memory grows). */
-interface Scratch {
-  pointer: number;
-  bytes: number;
-  shape: Int32Array | null;
-}
-
-/** Tensors up to this many elements take the fast path for small calls. */
-const FAST_PATH_LIMIT = 1 << 16;
-
-const isDim = (d: number) => Number.isInteger(d) && d > 0 && d <= FAST_PATH_LIMIT;
-const isSmallInt = (v: number) => Number.isInteger(v) && Math.abs(v) < 2 ** 31;
-
-/**
- * Small calls (the explainer makes thousands) skip the generic conversions:
- * the tensors are copied into one reused wasm scratch area with a set() each,
- * every parameter goes as a plain integer, and the result is copied out with
- * one slice(). Anything unusual (non-integer values, big tensors, mismatched
- * lengths) or any argument the core rejects takes the checked path instead,
- * which throws the core's message.
- */
-function fastConv(
-  core: CoreModule,
-  scratch: Scratch,
-  transposed: boolean,
-  input: args.TensorArg,
-  weight: args.TensorArg,
-  bias: Float32Array | null,
-  o: RawConvOptions,
-): Tensor | null {
-  const xs = input.shape;
-  const ws = weight.shape;
-  if ((xs.length !== 4 && xs.length !== 3) || ws.length !== 4) return null;
-  if (!xs.every(isDim) || !ws.every(isDim)) return null;
-  const [n, c, h, w] = xs.length === 4 ? xs : [1, ...xs];
-  const inLength = n * c * h * w;
-  const wLength = ws[0] * ws[1] * ws[2] * ws[3];
-  if (inLength !== input.data.length || wLength !== weight.data.length || inLength > FAST_PATH_LIMIT) return null;
-  if (wLength > FAST_PATH_LIMIT || (bias !== null && bias.length > FAST_PATH_LIMIT)) return null;
-  for (const pair of [o.stride, o.padding, o.dilation, o.outputPadding]) {
-    if (!isSmallInt(pair[0]) || !isSmallInt(pair[1])) return null;
-  }
-  if (!isSmallInt(o.groups)) return null;
-  const floats = inLength + wLength + (bias?.length ?? 0);
-  if (floats * 4 > scratch.bytes) {
-    if (scratch.pointer) core._free(scratch.pointer);
-    scratch.bytes = Math.max(floats * 4, 4096);
-    scratch.pointer = core._malloc(scratch.bytes);
-  }
-  const base = scratch.pointer >> 2;
-  const heap = core.HEAPF32;
-  heap.set(input.data, base);
-  heap.set(weight.data, base + inLength);
-  if (bias) heap.set(bias, base + inLength + wLength);
-  const out = core.convRaw(
-    transposed,
-    scratch.pointer,
-    n,
-    c,
-    h,
-    w,
-    scratch.pointer + 4 * inLength,
-    ws[0],
-    ws[1],
-    ws[2],
-    ws[3],
-    bias ? scratch.pointer + 4 * (inLength + wLength) : 0,
-    bias?.length ?? 0,
-    o.stride[0],
-    o.stride[1],
-    o.padding[0],
-    o.padding[1],
-    o.dilation[0],
-    o.dilation[1],
-    o.outputPadding[0],
-    o.outputPadding[1],
-    o.groups,
-  );
-  if (out === 0) return null;
-  const after = core.HEAPF32; // re-read: the call may have grown memory
-  if (scratch.shape === null || scratch.shape.buffer !== after.buffer) {
-    scratch.shape = new Int32Array(after.buffer, core.rawShapeAddress(), 4);
-  }
-  const s = scratch.shape;
-  const length = s[0] * s[1] * s[2] * s[3];
-  const data = after.slice(out >> 2, (out >> 2) + length);
-  return { data, shape: xs.length === 3 ? [s[1], s[2], s[3]] : [s[0], s[1], s[2], s[3]] };
-}
-
 export function wrapCore(core: CoreModule): Tconv {
-  const scratch: Scratch = { pointer: 0, bytes: 0, shape: null };
   const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
   return {
     conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
@@ -228,8 +138,7 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      const raw = convOptions(fn, o);
-      return fastConv(core, scratch, false, x, w, bias, raw) ?? unwrap(core.conv2d(x, w, bias, raw));
+      return unwrap(core.conv2d(x, w, bias, convOptions(fn, o)));
     },
 
     convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
@@ -238,8 +147,7 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      const raw = convOptions(fn, o);
-      return fastConv(core, scratch, true, x, w, bias, raw) ?? unwrap(core.convTranspose2d(x, w, bias, raw));
+      return unwrap(core.convTranspose2d(x, w, bias, convOptions(fn, o)));
     },
 
     interpolate(input: Tensor, options: InterpolateOptions): Tensor {

@@ -127,43 +127,14 @@ export interface CoreModule {
   bilinearKernel(factor: number): RawTensor | RawError;
   upsampleGeometry(inputSize: RawPair, spec: RawUpsampleSpec): RawUpsampleGeometry | RawError;
   limits(): RawLimits;
-  /**
-   * The small-call fast path: tensors already copied to wasm memory, every
-   * parameter an integer. Returns the result's address (shape at
-   * rawShapeAddress(), 4 int32) or 0 if the core rejected the arguments.
-   */
-  convRaw(
-    transposed: boolean,
-    input: number,
-    n: number,
-    c: number,
-    h: number,
-    w: number,
-    weight: number,
-    w0: number,
-    w1: number,
-    kh: number,
-    kw: number,
-    bias: number,
-    biasLength: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-    dh: number,
-    dw: number,
-    oph: number,
-    opw: number,
-    groups: number,
-  ): number;
-  rawShapeAddress(): number;
+  /** Exported for tests that alias a typed array onto the module's own memory. */
   _malloc(bytes: number): number;
   _free(pointer: number): void;
+  HEAPF32: Float32Array;
   /** Bytes currently allocated by malloc inside the module. */
   heapInUse(): number;
   /** Live Embind value handles (Embind's own counter). */
   count_emval_handles(): number;
-  HEAPF32: Float32Array;
 }
 
 export interface CoreOptions {

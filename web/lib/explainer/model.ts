@@ -3,7 +3,7 @@
 // layouts, zero insertion, kernel flips are index shuffles, not arithmetic on
 // the values).
 
-import type { Tconv, Tensor } from '../types.js';
+import type { ConvTranspose2dOptions, Tconv, Tensor } from '../types.js';
 import type { Dims, ExplainerConfig } from './config.js';
 import type {
   CellKind,
@@ -182,6 +182,23 @@ export function overlapViews(
   return { current, balanced, resize, maxCount: Math.max(current.max, balanced.max, resize.max) };
 }
 
+/**
+ * Chapter 6 paints y into the output one entry at a time: the transposed
+ * convolution of y's first i entries (the rest zero), for i = 0 … Hout·Wout.
+ * One batched call computes them all (batch element i is y masked after i
+ * entries); the last is the whole transposed convolution.
+ */
+function paintedOneByOne(tc: Tconv, y: Grid, weight: Tensor, options: ConvTranspose2dOptions): Grid[] {
+  const entries = y.rows * y.cols;
+  const masked = new Float32Array((entries + 1) * entries);
+  for (let i = 1; i <= entries; i++) masked.set(y.values.subarray(0, i), i * entries);
+  const out = tc.convTranspose2d({ shape: [entries + 1, 1, y.rows, y.cols], data: masked }, weight, options);
+  const [rows, cols] = [out.shape[2], out.shape[3]];
+  return Array.from({ length: entries + 1 }, (_, i) =>
+    grid(rows, cols, out.data.slice(i * rows * cols, (i + 1) * rows * cols)),
+  );
+}
+
 export function buildModel(tc: Tconv, config: ExplainerConfig, values: ExplainerValues): BuildResult {
   const { input, kernel, stride, padding, dilation, outputPadding } = config;
   const conv = outputSizeOf(tc, config);
@@ -232,13 +249,8 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
   );
   const y = grid(outputSize[0], outputSize[1], values.y);
   const transposedOptions = { ...convOptions, outputPadding };
-  const tout = toGrid(tc.convTranspose2d(tensor(outputSize, values.y), tensor(kernel, kt), transposedOptions));
-  const toutPartial: Grid[] = [];
-  for (let i = 0; i <= values.y.length; i++) {
-    const masked = new Float32Array(values.y.length);
-    masked.set(values.y.subarray(0, i));
-    toutPartial.push(toGrid(tc.convTranspose2d(tensor(outputSize, masked), tensor(kernel, kt), transposedOptions)));
-  }
+  const toutPartial = paintedOneByOne(tc, y, tensor(kernel, kt), transposedOptions);
+  const tout = toutPartial[toutPartial.length - 1];
 
   // Zero insertion: stride − 1 zeros between inputs, dilation·(k − 1) − padding around.
   const border: Dims = [dilation[0] * (kernel[0] - 1) - padding[0], dilation[1] * (kernel[1] - 1) - padding[1]];
