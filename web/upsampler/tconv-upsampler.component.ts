@@ -41,105 +41,43 @@
  *   progress, side (plus side-a / side-b), kernel, footer.
  */
 
+import { Task } from '@lit/task';
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 
-import { ACCEPT, FORMAT_NAMES, readBlobHeader } from './shared/image-header.js';
-import { presetKernel, type Kernel } from './shared/kernels.js';
-import {
-  FACTORS,
-  checkDecode,
-  checkFactor,
-  checkOutputSize,
-  fitForFactor,
-  formatSize,
-  limitsSummary,
-  type Size,
-} from './shared/limits.js';
+import { ACCEPT } from './shared/image-header.js';
+import type { Kernel } from './shared/kernels.js';
+import { FACTORS, formatSize, limitsSummary, type Size } from './shared/limits.js';
 import {
   INTERPOLATION_METHODS,
   METHOD_LABELS,
   METHOD_SHORT,
   errorMessage,
   isMethod,
-  normaliseSpec,
-  specKey,
   takesAlignCorners,
-  takesSize,
   usesKernel,
-  type DifferenceMessage,
-  type EncodedMessage,
-  type JobSpec,
-  type LoadedMessage,
-  type PixelsMessage,
-  type ResultMessage,
-  type SourceSpec,
   type UpsampleMethod,
 } from './shared/protocol.js';
 import { SAMPLES, parseSampleSrc, type SampleName } from './shared/samples.js';
+import { UpsamplerSession, type SideId } from './shared/session.js';
+import { ALIGN_CORNERS_NOTE, coresNote, formatMs, methodNote } from './shared/texts.js';
 import { MAX_WORKERS, defaultWorkerCount } from './shared/tiles.js';
-import { TconvUpsamplerCompare, type Layer } from './compare-view.js';
-import { type Loading, observeVisibility } from '../components/shared/visibility.js';
 import { coreBytes, createUpsampleWorker, prefetchCoreBytes } from './client/create-worker.js';
+import { WorkerUpsamplerClient } from './client/upsampler-client.js';
+import type { Layer, TconvUpsamplerCompare } from './compare-view.js';
+import './compare-view.js';
 import './kernel-editor.js';
-import { ALIGN_CORNERS_NOTE, baseName, formatMs, methodNote, sentence } from './texts.js';
-import { styleProps } from '../components/shared/style-props.js';
-import { upsamplerStyles } from './tconv-upsampler.styles.js';
-import { Cancelled, WorkerClient } from './client/worker-client.js';
 import { icons } from './icons.js';
+import { upsamplerStyles } from './tconv-upsampler.styles.js';
+import { type Loading, observeVisibility } from '../components/shared/visibility.js';
+import { styleProps } from '../components/shared/style-props.js';
 
-export type SideId = 'a' | 'b';
-
-interface SideResult {
-  key: string;
-  spec: JobSpec;
-  width: number;
-  height: number;
-  ms: number;
-  /** Cores it was computed on. */
-  workers: number;
-  pixels: Uint8ClampedArray;
-  bitmap: ImageBitmap;
-  preview: ImageBitmap | null;
-}
-
-function close(layer: { bitmap: ImageBitmap; preview?: ImageBitmap | null } | null | undefined): void {
-  layer?.bitmap.close();
-  layer?.preview?.close();
-}
-
-interface Side {
-  method: UpsampleMethod;
-  alignCorners: boolean;
-  result: SideResult | null;
-  job: { key: string; started: number; progress: number | null } | null;
-  error: string | null;
-  /** The user cancelled this computation: not restarted until something changes. */
-  cancelledKey: string | null;
-}
-
-interface Source {
-  name: string;
-  format: string;
-  width: number;
-  height: number;
-  alpha: boolean;
-  ms: number;
-  origin: SourceSpec;
-  /** The size the file declares, when it was downscaled on decoding. */
-  declared?: Size;
-}
-
-interface Problem {
-  message: string;
-  /** Offer to decode the image again at a smaller size (and then use `factor`). */
-  fit?: { origin: SourceSpec; size: Size; factor: number; declared: Size; format: string };
-}
+export type { SideId };
 
 /** Computations shorter than this show no progress bar. */
 const PROGRESS_DELAY_MS = 100;
-/** Above this many output pixels, a superseded run is stopped by replacing the worker. */
-const HEAVY_PIXELS = 1_000_000;
+/** How long the drop hint stays after the last dragover (they come every ~50 ms while dragging). */
+const DRAG_HINT_MS = 160;
 const DEFAULT_METHODS: [UpsampleMethod, UpsampleMethod] = ['transposed', 'resize-conv-nearest'];
 const GAINS = [1, 2, 4, 8, 16, 32, 64];
 
@@ -148,15 +86,6 @@ function parseMethods(value: string | null | undefined): [UpsampleMethod, Upsamp
   const parts = value.split(',').map((s) => s.trim());
   if (parts.length !== 2 || !parts.every(isMethod)) return null;
   return [parts[0] as UpsampleMethod, parts[1] as UpsampleMethod];
-}
-
-/** " on 4 cores" when a result was split across band workers. */
-function coresNote(workers: number): string {
-  return workers > 1 ? ` on ${workers} cores` : '';
-}
-
-function emptySide(method: UpsampleMethod): Side {
-  return { method, alignCorners: false, result: null, job: null, error: null, cancelledKey: null };
 }
 
 export class TconvUpsampler extends LitElement {
@@ -168,21 +97,9 @@ export class TconvUpsampler extends LitElement {
     busy: { type: Boolean, reflect: true },
     loading: { type: String, reflect: true },
     workers: { type: Number },
-    _source: { state: true },
-    _a: { state: true },
-    _b: { state: true },
-    _kernel: { state: true },
-    _custom: { state: true },
+    _started: { state: true },
     _customOpen: { state: true },
-    _view: { state: true },
-    _gain: { state: true },
-    _diff: { state: true },
-    _diffJob: { state: true },
-    _problem: { state: true },
-    _status: { state: true },
-    _loading: { state: true },
     _dragging: { state: true },
-    _encoding: { state: true },
     _tick: { state: true },
   };
 
@@ -195,32 +112,32 @@ export class TconvUpsampler extends LitElement {
   declare busy: boolean;
   declare loading: Loading;
   declare workers: number;
-  declare _source: Source | null;
-  declare _a: Side;
-  declare _b: Side;
-  declare _kernel: Kernel;
-  declare _custom: Size | null;
+  /** The worker was started (the element came near the viewport, or loading="eager"). */
+  declare _started: boolean;
   declare _customOpen: boolean;
-  declare _view: 'split' | 'difference';
-  declare _gain: number;
-  declare _diff: (Layer & { key: string; ms: number }) | null;
-  declare _diffJob: { key: string; started: number; progress: number | null } | null;
-  declare _problem: Problem | null;
-  declare _status: string;
-  declare _loading: { name: string; started: number } | null;
   declare _dragging: boolean;
-  declare _encoding: SideId | null;
   declare _tick: number;
 
-  private client: WorkerClient | null = null;
+  /** Everything shown and computed: the element renders its state. */
+  readonly session = new UpsamplerSession(
+    {
+      changed: () => this.sessionChanged(),
+      emit: (type, detail) => this.emit(type, detail),
+      workers: () => this.workerCount(),
+      now: () => performance.now(),
+    },
+    DEFAULT_METHODS,
+  );
+
+  /** Opens src once the worker runs; a newer src aborts the fetch of an older one. */
+  private readonly srcTask = new Task(this, {
+    task: ([src, started], { signal }) => (started && src ? this.loadSrc(src, signal) : Promise.resolve()),
+    args: () => [this.src, this._started] as const,
+  });
+
   private unobserve: (() => void) | null = null;
-  /** Bumped for every new image: results of an older image never match. */
-  private sourceGen = 0;
-  private loadGen = 0;
-  private msByKey = new Map<string, number>();
   private dragTimer = 0;
   private tickTimer = 0;
-  private loadedSrc: string | null = null;
   private customDraft: Size = { width: 0, height: 0 };
 
   constructor() {
@@ -231,21 +148,9 @@ export class TconvUpsampler extends LitElement {
     this.busy = false;
     this.loading = 'lazy';
     this.workers = defaultWorkerCount(globalThis.navigator?.hardwareConcurrency);
-    this._source = null;
-    this._a = emptySide(DEFAULT_METHODS[0]);
-    this._b = emptySide(DEFAULT_METHODS[1]);
-    this._kernel = presetKernel('box', 3);
-    this._custom = null;
+    this._started = false;
     this._customOpen = false;
-    this._view = 'split';
-    this._gain = 8;
-    this._diff = null;
-    this._diffJob = null;
-    this._problem = null;
-    this._status = '';
-    this._loading = null;
     this._dragging = false;
-    this._encoding = null;
     this._tick = 0;
   }
 
@@ -269,23 +174,12 @@ export class TconvUpsampler extends LitElement {
     if (this.loading === 'eager') this.start();
   }
 
-  /** Starts the worker (once) and opens src; returns the worker's client. */
-  private start(): WorkerClient | null {
-    if (!this.isConnected) return null;
-    this.client ??= new WorkerClient(createUpsampleWorker, coreBytes(), {
-      onBusyChange: (busy) => (this.busy = busy),
-      onFatal: (message) => {
-        // Nothing can run: drop what waits, and say why.
-        this.client?.cancel();
-        this._loading = null;
-        this._a = { ...this._a, job: null };
-        this._b = { ...this._b, job: null };
-        this._diffJob = null;
-        this.fail(sentence(message));
-      },
-    });
-    if (this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
-    return this.client;
+  /** Starts the worker (once); src is opened by srcTask. */
+  private start(): boolean {
+    if (!this.isConnected) return false;
+    if (!this.session.client) this.session.attach(new WorkerUpsamplerClient(createUpsampleWorker, coreBytes()));
+    this._started = true;
+    return true;
   }
 
   override disconnectedCallback(): void {
@@ -293,9 +187,8 @@ export class TconvUpsampler extends LitElement {
     document.removeEventListener('paste', this.onPaste);
     this.unobserve?.();
     this.unobserve = null;
-    this.client?.dispose();
-    this.client = null;
-    this.loadedSrc = null;
+    this.session.detach();
+    this._started = false;
     clearTimeout(this.dragTimer);
     clearTimeout(this.tickTimer);
   }
@@ -303,432 +196,101 @@ export class TconvUpsampler extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('methods')) {
       const parsed = parseMethods(this.methods);
-      if (parsed) {
-        if (parsed[0] !== this._a.method) this._a = { ...this._a, method: parsed[0], cancelledKey: null };
-        if (parsed[1] !== this._b.method) this._b = { ...this._b, method: parsed[1], cancelledKey: null };
-      } else if (this.methods) {
+      if (parsed) this.session.setMethods(parsed);
+      else if (this.methods) {
         console.warn(`<tconv-upsampler>: methods="${this.methods}" is not two method names; keeping the current ones`);
       }
     }
-    if (changed.has('scale') && !(FACTORS as readonly number[]).includes(this.scale)) this.scale = 2;
+    if (changed.has('scale')) {
+      if (!(FACTORS as readonly number[]).includes(this.scale)) this.scale = 2;
+      if (this.scale !== this.session.scale) this.session.setScale(this.scale);
+    }
     if (changed.has('workers') && !(Number.isInteger(this.workers) && this.workers >= 1)) {
       console.warn(`<tconv-upsampler>: workers="${this.workers}" is not a whole number from 1; using 1 worker`);
     }
-    // Here rather than in updated(): the state these set is part of this update.
-    if (changed.has('src') && this.client && this.src && this.src !== this.loadedSrc) void this.loadSrc(this.src);
-    if (changed.has('methods') || changed.has('scale')) this.reconcile();
+  }
+
+  /** The session changed: mirror what the attributes show, and render. */
+  private sessionChanged(): void {
+    this.busy = this.session.busy;
+    if (this.scale !== this.session.scale) this.scale = this.session.scale;
+    const methods = `${this.session.a.method},${this.session.b.method}`;
+    if (parseMethods(this.methods)?.join(',') !== methods) this.methods = methods;
+    if (this.session.busy) this.armTick();
+    this.requestUpdate();
   }
 
   // ---- public API ----
 
   /** Opens an image file: header check, limits, then decoding in the worker. */
   async open(blob: Blob, name = blob instanceof File ? blob.name : 'image'): Promise<void> {
-    this._problem = null;
-    if (blob.size === 0) return this.fail(`“${name}” is empty (0 bytes). The previous image is still shown.`);
-    let header;
-    try {
-      header = await readBlobHeader(blob);
-    } catch (e) {
-      return this.fail(`Could not read “${name}”: ${errorMessage(e)}.`);
-    }
-    if (header.status !== 'ok') {
-      return this.fail(`Could not open “${name}”: ${header.status === 'error' ? header.message : 'unknown format'}.`);
-    }
-    const declared = { width: header.width, height: header.height };
-    const format = FORMAT_NAMES[header.format];
-    const decodable = checkDecode(declared);
-    if (!decodable.ok) return this.fail(`Could not open “${name}”: ${decodable.message}.`);
-    const origin: SourceSpec = { kind: 'blob', blob, name };
-    const fits = this._custom ? checkOutputSize(this._custom) : checkFactor(declared, this.scale);
-    if (!fits.ok) {
-      return this.refuse(`“${name}” is too large: ${fits.message}.`, {
-        origin,
-        size: fitForFactor(declared, this.scale),
-        factor: this.scale,
-        declared,
-        format,
-      });
-    }
-    this.loadSource(origin, format, declared);
+    this.start();
+    await this.session.open(blob, name);
   }
 
   /** Stops every computation now (the worker is replaced); results shown so far stay. */
   cancel(): void {
-    const a = this._a.job?.key ?? null;
-    const b = this._b.job?.key ?? null;
-    this.client?.cancel();
-    if (a) this._a = { ...this._a, job: null, cancelledKey: a };
-    if (b) this._b = { ...this._b, job: null, cancelledKey: b };
-    this._diffJob = null;
-    this._loading = null;
-    this._encoding = null;
-    this._status = 'Cancelled.';
+    this.session.cancel();
   }
 
   /** A copy of the pixels of side 'a' or 'b', the difference, or the decoded source. */
   async getImageData(which: 'a' | 'b' | 'difference' | 'source'): Promise<ImageData | null> {
-    if (which === 'source') {
-      if (!this._source || !this.client) return null;
-      const msg = (await this.client.submit('pixels', (id) => ({ type: 'pixels', id }))) as PixelsMessage;
-      return new ImageData(new Uint8ClampedArray(msg.pixels), msg.width, msg.height);
-    }
-    const layer = which === 'difference' ? this._diff : this.side(which).result;
-    if (!layer) return null;
-    return new ImageData(layer.pixels.slice(), layer.width, layer.height);
+    const p = await this.session.pixels(which);
+    return p && new ImageData(p.data, p.width, p.height);
   }
 
-  // ---- loading ----
+  // ---- choices ----
 
-  private async loadSrc(src: string): Promise<void> {
-    this.loadedSrc = src;
+  private async loadSrc(src: string, signal: AbortSignal): Promise<void> {
     const sample = parseSampleSrc(src);
     if (sample) return this.openSample(sample);
     let url: URL;
     try {
       url = new URL(src, document.baseURI);
     } catch {
-      return this.fail(`src="${src}" is not a URL or a sample name (sample:detail, sample:text, sample:alpha).`);
+      return this.session.fail(
+        `src="${src}" is not a URL or a sample name (sample:detail, sample:text, sample:alpha).`,
+      );
     }
     // Images never leave the machine, and none is fetched from elsewhere either.
     if (url.origin !== location.origin) {
-      return this.fail(`src must be on this site (${location.origin}) or a sample name; got ${url.origin}.`);
+      return this.session.fail(`src must be on this site (${location.origin}) or a sample name; got ${url.origin}.`);
     }
     try {
-      const r = await fetch(url);
+      const r = await fetch(url, { signal });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       const name = decodeURIComponent(url.pathname.split('/').pop() || 'image');
-      await this.open(await r.blob(), name);
+      const blob = await r.blob();
+      if (!signal.aborted) await this.open(blob, name);
     } catch (e) {
-      this.fail(`Could not load src "${src}": ${errorMessage(e)}.`);
+      if (!signal.aborted) this.session.fail(`Could not load src "${src}": ${errorMessage(e)}.`);
     }
   }
 
   private openSample(name: SampleName): void {
-    const s = SAMPLES.find((x) => x.name === name)!;
-    this._problem = null;
-    const fits = this._custom ? checkOutputSize(this._custom) : checkFactor(s, this.scale);
-    if (!fits.ok) return this.fail(sentence(fits.message));
-    this.loadSource({ kind: 'sample', name }, 'made by tconv', { width: s.width, height: s.height });
+    if (this.start()) this.session.openSample(name);
   }
-
-  private loadSource(origin: SourceSpec, format: string, declared: Size, resize?: Size, factor?: number): void {
-    // Opening an image (a file, a sample) starts the worker even before the element was seen.
-    const client = this.client ?? this.start();
-    if (!client) return;
-    const gen = ++this.loadGen;
-    const name = origin.kind === 'blob' ? origin.name : `${SAMPLES.find((s) => s.name === origin.name)!.label}`;
-    this._loading = { name, started: performance.now() };
-    this._status = `Opening ${name}…`;
-    this.armTick();
-    const pixels = (resize ?? declared).width * (resize ?? declared).height;
-    client.load(origin, resize, pixels >= HEAVY_PIXELS).then(
-      (answer) => {
-        if (gen !== this.loadGen) return;
-        const msg = answer as LoadedMessage;
-        this._loading = null;
-        const size = { width: msg.width, height: msg.height };
-        const f = factor ?? this.scale;
-        // The decoded size can differ from the header's (EXIF rotation): check again.
-        const fits = this._custom ? checkOutputSize(this._custom) : checkFactor(size, f);
-        this.sourceGen++;
-        this.clearResults();
-        this._source = {
-          name,
-          format,
-          width: msg.width,
-          height: msg.height,
-          alpha: msg.alpha,
-          ms: msg.ms,
-          origin,
-          declared: resize ? declared : undefined,
-        };
-        if (factor && fits.ok) this.scale = factor;
-        this._status = `Opened ${name}, ${formatSize(size)}.`;
-        this.emit('tconv-load', { name, width: msg.width, height: msg.height, ms: msg.ms });
-        this.updateComplete.then(() => this.compareEl()?.fit());
-        if (!fits.ok) {
-          this.refuse(`${sentence(fits.message)}`, {
-            origin,
-            size: fitForFactor(size, f),
-            factor: f,
-            declared: size,
-            format,
-          });
-          return;
-        }
-        this.reconcile();
-      },
-      (e: unknown) => {
-        if (gen !== this.loadGen) return;
-        this._loading = null;
-        if (e instanceof Cancelled) return;
-        this.fail(`${sentence(errorMessage(e))}${this._source ? ' The previous image is still shown.' : ''}`);
-        this.reconcile();
-      },
-    );
-  }
-
-  private clearResults(): void {
-    for (const id of ['a', 'b'] as const) {
-      const s = this.side(id);
-      close(s.result);
-      this.setSide(id, { result: null, job: null, error: null, cancelledKey: null });
-    }
-    close(this._diff);
-    this._diff = null;
-    this._diffJob = null;
-  }
-
-  // ---- computing ----
-
-  private side(id: SideId): Side {
-    return id === 'a' ? this._a : this._b;
-  }
-
-  private setSide(id: SideId, patch: Partial<Side>): void {
-    if (id === 'a') this._a = { ...this._a, ...patch };
-    else this._b = { ...this._b, ...patch };
-  }
-
-  /** The spec a side should show now, or null when its method cannot run at the chosen size. */
-  private specFor(id: SideId): JobSpec | null {
-    const s = this.side(id);
-    if (this._custom && !takesSize(s.method)) return null;
-    return normaliseSpec({
-      method: s.method,
-      factor: this.scale,
-      size: this._custom ? [this._custom.width, this._custom.height] : undefined,
-      alignCorners: s.alignCorners,
-      kernel: usesKernel(s.method) ? this._kernel : undefined,
-    });
-  }
-
-  private keyFor(spec: JobSpec): string {
-    return `${this.sourceGen}:${specKey(spec)}`;
-  }
-
-  private outputSize(): Size | null {
-    if (!this._source) return null;
-    if (this._custom) return this._custom;
-    return { width: this._source.width * this.scale, height: this._source.height * this.scale };
-  }
-
-  /** Starts whatever the current choices need and is neither shown nor running. */
-  private reconcile(): void {
-    if (!this._source || !this.client || this._loading) return;
-    for (const id of ['a', 'b'] as const) {
-      const spec = this.specFor(id);
-      if (!spec) continue;
-      const key = this.keyFor(spec);
-      const s = this.side(id);
-      if (s.result?.key === key || s.job?.key === key || s.cancelledKey === key) continue;
-      this.compute(id, spec, key);
-    }
-    this.reconcileDifference();
-  }
-
-  private compute(id: SideId, spec: JobSpec, key: string): void {
-    const out = this.outputSize()!;
-    this.setSide(id, { job: { key, started: performance.now(), progress: null }, error: null, cancelledKey: null });
-    this.armTick();
-    const label = `${id.toUpperCase()} (${METHOD_SHORT[spec.method]})`;
-    this._status = `Computing ${label}…`;
-    this.client!.submit(id, (jobId) => ({ type: 'upsample', id: jobId, spec, workers: this.workerCount() }), {
-      supersedes: ['difference'],
-      heavy: out.width * out.height >= HEAVY_PIXELS,
-      onProgress: (fraction) => {
-        const s = this.side(id);
-        if (s.job?.key === key) this.setSide(id, { job: { ...s.job, progress: fraction } });
-      },
-    }).then(
-      (answer) => {
-        const msg = answer as ResultMessage;
-        const s = this.side(id);
-        if (s.job?.key !== key) {
-          close(msg);
-          return;
-        }
-        if (!msg.cached) {
-          if (this.msByKey.size > 200) this.msByKey.clear();
-          this.msByKey.set(key, msg.ms);
-        }
-        const ms = msg.cached ? (this.msByKey.get(key) ?? msg.ms) : msg.ms;
-        close(s.result);
-        this.setSide(id, {
-          job: null,
-          result: {
-            key,
-            spec,
-            width: msg.width,
-            height: msg.height,
-            ms,
-            workers: msg.workers,
-            pixels: new Uint8ClampedArray(msg.pixels),
-            bitmap: msg.bitmap,
-            preview: msg.preview,
-          },
-        });
-        this._status = `${label} done in ${formatMs(ms)}${coresNote(msg.workers)}.`;
-        this.emit('tconv-result', {
-          side: id,
-          method: spec.method,
-          width: msg.width,
-          height: msg.height,
-          ms,
-          workers: msg.workers,
-        });
-        this.reconcileDifference();
-      },
-      (e: unknown) => {
-        const s = this.side(id);
-        if (s.job?.key !== key) return;
-        if (e instanceof Cancelled) {
-          this.setSide(id, { job: null, cancelledKey: e.why === 'cancelled' ? key : null });
-          return;
-        }
-        const message = sentence(errorMessage(e));
-        this.setSide(id, { job: null, error: message });
-        this._status = `${label} failed.`;
-        this.emit('tconv-error', { message });
-      },
-    );
-  }
-
-  private reconcileDifference(): void {
-    const a = this._a.result;
-    const b = this._b.result;
-    const aSpec = this.specFor('a');
-    const bSpec = this.specFor('b');
-    const current =
-      a &&
-      b &&
-      aSpec &&
-      bSpec &&
-      a.key === this.keyFor(aSpec) &&
-      b.key === this.keyFor(bSpec) &&
-      a.width === b.width &&
-      a.height === b.height;
-    const key = current ? `${a.key}‖${b.key}‖${this._gain}` : null;
-    if (this._diff && this._diff.key !== key) {
-      close(this._diff);
-      this._diff = null;
-    }
-    if (this._view !== 'difference' || !key || !a || !b || this._diff || this._diffJob?.key === key) return;
-    if (this._a.job || this._b.job) return;
-    this._diffJob = { key, started: performance.now(), progress: null };
-    this.armTick();
-    const gain = this._gain;
-    this.client!.submit(
-      'difference',
-      (id) => ({
-        type: 'difference',
-        id,
-        a: a.spec,
-        b: b.spec,
-        gain,
-        workers: this.workerCount(),
-      }),
-      {
-        heavy: a.width * a.height >= HEAVY_PIXELS,
-        onProgress: (fraction) => {
-          if (this._diffJob?.key === key) this._diffJob = { ...this._diffJob, progress: fraction };
-        },
-      },
-    ).then(
-      (answer) => {
-        const msg = answer as DifferenceMessage;
-        if (this._diffJob?.key !== key) {
-          close(msg);
-          return;
-        }
-        this._diffJob = null;
-        this._diff = {
-          key,
-          ms: msg.ms,
-          bitmap: msg.bitmap,
-          preview: msg.preview,
-          width: msg.width,
-          height: msg.height,
-          pixels: new Uint8ClampedArray(msg.pixels),
-        };
-      },
-      (e: unknown) => {
-        if (this._diffJob?.key !== key) return;
-        this._diffJob = null;
-        if (!(e instanceof Cancelled)) this.fail(`Could not compute the difference: ${errorMessage(e)}.`);
-      },
-    );
-  }
-
-  private async download(id: SideId): Promise<void> {
-    const r = this.side(id).result;
-    if (!r || !this.client || !this._source) return;
-    this._encoding = id;
-    this.armTick();
-    const size = r.spec.size ? `${r.width}x${r.height}` : `x${r.spec.factor}`;
-    const file = `${baseName(this._source.name)}-${r.spec.method}-${size}.png`;
-    try {
-      const msg = (await this.client.submit('encode', (jid) => ({
-        type: 'encode',
-        id: jid,
-        spec: r.spec,
-        workers: this.workerCount(),
-      }))) as EncodedMessage;
-      const url = URL.createObjectURL(msg.blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file;
-      a.rel = 'noopener';
-      this.renderRoot.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      this._status = `Saved ${file}.`;
-    } catch (e) {
-      if (!(e instanceof Cancelled)) this.fail(`Could not make the PNG: ${errorMessage(e)}.`);
-    } finally {
-      if (this._encoding === id) this._encoding = null;
-    }
-  }
-
-  // ---- choices ----
 
   private setMethod(id: SideId, method: UpsampleMethod): void {
-    this.setSide(id, { method, cancelledKey: null, error: null });
-    this.methods = `${this._a.method},${this._b.method}`;
-  }
-
-  private setAlign(id: SideId, on: boolean): void {
-    this.setSide(id, { alignCorners: on, cancelledKey: null });
-    this.reconcile();
+    const other = id === 'a' ? this.session.b.method : this.session.a.method;
+    this.session.setMethods(id === 'a' ? [method, other] : [other, method]);
   }
 
   private setFactor(f: number): void {
-    this._problem = null;
-    if (this._source) {
-      const base = this._source.declared ?? { width: this._source.width, height: this._source.height };
-      const fits = checkFactor(this._source, f);
-      if (!fits.ok) {
-        this.refuse(`At ×${f}: ${fits.message}.`, {
-          origin: this._source.origin,
-          size: fitForFactor(base, f),
-          factor: f,
-          declared: base,
-          format: this._source.format,
-        });
-        this.requestUpdate();
-        return;
-      }
-    }
-    this._custom = null;
+    if (this.session.setFactor(f)) this._customOpen = false;
+    else this.requestUpdate(); // the radio goes back to the factor in use
+  }
+
+  private acceptFit(): void {
     this._customOpen = false;
-    this.scale = f;
+    this.start();
+    this.session.acceptFit();
   }
 
   private openCustom(): void {
     this._customOpen = true;
-    const out = this.outputSize();
-    this.customDraft = this._custom ?? out ?? { width: 640, height: 480 };
+    const out = this.session.outputSize();
+    this.customDraft = this.session.custom ?? out ?? { width: 640, height: 480 };
   }
 
   private applyCustom(e: Event): void {
@@ -736,51 +298,33 @@ export class TconvUpsampler extends LitElement {
     const form = e.target as HTMLFormElement;
     const w = Number((form.elements.namedItem('w') as HTMLInputElement).value);
     const h = Number((form.elements.namedItem('h') as HTMLInputElement).value);
-    if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
-      return this.fail('The output size must be two whole numbers of at least 1.');
-    }
-    const size = { width: w, height: h };
-    const fits = checkOutputSize(size);
-    if (!fits.ok) return this.fail(sentence(fits.message));
-    this._problem = null;
-    this._custom = size;
-    this.reconcile();
+    this.session.setCustom({ width: w, height: h });
   }
 
   private linkAspect(which: 'w' | 'h', e: Event): void {
     const form = (e.target as HTMLInputElement).form!;
     const keep = (form.elements.namedItem('keep') as HTMLInputElement).checked;
     const v = Number((e.target as HTMLInputElement).value);
-    if (!keep || !this._source || !(v > 0)) return;
+    const source = this.session.source;
+    if (!keep || !source || !(v > 0)) return;
     const other = form.elements.namedItem(which === 'w' ? 'h' : 'w') as HTMLInputElement;
-    const ratio = this._source.height / this._source.width;
+    const ratio = source.height / source.width;
     other.value = String(Math.max(1, Math.round(which === 'w' ? v * ratio : v / ratio)));
   }
 
-  private setView(v: 'split' | 'difference'): void {
-    this._view = v;
-    this.reconcileDifference();
-  }
-
-  private setGain(g: number): void {
-    this._gain = g;
-    this.reconcileDifference();
-  }
-
-  private onKernel(e: CustomEvent<{ kernel: Kernel }>): void {
-    this._kernel = e.detail.kernel;
-    for (const id of ['a', 'b'] as const)
-      if (usesKernel(this.side(id).method)) this.setSide(id, { cancelledKey: null });
-    this.reconcile();
-  }
-
-  private acceptFit(): void {
-    const fit = this._problem?.fit;
-    if (!fit) return;
-    this._problem = null;
-    this._custom = null;
-    this._customOpen = false;
-    this.loadSource(fit.origin, fit.format, fit.declared, fit.size, fit.factor);
+  private async download(id: SideId): Promise<void> {
+    const png = await this.session.download(id);
+    if (!png) return;
+    const url = URL.createObjectURL(png.blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = png.file;
+    a.rel = 'noopener';
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    // Long enough for the browser to start the download; then the Blob can go.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   // ---- input events ----
@@ -791,7 +335,7 @@ export class TconvUpsampler extends LitElement {
     e.dataTransfer.dropEffect = 'copy';
     this._dragging = true;
     clearTimeout(this.dragTimer);
-    this.dragTimer = window.setTimeout(() => (this._dragging = false), 160);
+    this.dragTimer = window.setTimeout(() => (this._dragging = false), DRAG_HINT_MS);
   };
 
   private onDrop = (e: DragEvent): void => {
@@ -799,10 +343,10 @@ export class TconvUpsampler extends LitElement {
     this._dragging = false;
     const files = e.dataTransfer?.files;
     if (!files || files.length === 0) {
-      this.fail('Nothing to open: drop an image file (PNG, JPEG, WebP, GIF or BMP).');
+      this.session.fail('Nothing to open: drop an image file (PNG, JPEG, WebP, GIF or BMP).');
       return;
     }
-    void this.open(files[0]);
+    void this.open(files[0]!);
   };
 
   private onPaste = (e: ClipboardEvent): void => {
@@ -836,18 +380,8 @@ export class TconvUpsampler extends LitElement {
 
   // ---- helpers ----
 
-  private fail(message: string): void {
-    this._problem = { message };
-    this._status = '';
-    this.emit('tconv-error', { message });
-  }
-
-  private refuse(message: string, fit: Problem['fit']): void {
-    this._problem = { message, fit };
-    this.emit('tconv-error', { message });
-  }
-
   private emit(type: string, detail: unknown): void {
+    if (type === 'tconv-load') void this.updateComplete.then(() => this.compareEl()?.fit());
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
@@ -902,7 +436,7 @@ export class TconvUpsampler extends LitElement {
               ><input
                 type="radio"
                 name="scale"
-                .checked=${live(!this._custom && n === f)}
+                .checked=${live(!this.session.custom && n === f)}
                 @change=${() => this.setFactor(n)}
               />×${n}</label
             >`,
@@ -911,8 +445,8 @@ export class TconvUpsampler extends LitElement {
           ><input
             type="radio"
             name="scale"
-            .checked=${live(!!this._custom || this._customOpen)}
-            ?disabled=${!this._source}
+            .checked=${live(!!this.session.custom || this._customOpen)}
+            ?disabled=${!this.session.source}
             @change=${this.openCustom}
           />Size…</label
         >
@@ -924,25 +458,28 @@ export class TconvUpsampler extends LitElement {
           ><input
             type="radio"
             name="view"
-            .checked=${live(this._view === 'split')}
-            @change=${() => this.setView('split')}
+            .checked=${live(this.session.view === 'split')}
+            @change=${() => this.session.setView('split')}
           />Split</label
         >
         <label
           ><input
             type="radio"
             name="view"
-            .checked=${live(this._view === 'difference')}
-            @change=${() => this.setView('difference')}
+            .checked=${live(this.session.view === 'difference')}
+            @change=${() => this.session.setView('difference')}
           />Difference</label
         >
       </fieldset>
       ${
-        this._view === 'difference'
+        this.session.view === 'difference'
           ? html`<label class="gain"
               >Gain
-              <select class="btn" @change=${(e: Event) => this.setGain(Number((e.target as HTMLSelectElement).value))}>
-                ${GAINS.map((g) => html`<option value=${g} ?selected=${g === this._gain}>×${g}</option>`)}
+              <select
+                class="btn"
+                @change=${(e: Event) => this.session.setGain(Number((e.target as HTMLSelectElement).value))}
+              >
+                ${GAINS.map((g) => html`<option value=${g} ?selected=${g === this.session.gain}>×${g}</option>`)}
               </select></label
             >`
           : nothing
@@ -951,8 +488,8 @@ export class TconvUpsampler extends LitElement {
   }
 
   private renderCustom() {
-    if (!this._customOpen && !this._custom) return nothing;
-    const d = this._custom ?? this.customDraft;
+    if (!this._customOpen && !this.session.custom) return nothing;
+    const d = this.session.custom ?? this.customDraft;
     return html`<form class="custom" @submit=${this.applyCustom} aria-label="Output size">
       <label
         >Width
@@ -981,9 +518,8 @@ export class TconvUpsampler extends LitElement {
         class="btn"
         type="button"
         @click=${() => {
-          this._custom = null;
           this._customOpen = false;
-          this.reconcile();
+          this.session.setCustom(null);
         }}
       >
         Back to ×${this.scale}
@@ -996,9 +532,9 @@ export class TconvUpsampler extends LitElement {
   }
 
   private renderInfo() {
-    const s = this._source;
+    const s = this.session.source;
     if (!s) return nothing;
-    const out = this.outputSize()!;
+    const out = this.session.outputSize()!;
     return html`<div class="info" part="source-info">
       <span><strong>${s.name}</strong></span>
       <span>${s.format}${s.alpha ? ' · transparency' : ''}</span>
@@ -1011,20 +547,20 @@ export class TconvUpsampler extends LitElement {
   }
 
   private renderAlert() {
-    const p = this._problem;
+    const p = this.session.problem;
     return html`<div class="alert" part="alert" role="alert" ?hidden=${!p}>
       ${
         p
           ? html`<p>${p.message}</p>
               ${
                 p.fit
-                  ? html`<button class="btn primary" @click=${this.acceptFit}>
+                  ? html`<button class="btn primary" @click=${() => this.acceptFit()}>
                       Downscale to
                       ${formatSize(p.fit.size)}${p.fit.factor !== this.scale ? ` and use ×${p.fit.factor}` : ''}
                     </button>`
                   : nothing
               }
-              <button class="btn" @click=${() => (this._problem = null)}>Dismiss</button>`
+              <button class="btn" @click=${() => this.session.dismissProblem()}>Dismiss</button>`
           : nothing
       }
     </div>`;
@@ -1032,19 +568,20 @@ export class TconvUpsampler extends LitElement {
 
   private renderWorking() {
     const jobs: { label: string; progress: number | null }[] = [];
-    if (this._loading && this.shown(this._loading)) {
-      jobs.push({ label: `Opening ${this._loading.name}`, progress: null });
+    if (this.session.loading && this.shown(this.session.loading)) {
+      jobs.push({ label: `Opening ${this.session.loading.name}`, progress: null });
     }
     for (const id of ['a', 'b'] as const) {
-      const s = this.side(id);
+      const s = this.session.side(id);
       if (this.shown(s.job)) {
         jobs.push({ label: `Computing ${id.toUpperCase()} · ${METHOD_SHORT[s.method]}`, progress: s.job!.progress });
       }
     }
-    if (this._diffJob && this.shown(this._diffJob)) {
-      jobs.push({ label: 'Computing the difference', progress: this._diffJob.progress });
+    if (this.session.diffJob && this.shown(this.session.diffJob)) {
+      jobs.push({ label: 'Computing the difference', progress: this.session.diffJob.progress });
     }
-    if (this._encoding) jobs.push({ label: `Encoding ${this._encoding.toUpperCase()} as PNG`, progress: null });
+    if (this.session.encoding)
+      jobs.push({ label: `Encoding ${this.session.encoding.toUpperCase()} as PNG`, progress: null });
     if (jobs.length === 0) return nothing;
     const [first] = jobs;
     const pct = first.progress === null ? null : Math.round(first.progress * 100);
@@ -1066,7 +603,7 @@ export class TconvUpsampler extends LitElement {
   }
 
   private renderEmpty() {
-    if (this._source) return nothing;
+    if (this.session.source) return nothing;
     return html`<div class="empty">
       <h3>Drop an image here</h3>
       <p>
@@ -1086,9 +623,9 @@ export class TconvUpsampler extends LitElement {
   }
 
   private renderSide(id: SideId) {
-    const s = this.side(id);
+    const s = this.session.side(id);
     const f = this.scale;
-    const spec = this.specFor(id);
+    const spec = this.session.specFor(id);
     const running = s.job;
     const unavailable = !spec;
     let state;
@@ -1116,8 +653,7 @@ export class TconvUpsampler extends LitElement {
         <button
           class="btn compact"
           @click=${() => {
-            this.setSide(id, { cancelledKey: null });
-            this.reconcile();
+            this.session.recompute(id);
           }}
         >
           Compute
@@ -1126,7 +662,7 @@ export class TconvUpsampler extends LitElement {
     } else if (s.result) {
       state = html`<span class="side-state">${formatSize(s.result)}</span>`;
     } else {
-      state = html`<span class="side-state">${this._source ? '' : 'Open an image to start.'}</span>`;
+      state = html`<span class="side-state">${this.session.source ? '' : 'Open an image to start.'}</span>`;
     }
     const method = s.method;
     return html`<section class="side ${id}" part="side side-${id}" aria-labelledby="title-${id}">
@@ -1154,7 +690,7 @@ export class TconvUpsampler extends LitElement {
         <optgroup label="Transposed convolution">
           ${(['transposed-bilinear', 'transposed'] as const).map(
             (m) =>
-              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this._custom}>
+              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this.session.custom}>
                 ${METHOD_LABELS[m]}
               </option>`,
           )}
@@ -1162,7 +698,7 @@ export class TconvUpsampler extends LitElement {
         <optgroup label="Resize-convolution">
           ${(['resize-conv-nearest', 'resize-conv-bilinear'] as const).map(
             (m) =>
-              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this._custom}>
+              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this.session.custom}>
                 ${METHOD_LABELS[m]}
               </option>`,
           )}
@@ -1173,16 +709,16 @@ export class TconvUpsampler extends LitElement {
           type="checkbox"
           .checked=${live(s.alignCorners && takesAlignCorners(method))}
           ?disabled=${!takesAlignCorners(method)}
-          @change=${(e: Event) => this.setAlign(id, (e.target as HTMLInputElement).checked)}
+          @change=${(e: Event) => this.session.setAlign(id, (e.target as HTMLInputElement).checked)}
         />
         Align corners
       </label>
-      <p class="note">${methodNote(method, f, this._kernel.size)}</p>
+      <p class="note">${methodNote(method, f, this.session.kernel.size)}</p>
       <div class="side-foot">
         ${state}
         <button
           class="btn"
-          ?disabled=${!s.result || this._encoding !== null}
+          ?disabled=${!s.result || this.session.encoding !== null}
           @click=${() => this.download(id)}
           aria-label="Download ${id.toUpperCase()} as PNG"
         >
@@ -1193,20 +729,20 @@ export class TconvUpsampler extends LitElement {
   }
 
   protected override render() {
-    const out = this.outputSize();
+    const out = this.session.outputSize();
     // A side that cannot run at the chosen size shows nothing rather than a stretched old result.
-    const layer = (id: SideId): Layer | null => (this.specFor(id) ? this.side(id).result : null);
+    const layer = (id: SideId): Layer | null => (this.session.specFor(id) ? this.session.side(id).result : null);
     const label = (id: SideId) => {
-      const s = this.side(id);
+      const s = this.session.side(id);
       const r = s.result;
-      const spec = this.specFor(id);
-      const stale = r && (!spec || r.key !== this.keyFor(spec));
+      const spec = this.session.specFor(id);
+      const stale = r && (!spec || r.key !== this.session.keyFor(spec));
       const shown = r ? r.spec.method : s.method;
       // The label is drawn inside the compare view, out of reach of this element's sheet: a CSSOM style.
       const previous = stale ? html` <span ${styleProps({ opacity: 0.7 })}>(previous)</span>` : '';
       return html`<b>${id.toUpperCase()}</b> ${METHOD_SHORT[shown]}${r ? html` · ${formatMs(r.ms)}` : ''}${previous}`;
     };
-    const kernelUsed = usesKernel(this._a.method) || usesKernel(this._b.method);
+    const kernelUsed = usesKernel(this.session.a.method) || usesKernel(this.session.b.method);
     return html`<div class="frame" @dragover=${this.onDragOver} @drop=${this.onDrop}>
       ${this.renderToolbar()} ${this.renderCustom()} ${this.renderInfo()} ${this.renderAlert()}
       <div class="compare-wrap">
@@ -1217,11 +753,11 @@ export class TconvUpsampler extends LitElement {
           .imageHeight=${out?.height ?? 0}
           .left=${layer('a')}
           .right=${layer('b')}
-          .diff=${this._diff}
-          .mode=${this._view}
+          .diff=${this.session.diff}
+          .mode=${this.session.view}
           .leftLabel=${label('a')}
           .rightLabel=${label('b')}
-          .gain=${this._gain}
+          .gain=${this.session.gain}
           theme=${this.theme ?? nothing}
         >
           <div class="overlay" slot="overlay">${this.renderEmpty()} ${this.renderWorking()}</div>
@@ -1238,10 +774,10 @@ export class TconvUpsampler extends LitElement {
                   <small>· used by transposed conv and resize-conv · stride = factor = ${this.scale}</small>
                 </h3>
                 <tconv-upsampler-kernel
-                  .kernel=${this._kernel}
+                  .kernel=${this.session.kernel}
                   .stride=${this.scale}
                   theme=${this.theme ?? nothing}
-                  @tconv-kernel-change=${this.onKernel}
+                  @tconv-kernel-change=${(e: CustomEvent<{ kernel: Kernel }>) => this.session.setKernel(e.detail.kernel)}
                 ></tconv-upsampler-kernel>
               </section>`
             : nothing
@@ -1258,7 +794,7 @@ export class TconvUpsampler extends LitElement {
         </p>
         <p>Limits: ${limitsSummary()}</p>
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this._status}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.session.status}</div>
     </div>`;
   }
 }

@@ -25,6 +25,15 @@ export const LIMITS = {
   maxDecodeSide: 32767,
 } as const;
 
+/**
+ * Results of this many pixels or more are "large": they are split into bands
+ * across the band workers, and stopping a superseded one replaces its worker
+ * rather than waiting. Both have a fixed cost (band halos and messages; a
+ * fresh worker loading the core, ~50 ms) that only a computation of this size
+ * (tens of milliseconds and up) outweighs.
+ */
+export const LARGE_OUTPUT_PIXELS = 1 << 20;
+
 export const FACTORS = [2, 3, 4] as const;
 export type Factor = (typeof FACTORS)[number];
 

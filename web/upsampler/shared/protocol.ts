@@ -1,23 +1,6 @@
-// The messages between <tconv-upsampler> and its worker. DOM-free types plus
-// the helpers both sides share.
-//
-// Main thread → worker (one at a time; the worker answers each in order):
-//   init        { wasm }                            the core's bytes; the worker loads the core once
-//   load        { id, source, resize? }             decode a file (or make a sample) → loaded
-//   upsample    { id, spec, workers }               → progress…, result (pixels + bitmap, transferred)
-//   difference  { id, a, b, gain, workers }         |A − B| × gain of two results → difference
-//   encode      { id, spec, workers }               a result as a PNG Blob → encoded
-//   pixels      { id }                              a copy of the decoded source → pixels
-// Worker → main thread: the answers above, progress { id, fraction } and
-// error { id, message, fatal } (fatal: the worker should be replaced).
-//
-// The worker keeps the decoded source and the last few results, so a
-// difference or a download needs no recomputation. `workers` is how many
-// cores a large up-sampling may use: the worker then splits it into bands
-// (tiles.ts) for a pool of band workers it owns (BandRequest below), each with
-// its own core instance, and stitches their rows. Stopping the worker stops
-// its pool too. Job ids only grow; the
-// main thread ignores answers to jobs it no longer waits for.
+// What the upsampler's main thread and its workers share: the methods, the
+// job specs that name a result, and the typed interfaces of the workers
+// (called through Comlink, see client/bridge.ts). DOM-free apart from types.
 
 import type { UpsampleMethod } from '../../lib/types.js';
 import type { Kernel } from './kernels.js';
@@ -117,17 +100,25 @@ export const PREVIEW_MAX_SIDE = 2048;
 
 export type SourceSpec = { kind: 'blob'; blob: Blob; name: string } | { kind: 'sample'; name: SampleName };
 
-export type WorkerRequest =
-  | { type: 'init'; wasm: ArrayBuffer }
-  | { type: 'load'; id: number; source: SourceSpec; resize?: { width: number; height: number } }
-  | { type: 'upsample'; id: number; spec: JobSpec; workers: number }
-  | { type: 'difference'; id: number; a: JobSpec; b: JobSpec; gain: number; workers: number }
-  | { type: 'encode'; id: number; spec: JobSpec; workers: number }
-  | { type: 'pixels'; id: number };
+/** An image: straight-alpha RGBA bytes. */
+export interface RgbaBuffer {
+  width: number;
+  height: number;
+  /** RGBA bytes, straight alpha (transferred). */
+  pixels: ArrayBuffer;
+}
 
-export interface LoadedMessage {
-  type: 'loaded';
-  id: number;
+/** A result ready to show: its pixels (for the readout and getImageData) and bitmaps to draw. */
+export interface Shown extends RgbaBuffer {
+  /** Time of the core's call alone. */
+  ms: number;
+  /** The same pixels, ready to draw (transferred). */
+  bitmap: ImageBitmap;
+  /** A smaller copy for zoomed-out drawing, for results above PREVIEW_MAX_SIDE (transferred). */
+  preview: ImageBitmap | null;
+}
+
+export interface Loaded {
   width: number;
   height: number;
   /** Decode (or generation) time. */
@@ -136,104 +127,61 @@ export interface LoadedMessage {
   alpha: boolean;
 }
 
-export interface ResultMessage {
-  type: 'result';
-  id: number;
-  key: string;
-  width: number;
-  height: number;
-  /** Time of the core's upsampleImage call alone. */
-  ms: number;
-  /** RGBA bytes, straight alpha (transferred). */
-  pixels: ArrayBuffer;
-  /** The same pixels, ready to draw (transferred). */
-  bitmap: ImageBitmap;
-  /** A smaller copy for zoomed-out drawing, for results above PREVIEW_MAX_SIDE (transferred). */
-  preview: ImageBitmap | null;
-  /** True when the result came from the worker's cache. */
+export interface Upsampled extends Shown {
+  /** True when the result came from the worker's cache (ms is then 0). */
   cached: boolean;
   /** Workers that computed it: 1, or the band workers it was split across. */
   workers: number;
 }
 
-export interface DifferenceMessage {
-  type: 'difference';
-  id: number;
-  width: number;
-  height: number;
-  ms: number;
-  pixels: ArrayBuffer;
-  bitmap: ImageBitmap;
-  preview: ImageBitmap | null;
+export type Progress = (fraction: number) => void;
+
+/** The name of an error after which a worker is unusable (out of memory, a trap): the page replaces it. */
+export const FATAL_ERROR = 'TconvWorkerBroken';
+
+/**
+ * What the upsampler's worker (worker/core-worker.ts) offers, called through
+ * Comlink (client/bridge.ts). One call at a time: the worker keeps the decoded
+ * source and the last few results, so a difference or a download needs no
+ * recomputation. `workers` is how many cores a large up-sampling may use: the
+ * worker then splits it into bands (tiles.ts) for a pool of band workers it
+ * owns (BandWorkerApi). Progress callbacks are Comlink proxies.
+ */
+export interface CoreWorkerApi {
+  /** Loads the core from its bytes (so a fresh worker needs no network) and warms it up. */
+  init(wasm: ArrayBuffer): Promise<void>;
+  /** Decodes a file (or makes a sample), optionally downscaled to `resize`; it becomes the source. */
+  load(source: SourceSpec, resize?: { width: number; height: number }): Promise<Loaded>;
+  upsample(spec: JobSpec, workers: number, onProgress?: Progress): Promise<Upsampled>;
+  /** |A − B| × gain of two results. */
+  difference(a: JobSpec, b: JobSpec, gain: number, workers: number, onProgress?: Progress): Promise<Shown>;
+  /** A result as a PNG file. */
+  encode(spec: JobSpec, workers: number, onProgress?: Progress): Promise<Blob>;
+  /** A copy of the decoded source. */
+  pixels(): Promise<RgbaBuffer>;
 }
 
-export interface EncodedMessage {
-  type: 'encoded';
-  id: number;
-  blob: Blob;
-  ms: number;
+/** Where a band lies in the whole image (the core's upsampleBand `where`). */
+export interface BandWhere {
+  imageHeight: number;
+  firstRow: number;
+  outputRows: [number, number];
+  opaque: boolean;
 }
 
-export interface PixelsMessage {
-  type: 'pixels';
-  id: number;
-  width: number;
-  height: number;
-  pixels: ArrayBuffer;
-}
-
-export interface ProgressMessage {
-  type: 'progress';
-  id: number;
-  /** 0–1; the core reports once per channel. */
-  fraction: number;
-}
-
-export interface ErrorMessage {
-  type: 'error';
-  id: number;
-  message: string;
-  /** The worker is unusable (e.g. out of memory) and should be replaced. */
-  fatal: boolean;
-}
-
-export interface ReadyMessage {
-  type: 'ready';
-}
-
-export type WorkerResponse =
-  | ReadyMessage
-  | LoadedMessage
-  | ResultMessage
-  | DifferenceMessage
-  | EncodedMessage
-  | PixelsMessage
-  | ProgressMessage
-  | ErrorMessage;
-
-// The upsampler's worker → one of its band workers (worker/band-worker.ts):
-//   init  { wasm }                                   load the core
-//   band  { id, image, spec, where }                 rows of one up-sampling → band (transferred)
-//   recycle { data }                                 a band's bytes back, to fill with the next band
-// Band worker → upsampler's worker: progress { id, fraction }, band { id, … }, error { id, message }.
-
-export type BandRequest =
-  | { type: 'init'; wasm: ArrayBuffer }
+/** What a band worker (worker/band-worker.ts) offers the upsampler's worker, through Comlink. */
+export interface BandWorkerApi {
+  init(wasm: ArrayBuffer): Promise<void>;
+  /** Rows of one up-sampling from the image rows they read (their halo included); the bytes are transferred. */
+  band(
+    image: { data: Uint8ClampedArray; width: number; height: number },
+    spec: JobSpec,
+    where: BandWhere,
+    onProgress?: Progress,
+  ): Promise<{ data: Uint8ClampedArray; width: number; height: number; ms: number }>;
   /** A band's bytes, handed back after stitching: filled again by the next band of that size. */
-  | { type: 'recycle'; data: Uint8ClampedArray }
-  | {
-      type: 'band';
-      id: number;
-      /** The image rows the band reads (its halo included). */
-      image: { data: Uint8ClampedArray; width: number; height: number };
-      spec: JobSpec;
-      where: { imageHeight: number; firstRow: number; outputRows: [number, number]; opaque: boolean };
-    };
-
-export type BandResponse =
-  | { type: 'progress'; id: number; fraction: number }
-  | { type: 'band'; id: number; data: Uint8ClampedArray; width: number; height: number; ms: number }
-  | { type: 'error'; id: number; message: string };
+  recycle(data: Uint8ClampedArray): void;
+}
 
 /** The core's upsample options for a job spec (the core takes [height, width]). */
 export function coreOptions(spec: JobSpec): {

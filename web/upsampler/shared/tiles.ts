@@ -8,9 +8,6 @@
 
 import type { RgbaImage, Tconv, UpsampleOptions } from '../../lib/types.js';
 
-/** Results smaller than this are not split: messages and halos would cost more than they save. */
-export const SPLIT_MIN_OUTPUT_PIXELS = 1 << 20;
-
 /** Most workers a page starts for one up-sampling, however many cores it reports. */
 export const MAX_WORKERS = 8;
 

@@ -1,46 +1,50 @@
 // The upsampler worker's pool of band workers (band-worker.ts): one large
-// up-sampling is cut into bands (../shared/tiles.ts), one per band
-// worker, and the rows they return are copied into place. The pool lives as
-// long as this worker: terminating this worker (cancel) stops the pool too.
+// up-sampling is cut into bands (../shared/tiles.ts), one per band worker,
+// and the rows they return are copied into place. The pool lives as long as
+// this worker: terminating this worker (cancel) stops the pool too.
+
+import * as Comlink from 'comlink';
 
 import BandWorker from './band-worker.ts?worker&inline';
-import type { BandRequest, BandResponse, JobSpec } from '../shared/protocol.js';
+import type { BandWhere, BandWorkerApi, JobSpec } from '../shared/protocol.js';
 import type { RgbaImage } from '../../lib/types.js';
 
-type BandJob = Extract<BandRequest, { type: 'band' }>;
-type BandResult = Extract<BandResponse, { type: 'band' }>;
+type Band = Awaited<ReturnType<BandWorkerApi['band']>>;
 
-interface Pending {
+interface Member {
   worker: Worker;
-  resolve: (band: BandResult) => void;
-  reject: (error: Error) => void;
-  onProgress: (fraction: number) => void;
+  api: Comlink.Remote<BandWorkerApi>;
+  /** Settles (rejects) when the worker crashes: every call on it races this. */
+  crashed: Promise<never>;
 }
 
 export class BandPool {
-  private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly members: Member[] = [];
 
   /** `wasm`: the core's bytes, copied to each band worker. */
   constructor(private readonly wasm: ArrayBuffer) {}
 
   get size(): number {
-    return this.workers.length;
+    return this.members.length;
   }
 
   /** Starts band workers until there are `count`; throws when this context cannot start workers. */
   grow(count: number): void {
-    while (this.workers.length < count) {
-      const worker = new BandWorker({ name: `tconv-band-${this.workers.length + 1}` });
-      worker.onmessage = (e: MessageEvent<BandResponse>) => this.onMessage(e.data);
-      worker.onerror = (e: ErrorEvent) => {
-        e.preventDefault();
-        this.drop(worker, e.message || 'a band worker stopped unexpectedly');
-      };
+    while (this.members.length < count) {
+      const worker = new BandWorker({ name: `tconv-band-${this.members.length + 1}` });
+      const crashed = new Promise<never>((_, reject) => {
+        worker.addEventListener('error', (e: ErrorEvent) => {
+          e.preventDefault();
+          this.drop(worker);
+          reject(new Error(e.message || 'a band worker stopped unexpectedly'));
+        });
+      });
+      crashed.catch(() => undefined); // a crash between calls is no one's error
+      const api = Comlink.wrap<BandWorkerApi>(worker);
       const copy = this.wasm.slice(0);
-      worker.postMessage({ type: 'init', wasm: copy } satisfies BandRequest, [copy]);
-      this.workers.push(worker);
+      const member = { worker, api, crashed };
+      void Promise.race([api.init(Comlink.transfer(copy, [copy])), crashed]).catch(() => this.drop(worker));
+      this.members.push(member);
     }
   }
 
@@ -49,50 +53,29 @@ export class BandPool {
     index: number,
     image: RgbaImage & { data: Uint8ClampedArray },
     spec: JobSpec,
-    where: BandJob['where'],
+    where: BandWhere,
     onProgress: (fraction: number) => void,
-  ): Promise<BandResult> {
-    const worker = this.workers[index];
-    if (!worker) return Promise.reject(new Error(`no band worker ${index}`));
-    const id = this.nextId++;
-    return new Promise<BandResult>((resolve, reject) => {
-      this.pending.set(id, { worker, resolve, reject, onProgress });
-      const job: BandJob = { type: 'band', id, image, spec, where };
-      worker.postMessage(job, [image.data.buffer]);
-    });
+  ): Promise<Band> {
+    const member = this.members[index];
+    if (!member) return Promise.reject(new Error(`no band worker ${index}`));
+    const call = member.api.band(Comlink.transfer(image, [image.data.buffer]), spec, where, Comlink.proxy(onProgress));
+    return Promise.race([call, member.crashed]);
   }
 
   /** Hands a band's bytes back to band worker `index`, to be filled by its next band of the same size. */
   recycle(index: number, data: Uint8ClampedArray): void {
-    this.workers[index]?.postMessage({ type: 'recycle', data } satisfies BandRequest, [data.buffer]);
+    void this.members[index]?.api.recycle(Comlink.transfer(data, [data.buffer]));
   }
 
-  /** Stops every band worker; their jobs fail. */
+  /** Stops every band worker. */
   dispose(): void {
-    for (const worker of [...this.workers]) this.drop(worker, 'the band workers were stopped');
+    for (const m of [...this.members]) this.drop(m.worker);
   }
 
-  private onMessage(msg: BandResponse): void {
-    const task = this.pending.get(msg.id);
-    if (!task) return;
-    if (msg.type === 'progress') {
-      task.onProgress(msg.fraction);
-      return;
-    }
-    this.pending.delete(msg.id);
-    if (msg.type === 'error') task.reject(new Error(msg.message));
-    else task.resolve(msg);
-  }
-
-  /** A band worker that crashed: its jobs fail, and a fresh one takes its place next time. */
-  private drop(worker: Worker, message: string): void {
+  /** A band worker that crashed or was stopped: a fresh one takes its place next time. */
+  private drop(worker: Worker): void {
     worker.terminate();
-    const i = this.workers.indexOf(worker);
-    if (i >= 0) this.workers.splice(i, 1);
-    for (const [id, task] of this.pending) {
-      if (task.worker !== worker) continue;
-      this.pending.delete(id);
-      task.reject(new Error(message));
-    }
+    const i = this.members.findIndex((m) => m.worker === worker);
+    if (i >= 0) this.members.splice(i, 1);
   }
 }

@@ -1,26 +1,32 @@
 // The upsampler's worker: decodes images, makes the samples, and runs every
 // method, difference and PNG encoding through the WebAssembly core, off the
 // main thread. It loads the core once (from bytes the page hands over, so a
-// replacement worker needs no network) and answers one request at a time.
-// Protocol: ../shared/protocol.ts.
+// replacement worker needs no network). Its interface is CoreWorkerApi
+// (../shared/protocol.ts), called through Comlink; calls run one at a time.
+
+import * as Comlink from 'comlink';
 
 import { createTconv } from '../../lib/index.js';
 import type { Tconv } from '../../lib/index.js';
-import { LIMITS, formatSize } from '../shared/limits.js';
+import { LARGE_OUTPUT_PIXELS, LIMITS, formatSize } from '../shared/limits.js';
 import { encodePng } from '../shared/png.js';
-import { isOpaque, placeBand, planBands, sliceRows, SPLIT_MIN_OUTPUT_PIXELS } from '../shared/tiles.js';
+import { isOpaque, placeBand, planBands, sliceRows } from '../shared/tiles.js';
 import { warmUp } from '../shared/warmup.js';
 import { BandPool } from './band-pool.js';
+import { release } from './release.js';
+
 import {
   PREVIEW_MAX_SIDE,
   coreOptions,
   errorMessage,
   specKey,
   specOutputSize,
+  FATAL_ERROR,
+  type CoreWorkerApi,
   type JobSpec,
+  type Progress,
+  type Shown,
   type SourceSpec,
-  type WorkerRequest,
-  type WorkerResponse,
 } from '../shared/protocol.js';
 import { alphaSample, detailSample, type Pixels } from '../shared/samples.js';
 import { textSample } from './text-sample.js';
@@ -42,15 +48,18 @@ let source: Image | null = null;
 let sourceOpaque = true;
 const cache = new Map<string, { image: Image; workers: number }>();
 
-function post(message: WorkerResponse, transfer: Transferable[] = []): void {
-  self.postMessage(message, { transfer });
-}
-
 /** Errors after which the core may be broken (out of memory, a trap): the page replaces the worker. */
 function isFatal(e: unknown): boolean {
   if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) return true;
   const m = errorMessage(e);
   return /Aborted|out of memory|bad_alloc/i.test(m);
+}
+
+/** The error to send back: named FATAL_ERROR when the worker should be replaced (client/bridge.ts). */
+function outgoing(e: unknown): Error {
+  const error = new Error(errorMessage(e));
+  if (isFatal(e)) error.name = FATAL_ERROR;
+  return error;
 }
 
 async function decode(blob: Blob, name: string, resize?: { width: number; height: number }): Promise<Image> {
@@ -173,7 +182,7 @@ async function computeInBands(
 
 /** Runs (or finds) one up-sampling on up to `workers` cores; progress is mapped into [from, to]. */
 async function compute(
-  id: number,
+  onProgress: Progress | undefined,
   spec: JobSpec,
   workers: number,
   from = 0,
@@ -195,12 +204,12 @@ async function compute(
     const now = performance.now();
     if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
     lastReport = now;
-    post({ type: 'progress', id, fraction: from + (to - from) * fraction });
+    void onProgress?.(from + (to - from) * fraction);
   };
   const t0 = performance.now();
   const [width, height] = specOutputSize(spec, src.width, src.height);
   const parts = Math.min(Math.floor(workers), height);
-  const bands = parts > 1 && width * height >= SPLIT_MIN_OUTPUT_PIXELS ? bandPool(parts) : null;
+  const bands = parts > 1 && width * height >= LARGE_OUTPUT_PIXELS ? bandPool(parts) : null;
   const single = () =>
     tc.upsampleImage(src, { ...coreOptions(spec), onProgress: report, into: spare(width * height * 4) });
   let out: Image;
@@ -227,10 +236,8 @@ async function compute(
   return { image: out, ms, cached: false, workers: used };
 }
 
-/** A copy of the pixels (the cache keeps its own), a bitmap to draw and maybe a preview, all to transfer. */
-async function forDisplay(
-  img: Image,
-): Promise<{ pixels: ArrayBuffer; bitmap: ImageBitmap; preview: ImageBitmap | null; transfer: Transferable[] }> {
+/** A copy of the pixels (the cache keeps its own), a bitmap to draw and maybe a preview, all transferred. */
+async function forDisplay(img: Image, ms: number): Promise<Shown> {
   const copy = img.data.slice();
   const bitmap = await createImageBitmap(new ImageData(copy, img.width, img.height));
   let preview: ImageBitmap | null = null;
@@ -245,97 +252,95 @@ async function forDisplay(
   }
   const transfer: Transferable[] = [copy.buffer, bitmap];
   if (preview) transfer.push(preview);
-  return { pixels: copy.buffer, bitmap, preview, transfer };
+  return Comlink.transfer({ width: img.width, height: img.height, ms, pixels: copy.buffer, bitmap, preview }, transfer);
 }
 
-async function handle(msg: WorkerRequest): Promise<void> {
-  if (msg.type === 'init') {
-    // locateFile keeps the glue from resolving core.wasm against this worker's (blob:) URL.
-    wasmBytes = msg.wasm;
-    core = createTconv({ wasmBinary: msg.wasm, locateFile: (path) => path });
-    try {
-      warmUp(await core);
-      post({ type: 'ready' });
-    } catch (e) {
-      post({ type: 'error', id: 0, message: `could not load the WebAssembly core: ${errorMessage(e)}`, fatal: true });
-    }
-    return;
-  }
-  const id = msg.id;
-  try {
-    if (!core) throw new Error('the worker was not initialised');
-    switch (msg.type) {
-      case 'load': {
-        const t0 = performance.now();
-        const img = await makeSource(msg.source, msg.resize);
-        source = img;
-        sourceOpaque = isOpaque(img);
-        for (const entry of cache.values()) recycle(entry.image.data);
-        cache.clear();
-        post({
-          type: 'loaded',
-          id,
-          width: img.width,
-          height: img.height,
-          ms: performance.now() - t0,
-          alpha: !sourceOpaque,
-        });
-        break;
-      }
-      case 'upsample': {
-        const { image, ms, cached, workers } = await compute(id, msg.spec, msg.workers);
-        const { pixels, bitmap, preview, transfer } = await forDisplay(image);
-        post(
-          {
-            type: 'result',
-            id,
-            key: specKey(msg.spec),
-            width: image.width,
-            height: image.height,
-            ms,
-            pixels,
-            bitmap,
-            preview,
-            cached,
-            workers,
-          },
-          transfer,
-        );
-        break;
-      }
-      case 'difference': {
-        const a = (await compute(id, msg.a, msg.workers, 0, 0.45)).image;
-        const b = (await compute(id, msg.b, msg.workers, 0.45, 0.9)).image;
-        const tc = await core;
-        const t0 = performance.now();
-        const diff = tc.imageDifference(a, b, msg.gain);
-        const ms = performance.now() - t0;
-        const { pixels, bitmap, preview, transfer } = await forDisplay(diff);
-        post({ type: 'difference', id, width: diff.width, height: diff.height, ms, pixels, bitmap, preview }, transfer);
-        break;
-      }
-      case 'encode': {
-        const { image } = await compute(id, msg.spec, msg.workers, 0, 0.5);
-        const t0 = performance.now();
-        const png = await encodePng(image);
-        post({ type: 'encoded', id, blob: new Blob([png], { type: 'image/png' }), ms: performance.now() - t0 });
-        break;
-      }
-      case 'pixels': {
-        const src = requireSource();
-        const copy = src.data.slice();
-        post({ type: 'pixels', id, width: src.width, height: src.height, pixels: copy.buffer }, [copy.buffer]);
-        break;
-      }
-    }
-  } catch (e) {
-    post({ type: 'error', id, message: errorMessage(e), fatal: isFatal(e) });
-  }
+function requireCore(): Promise<Tconv> {
+  if (!core) throw new Error('the worker was not initialised');
+  return core;
 }
 
-// One request at a time, in order (decoding awaits, so requests are chained).
-let chain: Promise<void> = Promise.resolve();
-self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  const msg = event.data;
-  chain = chain.then(() => handle(msg));
+// One call at a time, in order: a load must not replace the source while a
+// result of the old one is being computed (and cached). The page sends one
+// at a time anyway; this keeps the worker right on its own.
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(run: () => Promise<T>): Promise<T> {
+  const next = chain.then(run).catch((e: unknown) => {
+    throw outgoing(e);
+  });
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+const api: CoreWorkerApi = {
+  init: (wasm) =>
+    serial(async () => {
+      // locateFile keeps the glue from resolving core.wasm against this worker's (blob:) URL.
+      wasmBytes = wasm;
+      core = createTconv({ wasmBinary: wasm, locateFile: (path) => path });
+      try {
+        warmUp(await core);
+      } catch (e) {
+        const error = new Error(`could not load the WebAssembly core: ${errorMessage(e)}`);
+        error.name = FATAL_ERROR;
+        throw error;
+      }
+    }),
+
+  load: (spec, resize) =>
+    serial(async () => {
+      await requireCore();
+      const t0 = performance.now();
+      const img = await makeSource(spec, resize);
+      source = img;
+      sourceOpaque = isOpaque(img);
+      for (const entry of cache.values()) recycle(entry.image.data);
+      cache.clear();
+      return { width: img.width, height: img.height, ms: performance.now() - t0, alpha: !sourceOpaque };
+    }),
+
+  upsample: (spec, workers, onProgress) =>
+    serial(async () => {
+      try {
+        await requireCore();
+        const { image, ms, cached, workers: used } = await compute(onProgress, spec, workers);
+        return { ...(await forDisplay(image, ms)), cached, workers: used };
+      } finally {
+        release(onProgress);
+      }
+    }),
+
+  difference: (a, b, gain, workers, onProgress) =>
+    serial(async () => {
+      try {
+        const tc = await requireCore();
+        const imageA = (await compute(onProgress, a, workers, 0, 0.45)).image;
+        const imageB = (await compute(onProgress, b, workers, 0.45, 0.9)).image;
+        const t0 = performance.now();
+        const diff = tc.imageDifference(imageA, imageB, gain);
+        return await forDisplay(diff, performance.now() - t0);
+      } finally {
+        release(onProgress);
+      }
+    }),
+
+  encode: (spec, workers, onProgress) =>
+    serial(async () => {
+      try {
+        await requireCore();
+        const { image } = await compute(onProgress, spec, workers, 0, 0.5);
+        return new Blob([await encodePng(image)], { type: 'image/png' });
+      } finally {
+        release(onProgress);
+      }
+    }),
+
+  pixels: () =>
+    serial(async () => {
+      const src = requireSource();
+      const copy = src.data.slice();
+      return Comlink.transfer({ width: src.width, height: src.height, pixels: copy.buffer }, [copy.buffer]);
+    }),
 };
+
+Comlink.expose(api);

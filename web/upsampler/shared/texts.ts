@@ -1,7 +1,7 @@
 // The upsampler's explanatory texts and number formats. DOM-free.
 
-import { bilinearBorderPixels } from './shared/kernels.js';
-import type { UpsampleMethod } from './shared/protocol.js';
+import { bilinearBorderPixels } from './kernels.js';
+import type { UpsampleMethod } from './protocol.js';
 
 /** What each method does, in a sentence or two, for a factor f. */
 export function methodNote(method: UpsampleMethod, f: number, k: number): string {
@@ -55,4 +55,9 @@ export function sentence(s: string): string {
   const t = s.trim();
   const body = t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?]$/.test(body) ? body : `${body}.`;
+}
+
+/** " on 4 cores" when a result was split across band workers. */
+export function coresNote(workers: number): string {
+  return workers > 1 ? ` on ${workers} cores` : '';
 }
