@@ -6,7 +6,8 @@
  * kernel and stride (the checkerboard, predicted from the kernel alone).
  * Part of <tconv-upsampler>.
  *
- * Properties: kernel (Kernel), stride (the factor).
+ * Properties: kernel (Kernel), stride (the factor), tile (what a flat grey
+ * becomes, from the core: its parent asks it).
  * Event: tconv-kernel-change { kernel } (bubbles, composed) after an edit;
  * typing is debounced, presets and size changes apply at once.
  */
@@ -17,7 +18,6 @@ import { signedColor, textColorFor } from '../lib/color.js';
 import {
   KERNEL_PRESETS,
   MAX_KERNEL_SIZE,
-  flatResponse,
   formatWeight,
   isEvenOverlap,
   kernelSum,
@@ -59,6 +59,7 @@ export class TconvUpsamplerKernel extends LitElement {
   static override properties: PropertyDeclarations = {
     kernel: { attribute: false },
     stride: { type: Number },
+    tile: { attribute: false },
     theme: { type: String, reflect: true },
     _invalid: { state: true },
     _focused: { state: true },
@@ -68,6 +69,8 @@ export class TconvUpsamplerKernel extends LitElement {
 
   declare kernel: Kernel;
   declare stride: number;
+  /** What a flat 1 becomes with this kernel and stride, stride × stride (the core's upsampleGeometry); null until known. */
+  declare tile: Float32Array | null;
   declare theme: 'light' | 'dark' | undefined;
   declare _invalid: Set<number>;
   /** The cell being edited shows its weight in full; the others may be abbreviated. */
@@ -82,6 +85,7 @@ export class TconvUpsamplerKernel extends LitElement {
     super();
     this.kernel = presetKernel('box', 3);
     this.stride = 2;
+    this.tile = null;
     this._invalid = new Set();
     this._focused = null;
   }
@@ -158,7 +162,8 @@ export class TconvUpsamplerKernel extends LitElement {
 
   private renderTile() {
     const s = this.stride;
-    const tile = flatResponse(this.kernel, s);
+    if (!this.tile || this.tile.length !== s * s) return nothing;
+    const tile = [...this.tile];
     const even = isEvenOverlap(tile);
     const k = this.kernel.size;
     const min = Math.min(...tile);

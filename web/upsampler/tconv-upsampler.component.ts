@@ -1,8 +1,10 @@
 /**
  * <tconv-upsampler>: up-samples an image of your own with fixed interpolation,
  * transposed convolution and resize-convolution, and compares two results.
- * Every pixel is computed by the tconv core (WebAssembly) in a Web Worker;
- * the element loads the core only there. Self-contained: it needs no page CSS.
+ * Every pixel is computed by the tconv core (WebAssembly) in a Web Worker; the
+ * page's thread has a core too (from the same bytes), only for the geometry
+ * the element shows (output size, the flat-image tile, kernel and padding).
+ * Self-contained: it needs no page CSS.
  *
  * Attributes ↔ properties:
  *   src       initial image: a same-origin URL, or a built-in sample "sample:detail" | "sample:text" | "sample:alpha"
@@ -60,9 +62,10 @@ import {
 } from './shared/protocol.js';
 import { SAMPLES, parseSampleSrc, type SampleName } from './shared/samples.js';
 import { UpsamplerSession, type SideId } from './shared/session.js';
-import { ALIGN_CORNERS_NOTE, coresNote, formatMs, methodNote } from './shared/texts.js';
+import { ALIGN_CORNERS_NOTE, coresNote, formatMs, methodNote, sentence } from './shared/texts.js';
 import { MAX_WORKERS, defaultWorkerCount } from './shared/tiles.js';
 import { coreBytes, createUpsampleWorker, prefetchCoreBytes } from './client/create-worker.js';
+import { mainThreadCore } from './client/main-core.js';
 import { WorkerUpsamplerClient } from './client/upsampler-client.js';
 import type { Layer, TconvUpsamplerCompare } from './compare-view.js';
 import './compare-view.js';
@@ -136,6 +139,7 @@ export class TconvUpsampler extends LitElement {
   });
 
   private unobserve: (() => void) | null = null;
+  private starting: Promise<boolean> | null = null;
   private dragTimer = 0;
   private tickTimer = 0;
   private customDraft: Size = { width: 0, height: 0 };
@@ -174,12 +178,28 @@ export class TconvUpsampler extends LitElement {
     if (this.loading === 'eager') this.start();
   }
 
-  /** Starts the worker (once); src is opened by srcTask. */
-  private start(): boolean {
-    if (!this.isConnected) return false;
-    if (!this.session.client) this.session.attach(new WorkerUpsamplerClient(createUpsampleWorker, coreBytes()));
-    this._started = true;
-    return true;
+  /**
+   * Loads the page's core and starts the worker (once); src is then opened by srcTask. False when the
+   * element is not on the page or the core cannot load (which is reported).
+   */
+  private start(): Promise<boolean> {
+    if (!this.isConnected) return Promise.resolve(false);
+    this.starting ??= mainThreadCore().then(
+      (core) => {
+        if (!this.isConnected) return false;
+        if (!this.session.client) {
+          this.session.attach(new WorkerUpsamplerClient(createUpsampleWorker, coreBytes()), core);
+        }
+        this._started = true;
+        return true;
+      },
+      (e: unknown) => {
+        this.starting = null; // a later start tries again
+        this.session.fail(sentence(`could not load the WebAssembly core: ${errorMessage(e)}`));
+        return false;
+      },
+    );
+    return this.starting;
   }
 
   override disconnectedCallback(): void {
@@ -188,6 +208,7 @@ export class TconvUpsampler extends LitElement {
     this.unobserve?.();
     this.unobserve = null;
     this.session.detach();
+    this.starting = null;
     this._started = false;
     clearTimeout(this.dragTimer);
     clearTimeout(this.tickTimer);
@@ -224,8 +245,7 @@ export class TconvUpsampler extends LitElement {
 
   /** Opens an image file: header check, limits, then decoding in the worker. */
   async open(blob: Blob, name = blob instanceof File ? blob.name : 'image'): Promise<void> {
-    this.start();
-    await this.session.open(blob, name);
+    if (await this.start()) await this.session.open(blob, name);
   }
 
   /** Stops every computation now (the worker is replaced); results shown so far stay. */
@@ -268,7 +288,7 @@ export class TconvUpsampler extends LitElement {
   }
 
   private openSample(name: SampleName): void {
-    if (this.start()) this.session.openSample(name);
+    void this.start().then((ok) => ok && this.session.openSample(name));
   }
 
   private setMethod(id: SideId, method: UpsampleMethod): void {
@@ -283,8 +303,7 @@ export class TconvUpsampler extends LitElement {
 
   private acceptFit(): void {
     this._customOpen = false;
-    this.start();
-    this.session.acceptFit();
+    void this.start().then((ok) => ok && this.session.acceptFit());
   }
 
   private openCustom(): void {
@@ -713,7 +732,7 @@ export class TconvUpsampler extends LitElement {
         />
         Align corners
       </label>
-      <p class="note">${methodNote(method, f, this.session.kernel.size)}</p>
+      <p class="note">${methodNote(method, f, this.session.kernel.size, this.session.sideGeometry(id))}</p>
       <div class="side-foot">
         ${state}
         <button
@@ -776,6 +795,7 @@ export class TconvUpsampler extends LitElement {
                 <tconv-upsampler-kernel
                   .kernel=${this.session.kernel}
                   .stride=${this.scale}
+                  .tile=${this.session.flatTile()}
                   theme=${this.theme ?? nothing}
                   @tconv-kernel-change=${(e: CustomEvent<{ kernel: Kernel }>) => this.session.setKernel(e.detail.kernel)}
                 ></tconv-upsampler-kernel>

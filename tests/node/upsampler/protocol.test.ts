@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { presetKernel } from '../../../web/upsampler/shared/kernels.js';
-import { METHODS, normaliseSpec, specKey, specOutputSize } from '../../../web/upsampler/shared/protocol.js';
+import { tconv } from '../helpers.js';
+import { METHODS, coreOptions, normaliseSpec, specKey } from '../../../web/upsampler/shared/protocol.js';
 
 describe('job specs', () => {
   const box = presetKernel('box', 3);
@@ -23,8 +24,17 @@ describe('job specs', () => {
       factor: 2,
       kernel: box,
     });
-    expect(specOutputSize({ method: 'bicubic', factor: 2, size: [33, 21] }, 10, 10)).toEqual([33, 21]);
-    expect(specOutputSize({ method: 'transposed', factor: 3, size: [33, 21] }, 10, 7)).toEqual([30, 21]);
     expect(METHODS).toHaveLength(7);
+  });
+
+  it("coreOptions hands the core [height, width], as the core's geometry of the spec shows", async () => {
+    const tc = await tconv();
+    const sized = coreOptions({ method: 'bicubic', factor: 2, size: [33, 21] });
+    expect(sized.size).toEqual([21, 33]);
+    expect(tc.upsampleGeometry([10, 10], sized).outputSize).toEqual([21, 33]);
+    const box = presetKernel('box', 3);
+    const conv = coreOptions(normaliseSpec({ method: 'transposed', factor: 3, size: [33, 21], kernel: box }));
+    expect(conv.kernel?.shape).toEqual([3, 3]);
+    expect(tc.upsampleGeometry([7, 10], conv).outputSize).toEqual([21, 30]);
   });
 });

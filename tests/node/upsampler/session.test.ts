@@ -12,8 +12,10 @@ import type {
   Shown,
   SourceSpec,
   Upsampled,
+  UpsampleMethod,
 } from '../../../web/upsampler/shared/protocol.js';
 import { presetKernel } from '../../../web/upsampler/shared/kernels.js';
+import { tconv } from '../helpers.js';
 import { LARGE_OUTPUT_PIXELS, fitForFactor } from '../../../web/upsampler/shared/limits.js';
 import { UpsamplerSession, type CallOptions, type UpsamplerClient } from '../../../web/upsampler/shared/session.js';
 
@@ -108,15 +110,13 @@ function upsampled(
   } as Upsampled & { bitmap: ReturnType<typeof bitmap> };
 }
 
+/** The real core answers the session's geometry questions: no rule is faked here. */
+const core = await tconv();
+
 /** Lets the session's promise handlers run. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(
-  methods: ['transposed' | 'bilinear' | 'nearest' | 'bicubic', 'resize-conv-nearest' | 'nearest' | 'bicubic'] = [
-    'transposed',
-    'resize-conv-nearest',
-  ],
-) {
+function setup(methods: [UpsampleMethod, UpsampleMethod] = ['transposed', 'resize-conv-nearest']) {
   const events: { type: string; detail: Record<string, unknown> }[] = [];
   let changes = 0;
   let clock = 0;
@@ -130,7 +130,7 @@ function setup(
     methods,
   );
   const client = new FakeClient();
-  session.attach(client);
+  session.attach(client, core);
   return {
     session,
     client,
@@ -391,6 +391,21 @@ describe('UpsamplerSession', () => {
     t.session.setCustom({ width: 0, height: 50 });
     expect(t.session.problem?.message).toBe('The output size must be two whole numbers of at least 1.');
     expect(t.session.custom).toEqual({ width: 100, height: 50 });
+  });
+
+  it("takes the output size and the flat tile from the core's geometry", async () => {
+    const t = setup(['bilinear', 'transposed']);
+    expect(t.session.outputSize()).toBeNull(); // no image yet
+    expect([...t.session.flatTile()!].map((v) => Math.round(v * 1e4) / 1e4)).toEqual([0.4444, 0.8889, 0.8889, 1.7778]);
+    await withSample(t, { width: 33, height: 17 });
+    expect(t.session.outputSize()).toEqual({ width: 66, height: 34 });
+    t.session.setFactor(3);
+    expect(t.session.outputSize()).toEqual({ width: 99, height: 51 });
+    expect(t.session.flatTile()).toHaveLength(9);
+    expect(t.session.sideGeometry('b')?.stride).toBe(3);
+    t.session.setCustom({ width: 40, height: 30 });
+    expect(t.session.outputSize()).toEqual({ width: 40, height: 30 });
+    expect(t.session.sideGeometry('b')).toBeNull(); // transposed needs a factor
   });
 
   it('detach() aborts what runs and disposes of the client', async () => {

@@ -8,7 +8,11 @@ export interface Kernel {
   values: number[];
 }
 
-export const KERNEL_SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+/**
+ * The editor's largest kernel: a 9×9 grid of number fields is the most that
+ * fits the panel on a phone. The core takes up to limits.maxKernelSize (15);
+ * tests/node/upsampler/kernels.test.ts checks this stays within it.
+ */
 export const MAX_KERNEL_SIZE = 9;
 
 export type KernelPreset = 'box' | 'tent' | 'gaussian' | 'delta' | 'random';
@@ -121,48 +125,9 @@ export function formatWeight(v: number): string {
   return r < 0 ? `\u2212${s}` : s;
 }
 
-/**
- * Padding of the core's 'transposed' method for kernel k and stride s (the
- * padding that maps n pixels to exactly s·n): (k − s + 1) / 2, or 0 when k < s.
- */
-export function transposedPadding(k: number, stride: number): number {
-  return k >= stride ? Math.floor((k - stride + 1) / 2) : 0;
-}
-
-/**
- * What a flat grey of 1 becomes in the interior of a transposed convolution
- * with this kernel and stride (the core scales the filter by stride²): an
- * s×s tile, repeated over the whole image. Output pixel o receives the kernel
- * taps ≡ o + padding (mod s). A tile that is not flat is the checkerboard.
- */
-export function flatResponse(kernel: Kernel, stride: number): number[] {
-  const s = stride;
-  const k = kernel.size;
-  const pad = transposedPadding(k, s);
-  const gain = s * s;
-  const tile = new Array<number>(s * s).fill(0);
-  for (let py = 0; py < s; py++)
-    for (let px = 0; px < s; px++) {
-      let sum = 0;
-      for (let ky = (((py + pad) % s) + s) % s; ky < k; ky += s)
-        for (let kx = (((px + pad) % s) + s) % s; kx < k; kx += s) sum += kernel.values[ky * k + kx];
-      tile[py * s + px] = sum * gain;
-    }
-  return tile;
-}
-
 /** True when every output pixel gets the same total weight (no checkerboard on flat regions). */
-export function isEvenOverlap(tile: number[], tolerance = 1e-6): boolean {
-  const min = Math.min(...tile);
-  const max = Math.max(...tile);
+export function isEvenOverlap(tile: ArrayLike<number>, tolerance = 1e-6): boolean {
+  const min = Math.min(...Array.from(tile));
+  const max = Math.max(...Array.from(tile));
   return max - min <= tolerance * Math.max(1, Math.abs(max));
-}
-
-/**
- * How many pixels along each edge a transposed convolution with the bilinear
- * kernel darkens (its taps fall on the zero padding there): ⌊f / 2⌋ — one at
- * ×2 and ×3, two at ×4.
- */
-export function bilinearBorderPixels(factor: number): number {
-  return Math.floor(factor / 2);
 }

@@ -85,12 +85,6 @@ export function specKey(spec: JobSpec): string {
   return parts.join('|');
 }
 
-/** Output [width, height] of a spec for an input size. */
-export function specOutputSize(spec: JobSpec, width: number, height: number): [number, number] {
-  if (spec.size && takesSize(spec.method)) return [spec.size[0], spec.size[1]];
-  return [width * spec.factor, height * spec.factor];
-}
-
 /**
  * Results with a longer side get a preview bitmap of at most this size: drawing
  * a 67 Mpx bitmap smoothly at a small zoom would take the main thread hundreds

@@ -16,6 +16,7 @@
 // - cancel() stops everything; a side the user cancelled is not restarted
 //   until something about it changes (or its Compute button is pressed).
 
+import type { Tconv, UpsampleGeometry } from '../../lib/types.js';
 import { FORMAT_NAMES, readBlobHeader } from './image-header.js';
 import { presetKernel, type Kernel } from './kernels.js';
 import {
@@ -29,6 +30,7 @@ import {
 } from './limits.js';
 import {
   METHOD_SHORT,
+  coreOptions,
   errorMessage,
   normaliseSpec,
   specKey,
@@ -81,8 +83,16 @@ class Slot {
 /** Entries of `msByKey` before it is cleared: enough for any session, small enough to ignore. */
 const MAX_TIMINGS = 200;
 
+/** What the session asks the core on the page's thread: a method's geometry. */
+export type GeometryCore = Pick<Tconv, 'upsampleGeometry'>;
+
+/** The input size geometry is asked for when only the kernel matters (the flat tile): any size the core takes. */
+const TILE_INPUT: [number, number] = [8, 8];
+
 export class UpsamplerSession {
   client: UpsamplerClient | null = null;
+  /** The core on the page's thread (client/main-core.ts; the Node core in tests). */
+  core: GeometryCore | null = null;
   source: Source | null = null;
   loading: { name: string; started: number } | null = null;
   a: Side;
@@ -131,9 +141,10 @@ export class UpsamplerSession {
     return id === 'a' ? this.a : this.b;
   }
 
-  /** The client to use from now on (the worker starts lazily); starts what the current choices need. */
-  attach(client: UpsamplerClient): void {
+  /** The client and core to use from now on (the worker starts lazily); starts what the current choices need. */
+  attach(client: UpsamplerClient, core: GeometryCore): void {
     this.client = client;
+    this.core = core;
     this.reconcile();
   }
 
@@ -275,11 +286,36 @@ export class UpsamplerSession {
     return `${this.sourceGen}:${specKey(spec)}`;
   }
 
-  /** The size of the results at the current choices, or null without an image. */
+  /** The core's geometry of a spec on the current image (on `input` [h, w] if given); null when it refuses it. */
+  geometry(spec: JobSpec, input?: [number, number]): UpsampleGeometry | null {
+    const size = input ?? (this.source ? ([this.source.height, this.source.width] as [number, number]) : null);
+    if (!this.core || !size) return null;
+    try {
+      return this.core.upsampleGeometry(size, coreOptions(spec));
+    } catch {
+      return null; // e.g. a kernel with a weight that is not a number: the side says why when it runs
+    }
+  }
+
+  /** The size of the results at the current choices (the core's answer), or null without an image. */
   outputSize(): Size | null {
     if (!this.source) return null;
-    if (this.custom) return this.custom;
-    return { width: this.source.width * this.scale, height: this.source.height * this.scale };
+    const spec = this.specFor('a') ?? this.specFor('b');
+    const g = spec && this.geometry(spec);
+    if (!g) return this.custom;
+    return { width: g.outputSize[1], height: g.outputSize[0] };
+  }
+
+  /** What a flat 1 becomes under the transposed convolution with the current kernel and factor (the checkerboard tile). */
+  flatTile(): Float32Array | null {
+    const spec = normaliseSpec({ method: 'transposed', factor: this.scale, kernel: this.kernel });
+    return this.geometry(spec, TILE_INPUT)?.flatTile ?? null;
+  }
+
+  /** The core's geometry of a side's method at the current factor, for its note (null when it cannot run). */
+  sideGeometry(id: SideId): UpsampleGeometry | null {
+    const spec = this.specFor(id);
+    return spec && this.geometry(spec, this.source ? undefined : TILE_INPUT);
   }
 
   /** Starts whatever the current choices need and is neither shown nor running. */
@@ -299,7 +335,7 @@ export class UpsamplerSession {
   }
 
   private compute(id: SideId, spec: JobSpec, key: string): void {
-    const out = this.outputSize()!;
+    const g = this.geometry(spec)?.outputSize ?? [0, 0];
     const signal = this.slots[id].next();
     this.slots.difference.abort();
     this.setSide(id, { job: { key, started: this.events.now(), progress: null }, error: null, cancelledKey: null });
@@ -311,7 +347,7 @@ export class UpsamplerSession {
       this.setSide(id, { job: { ...s.job, progress: fraction } });
       this.changed();
     };
-    const heavy = out.width * out.height >= LARGE_OUTPUT_PIXELS;
+    const heavy = g[0] * g[1] >= LARGE_OUTPUT_PIXELS;
     this.client!.upsample(spec, this.events.workers(), { signal, heavy, onProgress }).then(
       (r) => {
         const s = this.side(id);

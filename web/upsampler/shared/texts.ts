@@ -1,10 +1,14 @@
 // The upsampler's explanatory texts and number formats. DOM-free.
 
-import { bilinearBorderPixels } from './kernels.js';
+import type { UpsampleGeometry } from '../../lib/types.js';
 import type { UpsampleMethod } from './protocol.js';
 
-/** What each method does, in a sentence or two, for a factor f. */
-export function methodNote(method: UpsampleMethod, f: number, k: number): string {
+/**
+ * What each method does, in a sentence or two, for a factor f and the editor's
+ * kernel size k. `g` is the core's geometry of the method (null until the
+ * core is loaded: the numbers it gives are then left out).
+ */
+export function methodNote(method: UpsampleMethod, f: number, k: number, g: UpsampleGeometry | null): string {
   switch (method) {
     case 'nearest':
       return `Fixed interpolation: each pixel becomes a ${f}×${f} block. Nothing is invented, nothing is smoothed.`;
@@ -13,12 +17,13 @@ export function methodNote(method: UpsampleMethod, f: number, k: number): string
     case 'bicubic':
       return 'Fixed interpolation over the 4×4 nearest pixels (Keys, a = −0.75): sharper than bilinear, with slight halos at edges.';
     case 'transposed-bilinear': {
-      const n = bilinearBorderPixels(f);
+      const kernel = g ? ` (${g.kernelSize[0]}×${g.kernelSize[1]}, padding ${g.padding[0]})` : '';
+      const n = g?.border ?? 0;
+      const edge = g ? `${n === 1 ? 'pixel' : `${n} pixels`} along each edge come${n === 1 ? 's' : ''}` : 'pixels come';
       return (
-        `Transposed convolution, stride ${f}, with the fixed bilinear kernel (${2 * f - (f % 2)}×${2 * f - (f % 2)}, padding ${Math.floor(f / 2)}). ` +
+        `Transposed convolution, stride ${f}, with the fixed bilinear kernel${kernel}. ` +
         `Inside the image it equals bilinear interpolation. At the border the kernel reaches into the zero padding, ` +
-        `so the outermost ${n === 1 ? 'pixel' : `${n} pixels`} along each edge come${n === 1 ? 's' : ''} out darker ` +
-        `(or more transparent).`
+        `so the outermost ${edge} out darker (or more transparent).`
       );
     }
     case 'transposed':

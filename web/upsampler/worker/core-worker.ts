@@ -20,7 +20,6 @@ import {
   coreOptions,
   errorMessage,
   specKey,
-  specOutputSize,
   FATAL_ERROR,
   type CoreWorkerApi,
   type JobSpec,
@@ -150,7 +149,7 @@ async function computeInBands(
   parts: number,
   report: (fraction: number) => void,
 ): Promise<Image> {
-  const [width, height] = specOutputSize(spec, src.width, src.height);
+  const [height, width] = tc.upsampleGeometry([src.height, src.width], coreOptions(spec)).outputSize;
   const plan = planBands(tc, src, coreOptions(spec), height, parts);
   const recycled = spare(width * height * 4);
   const result: Image = { width, height, data: recycled ?? new Uint8ClampedArray(width * height * 4) };
@@ -207,7 +206,8 @@ async function compute(
     void onProgress?.(from + (to - from) * fraction);
   };
   const t0 = performance.now();
-  const [width, height] = specOutputSize(spec, src.width, src.height);
+  // The core's geometry checks the spec too: a bad one fails here with the core's message.
+  const [height, width] = tc.upsampleGeometry([src.height, src.width], coreOptions(spec)).outputSize;
   const parts = Math.min(Math.floor(workers), height);
   const bands = parts > 1 && width * height >= LARGE_OUTPUT_PIXELS ? bandPool(parts) : null;
   const single = () =>
