@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import {
+  FACTORS,
   LIMITS,
   checkDecode,
   checkFactor,
@@ -73,6 +74,15 @@ describe('limits', () => {
     expect(checkOutputSize({ width: 8193, height: 8192 }).ok).toBe(false);
     expect(formatMpx(67_108_864)).toBe('67.1 Mpx');
     expect(limitsSummary()).toContain('4096×4096 at ×2, 2730×2730 at ×3, 2048×2048 at ×4');
+  });
+
+  it("stay within the core's caps: its largest image, its factor range", async () => {
+    const tc = await tconv();
+    expect(LIMITS.maxOutputPixels).toBeLessThanOrEqual(tc.limits.maxImagePixels);
+    for (const f of FACTORS) {
+      expect(f).toBeGreaterThanOrEqual(tc.limits.minFactor);
+      expect(f).toBeLessThanOrEqual(tc.limits.maxFactor);
+    }
   });
 
   it('match what the core accepts: 8192×8192 RGBA is its largest image', async () => {
