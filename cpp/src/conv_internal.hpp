@@ -1,0 +1,126 @@
+// What conv.cpp (validation and dispatch) shares with the algorithm files
+// (private to cpp/src): the validated geometry, the phase plan of a transposed
+// convolution, the band buffers of the fused kernels, and the algorithms'
+// entry points. Every algorithm takes the output already allocated; the ones
+// named "accumulate" below expect it filled with the bias first (fill_bias).
+//
+// Where each part lives:
+//   conv.cpp                   public API: argument checks, output sizes, which algorithm runs
+//   conv_plan.cpp              phase plan, zero-bordered copies and bands of the input
+//   fused_rows.hpp / .cpp      the register-blocked row kernels both directions share
+//   conv2d_direct.cpp          conv2d: the fused rows at column stride 1, else a direct loop
+//   conv_transpose_direct.cpp  conv_transpose2d: scatter and the phase gathers
+//   conv_transpose_gemm.cpp    conv_transpose2d: matrix products per phase or over whole columns
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tconv/validate.hpp"
+
+namespace tconv::detail {
+
+// Everything a direct loop needs, after validation.
+struct ConvGeometry {
+  std::size_t batch, in_channels, out_channels, groups;
+  std::size_t in_h, in_w, out_h, out_w, kernel_h, kernel_w;
+  Pair stride, padding, dilation;
+  bool unbatched;
+};
+
+// Sets every output plane to its bias (or zero), for the loops that accumulate.
+void fill_bias(const ConvGeometry& g, const float* bias, float* out) noexcept;
+
+// ---------------------------------------------------------------- phase plan
+
+// How a transposed convolution splits into dense sub-convolutions, one per
+// phase. Along each axis, output index o (phase o mod stride) receives the
+// kernel taps k with o + padding − k·dilation a multiple of the stride; the
+// phase's i-th output, o = phase + i·stride, reads input index i + rel(k).
+// Only phases that some tap reaches are listed, and only taps that reach the
+// input for at least one output of their phase (the others would add w·0
+// everywhere), so the plan is O(kernel) whatever the stride or padding: a
+// stride of 10^9 has at most one phase per output row, and most have no tap.
+// The border then makes every read land in a zero-padded copy of the input
+// (plus `slack` columns for vector over-reads), and it is at most the phase's
+// length on either side.
+struct Phase {
+  std::size_t index;              // its first output row or column
+  std::size_t count;              // its outputs: index, index + stride, ... below the output size
+  std::vector<std::size_t> taps;  // kernel rows or columns, ascending
+  std::vector<std::int64_t> rel;  // per tap: the input index its first output reads
+};
+
+struct PhasePlan {
+  // min(stride, output size): the step between outputs of one phase (an
+  // output's phase is its index modulo this), exact as a size_t in wasm too.
+  std::size_t period_h, period_w;
+  std::vector<Phase> rows, cols;  // by index
+  std::int64_t top = 0, left = 0;
+  std::size_t padded_h = 0, padded_w = 0;
+
+  /// Row phase r, or null when no tap reaches it (only bias).
+  const Phase* row_phase(std::size_t r) const {
+    const auto it = std::lower_bound(rows.begin(), rows.end(), r,
+                                     [](const Phase& p, std::size_t value) { return p.index < value; });
+    return it != rows.end() && it->index == r ? &*it : nullptr;
+  }
+};
+
+PhasePlan plan_phases(const ConvGeometry& g, std::size_t slack);
+
+// Copies one image's group of input channels into the plan's zero-bordered layout.
+void pad_input(const PhasePlan& plan, const ConvGeometry& g, const float* in_data, std::size_t n, std::size_t group,
+               std::vector<float>& padded);
+
+// ---------------------------------------------------------------- bands
+
+// The fused kernels read zero-bordered input rows from a band buffer: the
+// padded rows [first, first + rows) of `channels` consecutive input planes,
+// laid out [channel][row][padded_w], input row p − top starting at column
+// `left`, zeros around it. A band of output rows whose buffer stays in L2
+// replaces a zero-bordered copy of the whole input, which would cost a fill
+// and a copy through memory (docs/bench-notes.md).
+inline constexpr std::size_t kBandFloats = std::size_t{64} << 10;  // 256 KB: fits L2 with room for the output rows
+
+void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
+               std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) noexcept;
+
+// Row oh of output channels [oc, oc + count) of image n, and their biases
+// (zero without a bias): what the fused kernels write one block at a time.
+inline void output_block(const ConvGeometry& g, float* out_data, const float* bias, std::size_t n, std::size_t oc,
+                         std::size_t count, std::size_t oh, float** rows, float* biases) noexcept {
+  for (std::size_t b = 0; b < count; ++b) {
+    rows[b] = out_data + ((n * g.out_channels + oc + b) * g.out_h + oh) * g.out_w;
+    biases[b] = bias ? bias[oc + b] : 0.0f;
+  }
+}
+
+// ---------------------------------------------------------------- algorithms
+
+// conv2d (conv2d_direct.cpp). conv2d_blocked writes bias + sum; it runs when
+// blocked_band_fits. conv2d_rows accumulates.
+bool blocked_band_fits(const ConvGeometry& g);
+void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                    float* out_data);
+void conv2d_rows(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+
+// conv_transpose2d (conv_transpose_direct.cpp). `direct` writes bias + sum;
+// the scatter accumulates.
+void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                             float* out_data);
+void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+
+// conv_transpose2d (conv_transpose_gemm.cpp); both accumulate.
+void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+
+// The column product's scratch (col = Wᵀ·X for a chunk of input rows), 4 MB:
+// bounds its memory whatever the input's height. One input row always fits,
+// whatever its size: the dispatcher sends a layer whose row needs more to
+// another algorithm.
+inline constexpr std::size_t kColumnFloats = std::size_t{1} << 20;
+
+}  // namespace tconv::detail
