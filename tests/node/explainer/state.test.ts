@@ -15,11 +15,14 @@ import {
   configText,
   editedText,
   emptyText,
+  FIGURE_ATTRIBUTES,
+  figureParams,
   resolve,
   resolveDefault,
   type Resolved,
   stateParams,
   type StateText,
+  textForDim,
   VALUE_KEYS,
   valuesTextFor,
 } from '../../../web/lib/explainer/state.js';
@@ -173,5 +176,44 @@ describe('edited values after a change of sizes', () => {
     expect(valuesTextFor(tc, independent, { ...independent.config, input: [5, 5] })!.kt).toBe('');
     // No output size: nothing to resize.
     expect(valuesTextFor(tc, from, { ...from.config, kernel: [6, 6] })).toBeNull();
+  });
+});
+
+describe('what the controls and links write', () => {
+  it('names every attribute of a figure once, as the URL does', () => {
+    expect([...FIGURE_ATTRIBUTES].sort()).toEqual(
+      [
+        'dilation',
+        'input',
+        'k',
+        'kernel',
+        'kt',
+        'output-padding',
+        'padding',
+        'speed',
+        'step',
+        'stride',
+        'values',
+        'x',
+        'y',
+      ].sort(),
+    );
+  });
+
+  it('adds the step to the figure’s parameters unless it is the first', async () => {
+    const s = await resolved({ stride: '2', input: '5' });
+    expect(figureParams(s, '1').toString()).toBe('input=5&kernel=3&stride=2');
+    expect(figureParams(s, '4.2').toString()).toBe('input=5&kernel=3&stride=2&step=4.2');
+  });
+
+  it('changes one dimension of one parameter, and resizes only the edited values', async () => {
+    const tc = await tconv();
+    const s = await resolved({ k: '1,2,3,4,5,6,7,8,9', kt: '' });
+    const text = textForDim(tc, s.config, s, 'kernel', 1, 2);
+    expect(text.config).toEqual({ ...configText(s.config), kernel: '3x2' });
+    // k keeps its first two columns; kt (independent, not edited) stays on; x and y are left alone.
+    expect(text.values).toEqual({ k: '1,2,4,5,7,8', kt: '' });
+    // Nothing shown yet: only the configuration changes.
+    expect(textForDim(tc, s.config, null, 'stride', 0, 2).values).toEqual({});
   });
 });

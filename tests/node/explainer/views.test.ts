@@ -7,7 +7,8 @@ import { DEFAULT_CONFIG } from '../../../web/lib/explainer/config.js';
 import { derived } from '../../../web/lib/explainer/derived.js';
 import type { ExplainerModel } from '../../../web/lib/explainer/model-types.js';
 import { chapters } from '../../../web/lib/explainer/timeline.js';
-import { cellSize, type GridSpec, multiplicationStrip, view } from '../../../web/lib/explainer/views.js';
+import { related } from '../../../web/lib/explainer/relations.js';
+import { cellSize, type GridSpec, highlightSets, multiplicationStrip, view } from '../../../web/lib/explainer/views.js';
 import { model, randomModels, reachedBy, range } from './support.js';
 
 const grids = (m: ExplainerModel, chapter: Parameters<typeof view>[1], frame: number) =>
@@ -148,5 +149,20 @@ describe('what each frame has computed so far', () => {
     expect(hidden(2, 'heatResize')).toBe(0);
     // One colour scale for the three maps.
     expect(new Set(grids(m, 'overlap', 2).map((g) => g.scale))).toEqual(new Set([m.overlap.maxCount]));
+  });
+});
+
+describe('linked highlighting in a view', () => {
+  it('finds a cell’s relations in every grid shown, and shows Cᵀ’s cells at their forward place in chapter 5', async () => {
+    const m = await model(DEFAULT_CONFIG);
+    const v = view(m, 'multiply', 5);
+    const sets = highlightSets(m, v, related(m, 'vecx:5'));
+    expect(new Set(sets.keys())).toEqual(new Set(grids(m, 'multiply', 5).map((g) => g.id)));
+    expect(sets.get('C')).toEqual(new Set([5, 21, 37, 53]));
+    expect(sets.get('out')).toEqual(new Set([0, 1, 2, 3]));
+    // Chapter 5: entry (r, c) of Cᵀ (drawn at c·4 + r) is entry (r, c) of the forward matrix (at r·16 + c).
+    const t = highlightSets(m, view(m, 'transpose', 2), ['Ct:9']);
+    expect(t.get('Ct')).toEqual(new Set([9]));
+    expect(t.get('Cfwd')).toEqual(new Set([1 * 16 + 2]));
   });
 });

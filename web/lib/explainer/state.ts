@@ -171,3 +171,48 @@ export function configText(config: ExplainerConfig): Record<ConfigKey, string> {
 }
 
 export { DEFAULT_CONFIG };
+
+/** URL parameters as text, with commas left readable in value lists. */
+export function paramsText(params: URLSearchParams): string {
+  return params.toString().replace(/%2C/gi, ',');
+}
+
+/** The attributes that say which figure is shown: the explainer page's URL parameters. */
+export const FIGURE_ATTRIBUTES: readonly string[] = [
+  ...CONFIG_KEYS.map((key) => PARAM_NAMES[key]),
+  'values',
+  ...VALUE_KEYS,
+  'step',
+  'speed',
+];
+
+/** The figure on screen as URL parameters (the attributes' names), with the step unless it is the first. */
+export function figureParams(s: Resolved, step: string): URLSearchParams {
+  const params = stateParams(s);
+  if (step !== '1') params.set('step', step);
+  return params;
+}
+
+/**
+ * The attribute text after one control changes dimension `dim` of `key` to
+ * `value`: the configuration's six texts, and the value texts that change
+ * with it (edited grids resized, independent weights kept); null entries for
+ * value texts to leave alone.
+ */
+export function textForDim(
+  tc: Tconv,
+  requested: ExplainerConfig,
+  shown: Resolved | null,
+  key: ConfigKey,
+  dim: 0 | 1,
+  value: number,
+): { config: Record<ConfigKey, string>; values: Partial<Record<ValueKey, string | null>> } {
+  const next = structuredClone(requested);
+  next[key][dim] = value;
+  const resized = shown ? valuesTextFor(tc, shown, next) : null;
+  const values: Partial<Record<ValueKey, string | null>> = {};
+  if (resized && shown) {
+    for (const v of VALUE_KEYS) if (v === 'kt' || shown.edited[v]) values[v] = resized[v];
+  }
+  return { config: configText(next), values };
+}

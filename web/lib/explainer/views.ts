@@ -5,9 +5,9 @@
 // (an index shuffle), and decides which cells are shown, hidden or faded.
 // It does no arithmetic on the values; every number is the model's.
 
-import type { CellKind, ExplainerModel, Grid, GridId } from './model-types.js';
-import { derived, ZERO_SETUP } from './derived.js';
-import { transposedIndex } from './relations.js';
+import type { CellKind, CellRef, ExplainerModel, Grid, GridId } from './model-types.js';
+import { derived, forwardOfTransposed, ZERO_SETUP } from './derived.js';
+import { indicesIn, transposedIndex } from './relations.js';
 import type { ChapterId } from './timeline.js';
 
 /** Grid ids drawn by the element: the model's, plus C's forward layout in chapter 5 (indices map onto Cᵀ's). */
@@ -340,4 +340,24 @@ export function multiplicationStrip(m: ExplainerModel, frame: number): { taps: b
     taps: d.zeroTaps,
     done: Math.max(0, Math.min(d.zeroTaps.length, frame - ZERO_SETUP + 1)),
   };
+}
+
+/**
+ * For each grid of a view, the indices of the given cells in it (linked
+ * highlighting); chapter 5's forward matrix (Cfwd) shows Cᵀ's cells at their
+ * forward positions.
+ */
+export function highlightSets(m: ExplainerModel, v: ViewSpec, cells: Iterable<CellRef>): Map<string, Set<number>> {
+  const list = [...cells];
+  const out = new Map<string, Set<number>>();
+  const specs = v.rows.flatMap((r) => r.items.filter((i): i is GridSpec => i.type === 'grid'));
+  for (const spec of specs) {
+    if (spec.id === 'Cfwd') {
+      const ct = indicesIn(list, 'Ct');
+      out.set('Cfwd', new Set([...ct].map((i) => forwardOfTransposed(m.Ct, i))));
+    } else {
+      out.set(spec.id, indicesIn(list, spec.id));
+    }
+  }
+  return out;
 }

@@ -1,51 +1,17 @@
-// Shadow DOM styles of <tconv-matrix>. The custom properties are documented in tconv-matrix.ts.
+// Shadow DOM styles of <tconv-matrix>: layout, the player, the stage and the
+// transport. The side panel's are in controls.styles.ts. Colours, fonts and
+// radii are the theme's (web/components/shared/theme-tokens.ts); the few
+// colours here that are not tokens follow the scheme on their own.
 
 import { css } from 'lit';
 
-import { MONO, SANS, darkTheme } from '../shared/isolation.js';
-
-const dark = css`
-  --_bg: var(--tconv-matrix-bg, #12151b);
-  --_surface: var(--tconv-matrix-surface, #1a1e26);
-  --_surface-2: var(--tconv-matrix-surface-2, #222733);
-  --_text: var(--tconv-matrix-text, #e6e9ef);
-  --_muted: var(--tconv-matrix-muted, #a0a8b8);
-  --_border: var(--tconv-matrix-border, #2f3542);
-  --_accent: var(--tconv-matrix-accent, #a897ff);
-  --_accent-soft: var(--tconv-matrix-accent-soft, #2b2650);
-  --_on-accent: #14121f;
-  --_alert: var(--tconv-matrix-alert, #ff8a80);
-  --_alert-bg: #3a1d1f;
-  --_notice-bg: #2e2a1a;
-  --_notice: #f0d890;
-  --_shadow: none;
-  --_data: #e69b5a;
-  --_zero: #59606e;
-  color-scheme: dark;
-`;
+import { darkTheme } from '../shared/isolation.js';
 
 export const styles = css`
   :host {
-    --_bg: var(--tconv-matrix-bg, #fbfbfd);
-    --_surface: var(--tconv-matrix-surface, #ffffff);
-    --_surface-2: var(--tconv-matrix-surface-2, #f4f5f9);
-    --_text: var(--tconv-matrix-text, #1d2330);
-    --_muted: var(--tconv-matrix-muted, #566072);
-    --_border: var(--tconv-matrix-border, #dde1e8);
-    --_accent: var(--tconv-matrix-accent, #5b3fd6);
-    --_accent-soft: var(--tconv-matrix-accent-soft, #efeafd);
-    --_on-accent: #ffffff;
-    --_alert: var(--tconv-matrix-alert, #b3261e);
-    --_alert-bg: #fdecec;
-    --_notice-bg: #fff6db;
-    --_notice: #5c4a00;
-    --_radius: var(--tconv-matrix-radius, 14px);
-    --_font: var(--tconv-matrix-font, ${SANS});
-    --_mono: var(--tconv-matrix-mono, ${MONO});
-    --_shadow: 0 1px 2px rgb(20 30 50 / 6%), 0 4px 16px rgb(20 30 50 / 5%);
+    /* Squares of the zero-insertion strip: a multiplication of a value of y, and one of a zero. */
     --_data: #d9653b;
     --_zero: #c9ced8;
-    color-scheme: light;
     display: block;
     min-width: 0;
     color: var(--_text);
@@ -53,29 +19,10 @@ export const styles = css`
     font-size: 1rem;
     line-height: 1.5;
   }
-  ${darkTheme(dark)}
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-  button,
-  input,
-  select {
-    font: inherit;
-    color: inherit;
-  }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
+  ${darkTheme(css`
+    --_data: #e69b5a;
+    --_zero: #59606e;
+  `)}
 
   /* The figure sizes itself by its own width (a blog column or a whole page), not the viewport's. */
   .frame {
@@ -301,7 +248,7 @@ export const styles = css`
     max-width: calc(9 * 9px + 4px);
   }
   .win.now {
-    outline: 2px solid var(--tconv-active, #c2185b);
+    outline: 2px solid var(--_active);
   }
   .tap {
     width: 8px;
@@ -444,163 +391,6 @@ export const styles = css`
     text-align: center;
   }
 
-  /* ---- side panel: controls ---- */
-  .side {
-    display: grid;
-    gap: 16px;
-    min-width: 0;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 330px), 1fr));
-    align-items: start;
-  }
-  .card {
-    min-width: 0;
-    padding: 16px 18px;
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    box-shadow: var(--_shadow);
-  }
-  .card h3 {
-    margin: 0 0 10px;
-    font-size: 0.9375rem;
-  }
-  .card-head {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    justify-content: space-between;
-    gap: 8px;
-    margin: 0 0 8px;
-  }
-  .card-head h3 {
-    margin: 0;
-  }
-  .card-head .buttons {
-    flex-wrap: wrap;
-    gap: 6px;
-  }
-  .dims {
-    display: grid;
-    grid-template-columns: minmax(7.5em, 1fr) 4.5em 4.5em;
-    gap: 6px 8px;
-    align-items: center;
-  }
-  .dims .head {
-    color: var(--_muted);
-    font-size: 0.75rem;
-    text-align: center;
-  }
-  .dims label {
-    font-size: 0.9rem;
-  }
-  .dims input {
-    width: 100%;
-    padding: 5px 6px;
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    background: var(--_surface);
-    font-variant-numeric: tabular-nums;
-    text-align: center;
-  }
-  .dims input[aria-invalid='true'] {
-    border-color: var(--_alert);
-    box-shadow: 0 0 0 1px var(--_alert);
-  }
-  .alert {
-    margin: 12px 0 0;
-    padding: 10px 12px;
-    border-radius: 8px;
-    background: var(--_alert-bg);
-    color: var(--_alert);
-    font-size: 0.9rem;
-  }
-  .alert:empty {
-    display: none;
-  }
-  .notices {
-    margin: 0 0 16px;
-    padding: 10px 14px 10px 32px;
-    border-radius: 10px;
-    background: var(--_notice-bg);
-    color: var(--_notice);
-    font-size: 0.9rem;
-  }
-  .formulas {
-    margin: 12px 0 0;
-    padding: 10px 12px;
-    border-radius: 8px;
-    background: var(--_surface-2);
-    font-family: var(--_mono);
-    font-size: 0.75rem;
-    line-height: 1.6;
-    overflow-x: auto;
-  }
-  .formula + .formula {
-    margin-top: 6px;
-  }
-  .formula span {
-    display: block;
-  }
-  .formula .rule {
-    color: var(--_muted);
-  }
-  .formula .numbers {
-    padding-left: 2ch;
-  }
-  .field {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 8px 12px;
-    margin: 0 0 10px;
-  }
-  .hint {
-    margin: 8px 0 0;
-    color: var(--_muted);
-    font-size: 0.8125rem;
-  }
-  .text-btn {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-    padding: 5px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    background: var(--_surface);
-    font-size: 0.875rem;
-    cursor: pointer;
-  }
-  .text-btn:hover {
-    background: var(--_surface-2);
-  }
-  .text-btn[aria-pressed='true'] {
-    background: var(--_accent-soft);
-    border-color: color-mix(in srgb, var(--_accent) 40%, transparent);
-    color: var(--_accent);
-  }
-  .text-btn .icon {
-    width: 16px;
-    height: 16px;
-  }
-  pre.code {
-    margin: 0;
-    max-height: 320px;
-    overflow: auto;
-    padding: 10px 12px;
-    border-radius: 8px;
-    background: var(--_surface-2);
-    font-family: var(--_mono);
-    font-size: 0.75rem;
-    line-height: 1.55;
-    tab-size: 4;
-  }
-  .status {
-    min-height: 1.2em;
-    margin: 6px 0 0;
-    color: var(--_muted);
-    font-size: 0.8125rem;
-  }
-
   .load-error {
     padding: 16px 18px;
     border-radius: var(--_radius);
@@ -689,9 +479,6 @@ export const styles = css`
     .narration {
       font-size: 0.9375rem;
       padding: 10px 12px;
-    }
-    .card {
-      padding: 14px;
     }
     tconv-grid.size-normal {
       --tconv-cell-size: 2.1rem;

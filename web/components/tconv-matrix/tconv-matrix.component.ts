@@ -1,0 +1,621 @@
+/**
+ * <tconv-matrix>'s class (tconv-matrix.ts defines the element): the animated explainer. How a convolution becomes a matrix
+ * C, and how Cᵀ up-samples, in eight chapters that play, pause, step and
+ * scrub. Every number comes from the WASM core through web/lib/explainer; the
+ * element only lays the model out (it does no arithmetic on the values).
+ *
+ *   <tconv-matrix input="4x4" kernel="3x3" stride="1" padding="0" dilation="1" output-padding="0"
+ *                 step="2.3" values="seed" autoplay controls></tconv-matrix>
+ *
+ * Attributes (= properties; the same names as the page's URL parameters):
+ *   input, kernel, stride, padding, dilation, output-padding (property outputPadding)
+ *                 "4x4", "4x3" or "2" (both dimensions); invalid or out-of-range text falls back to the
+ *                 default with a visible notice. Reflected: the controls write them.
+ *   values        preset: seed | count | ones | random (default seed)
+ *   x, k, y, kt   comma lists of values (row-major), set when edited; kt="" (present, empty) turns on
+ *                 independent weights for Cᵀ with the preset's values; absent kt = Cᵀ reuses k.
+ *   step          "3" (chapter 3, first frame) or "3.2" (chapter 3, frame 2). Reflected as the player moves.
+ *   speed         playback speed factor (0.25 … 4, default 1)
+ *   autoplay      boolean: play the first chapter once ready (not with prefers-reduced-motion)
+ *   controls      boolean: show the side panel (sizes, presets, value editing, formulas, code, copy link,
+ *                 copy embed code)
+ *   theme         "light" | "dark": overrides prefers-color-scheme (also passed to the grids)
+ *   loading       "lazy" (default): nothing is loaded or computed, and nothing plays, until the figure comes
+ *                 near the viewport; playback pauses while it is off-screen. "eager": compute at once.
+ * Read-only properties: model (ExplainerModel | null), chapter (1-based), frame, error (string), notices (string[]).
+ * Property config: ExplainerConfig (get: the figure shown; set: writes the six attributes).
+ * Methods: play(), pause(), goTo(chapter, frame).
+ *
+ * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
+ * properties below do. The layout follows the element's own width (container queries), from 320 px up.
+ *
+ * Events (CustomEvent, bubbles, composed). The element never touches location or history: the page listens.
+ *   tconv-step-change    detail { chapter: number, frame: number, step: string }   the player moved ("3.2")
+ *   tconv-config-change  detail { params: string }   the figure's state as URL parameters (without step),
+ *                        e.g. "input=4&kernel=3&stride=2"; fired when the figure shown changes
+ *   tconv-ready          detail {}                  the first figure is drawn
+ *   tconv-error          detail { message: string } the WebAssembly core could not load
+ *
+ * Keyboard (while focus is in the player): Space play/pause, ←/→ step, Home/End first/last frame,
+ * PageUp/PageDown previous/next chapter. Arrow keys inside a grid move between its cells.
+ *
+ * CSS custom properties: the theme's tokens, on the element or any ancestor (the list, with their light and
+ * dark defaults, is web/components/shared/theme-tokens.ts): --tconv-bg, --tconv-surface, --tconv-surface-2,
+ * --tconv-text, --tconv-muted, --tconv-border, --tconv-accent, --tconv-accent-soft, --tconv-on-accent,
+ * --tconv-alert, --tconv-alert-bg, --tconv-notice, --tconv-notice-bg, --tconv-radius, --tconv-shadow,
+ * --tconv-font, --tconv-mono, and those of the grids inside (--tconv-cell-border, --tconv-highlight,
+ * --tconv-active, --tconv-pad-bg, --tconv-inserted-bg, --tconv-cell-size, …; see tconv-grid).
+ * The older names --tconv-matrix-bg, -surface, -surface-2, -text, -muted, -border, -accent, -accent-soft,
+ * -alert, -radius, -font and -mono are still read, and win on this element.
+ * Parts: player, tabs, tab, panel, narration, stage, transport, controls, notices.
+ */
+
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+
+import { CONFIG_KEYS, type ConfigKey, type ExplainerConfig, quote } from '../../lib/explainer/config.js';
+import { transposedOfForward } from '../../lib/explainer/derived.js';
+import { editTarget } from '../../lib/explainer/editing.js';
+import { type Flight, flights } from '../../lib/explainer/flights.js';
+import type { ExplainerModel } from '../../lib/explainer/model-types.js';
+import { type Move, Player } from '../../lib/explainer/player.js';
+import { related } from '../../lib/explainer/relations.js';
+import { pytorchSnippet } from '../../lib/explainer/snippet.js';
+import {
+  configText,
+  figureParams,
+  paramsText,
+  resolve,
+  type Resolved,
+  resolveDefault,
+  stateParams,
+  type StateText,
+  textForDim,
+  type ValueKey,
+} from '../../lib/explainer/state.js';
+import { type Chapter, chapters, formatStep, parseStep } from '../../lib/explainer/timeline.js';
+import type { Preset } from '../../lib/explainer/values.js';
+import { type GridSpec, highlightSets, view, type ViewGridId } from '../../lib/explainer/views.js';
+import { copyText } from '../shared/clipboard.js';
+import { CoreController } from '../shared/core-controller.js';
+import { embedCode } from '../shared/embed-code.js';
+import { TconvElement } from '../shared/tconv-element.js';
+import { legacyThemeStyles } from '../shared/theme.styles.js';
+import type { Loading } from '../shared/visibility.js';
+import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '../tconv-grid/tconv-grid.js';
+import '../tconv-grid/tconv-grid.js';
+import { CellEditor } from './cell-editor.js';
+import { controlsStyles } from './controls.styles.js';
+import { renderControls } from './controls.js';
+import { playerKey } from './keyboard.js';
+import { renderPlayer } from './player-view.js';
+import { StepMotion } from './step-motion.js';
+import { styles } from './tconv-matrix.styles.js';
+
+export interface TconvStepChangeDetail {
+  chapter: number;
+  frame: number;
+  step: string;
+}
+
+export interface TconvConfigChangeDetail {
+  params: string;
+}
+
+export interface TconvMatrixEvents {
+  'tconv-step-change': TconvStepChangeDetail;
+  'tconv-config-change': TconvConfigChangeDetail;
+  'tconv-ready': Record<string, never>;
+  'tconv-error': { message: string };
+}
+
+const TEXT_PROPS = [...CONFIG_KEYS, 'values', 'x', 'k', 'y', 'kt'] as const;
+
+const EMPTY: Set<number> = new Set();
+
+/** How long a new chapter takes to fade in (opacity only: the chips of its first step read the cells' boxes). */
+const CHAPTER_FADE_MS = 320;
+
+export { FIGURE_ATTRIBUTES } from '../../lib/explainer/state.js';
+
+export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
+  static override properties: PropertyDeclarations = {
+    input: { type: String, reflect: true },
+    kernel: { type: String, reflect: true },
+    stride: { type: String, reflect: true },
+    padding: { type: String, reflect: true },
+    dilation: { type: String, reflect: true },
+    outputPadding: { type: String, attribute: 'output-padding', reflect: true },
+    values: { type: String, reflect: true },
+    x: { type: String, reflect: true },
+    k: { type: String, reflect: true },
+    y: { type: String, reflect: true },
+    kt: { type: String, reflect: true },
+    step: { type: String, reflect: true },
+    speed: { type: Number, reflect: true },
+    autoplay: { type: Boolean, reflect: true },
+    controls: { type: Boolean, reflect: true },
+    loading: { type: String, reflect: true },
+  };
+
+  static override styles = [TconvElement.styles, legacyThemeStyles('matrix'), styles, controlsStyles];
+
+  declare input: string | null;
+  declare kernel: string | null;
+  declare stride: string | null;
+  declare padding: string | null;
+  declare dilation: string | null;
+  declare outputPadding: string | null;
+  declare values: string | null;
+  declare x: string | null;
+  declare k: string | null;
+  declare y: string | null;
+  declare kt: string | null;
+  declare step: string | null;
+  declare speed: number;
+  declare autoplay: boolean;
+  declare controls: boolean;
+  declare loading: Loading;
+
+  /** The core, loaded once near the viewport: off-screen figures load, compute and play nothing. */
+  private readonly _core = new CoreController(this, {
+    onVisibility: (visible) => this._onVisibility(visible),
+    onError: (message) => this.emitAfterUpdate('tconv-error', { message }),
+  });
+  /** Playback was paused because the figure left the screen: it resumes when it is back. */
+  private _resumeOnShow = false;
+  private _state: Resolved | null = null;
+  private _requested: ExplainerConfig | null = null;
+  private _error = '';
+  private _notices: string[] = [];
+  private _chapters: Chapter[] = [];
+  private _stepDirty = true;
+  private _readyFired = false;
+  private _autoplayDone = false;
+  private _hover: string | null = null;
+  private _hoverKey = '';
+  private _hoverSets = new Map<string, Set<number>>();
+  private _activeKey = '';
+  private _activeSets = new Map<string, Set<number>>();
+  private _entering = false;
+  private _announce = '';
+  private _focusTab = false;
+  private _zoom = false;
+  private _shownTab = '';
+  private _status = '';
+  private _lastParams = '';
+  private _lastStep = '';
+  private _snippet: { model: ExplainerModel; text: string } | null = null;
+  private _reduced: MediaQueryList | null = null;
+
+  private _player = new Player({
+    frameCount: (c) => this._chapters[c - 1]?.frames.length ?? 1,
+    chapterCount: () => Math.max(1, this._chapters.length),
+    chapterId: (c) => this._chapters[c - 1]?.id ?? 'slide',
+    show: (c, f, move) => this._show(c, f, move),
+    playingChanged: () => this.requestUpdate(),
+  });
+
+  private readonly _motion = new StepMotion(this, (grid) => this._gridEl(grid));
+
+  private readonly _editor = new CellEditor(this, {
+    model: () => this._state?.model ?? null,
+    gridEl: (grid) => this._gridEl(grid),
+    commit: (key, text) => {
+      this[key] = text;
+    },
+  });
+
+  constructor() {
+    super();
+    for (const key of TEXT_PROPS) this[key] = null;
+    this.step = null;
+    this.speed = 1;
+    this.autoplay = false;
+    this.controls = false;
+    this.loading = 'lazy';
+  }
+
+  // ---- public API ----
+
+  get model(): ExplainerModel | null {
+    return this._state?.model ?? null;
+  }
+
+  get config(): ExplainerConfig | null {
+    return this._state?.config ?? null;
+  }
+
+  set config(config: ExplainerConfig) {
+    const text = configText(config);
+    for (const key of CONFIG_KEYS) this[key] = text[key];
+  }
+
+  get chapter(): number {
+    return this._player.chapter;
+  }
+
+  get frame(): number {
+    return this._player.frame;
+  }
+
+  get error(): string {
+    return this._error;
+  }
+
+  get notices(): string[] {
+    return [...this._notices];
+  }
+
+  play(): void {
+    this._player.play();
+  }
+
+  pause(): void {
+    this._player.pause();
+  }
+
+  goTo(chapter: number, frame = 0): void {
+    this._player.pause();
+    this._player.set(chapter, frame);
+    this._show(this._player.chapter, this._player.frame, 'seek');
+  }
+
+  // ---- lifecycle ----
+
+  override connectedCallback(): void {
+    this._reduced ??= window.matchMedia('(prefers-reduced-motion: reduce)');
+    super.connectedCallback();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._resumeOnShow = false;
+    this._player.pause();
+  }
+
+  private _onVisibility(visible: boolean): void {
+    if (visible) {
+      if (this._resumeOnShow) {
+        this._resumeOnShow = false;
+        this._player.play();
+      } else {
+        this._maybeAutoplay();
+      }
+    } else if (this._player.playing) {
+      this._resumeOnShow = true;
+      this._player.pause();
+    }
+  }
+
+  /** Plays the first chapter once, when autoplay is set, the figure is drawn and on screen. */
+  private _maybeAutoplay(): void {
+    if (!this.autoplay || this._autoplayDone || !this._state || !this._core.visible || this._reduced?.matches) return;
+    this._autoplayDone = true;
+    void Promise.resolve().then(() => this._player.play());
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('speed')) this._player.setSpeed(this.speed);
+    if (changed.has('step')) this._stepDirty = true;
+    if (!this._core.tc) return;
+    const textChanged = !this._state || TEXT_PROPS.some((p) => changed.has(p));
+    if (textChanged) this._resolve();
+    if (this._stepDirty) this._applyStepText();
+    if (this._state) this._syncStep();
+  }
+
+  protected override updated(): void {
+    if (!this._readyFired && this._state) {
+      this._readyFired = true;
+      this.emit('tconv-ready', {});
+      this._maybeAutoplay();
+    }
+    const tab = this.renderRoot.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
+    if (this._focusTab) {
+      this._focusTab = false;
+      void Promise.resolve().then(() => tab?.focus());
+    }
+    if (tab && tab.id !== this._shownTab) {
+      // Narrow screens scroll the chapter list sideways: keep the current chapter in view.
+      this._shownTab = tab.id;
+      const list = tab.parentElement!;
+      if (list.scrollWidth > list.clientWidth) {
+        list.scrollLeft = tab.offsetLeft - list.offsetLeft - (list.clientWidth - tab.offsetWidth) / 2;
+      }
+    }
+    if (this._entering) {
+      this._entering = false;
+      this.renderRoot.querySelector('.stage')?.animate([{ opacity: 0 }, { opacity: 1 }], {
+        duration: CHAPTER_FADE_MS,
+        easing: 'ease-out',
+      });
+    }
+  }
+
+  // ---- state ----
+
+  private _text(): StateText {
+    const text = {} as StateText;
+    for (const key of TEXT_PROPS) text[key] = this[key] ?? null;
+    return text;
+  }
+
+  private _resolve(): void {
+    const tc = this._core.tc!;
+    const r = resolve(tc, this._text());
+    this._notices = r.notices;
+    if (r.ok) {
+      this._requested = r.state.config;
+      this._error = '';
+      this._setState(r.state);
+    } else {
+      this._requested = r.config;
+      if (this._state) {
+        this._error = `${r.error} The figure still shows the last valid parameters.`;
+      } else {
+        this._error = `${r.error} Showing the default example instead.`;
+        this._setState(resolveDefault(tc));
+      }
+    }
+  }
+
+  private _setState(state: Resolved): void {
+    if (this._state?.model === state.model) return;
+    this._motion.stop();
+    this._editor.close();
+    this._state = state;
+    this._chapters = chapters(state.model);
+    this._player.set(this._player.chapter, this._player.frame);
+    this._hoverKey = '';
+    this._activeKey = '';
+    const params = paramsText(stateParams(state));
+    if (params !== this._lastParams) {
+      this._lastParams = params;
+      this.emitAfterUpdate('tconv-config-change', { params });
+    }
+  }
+
+  private _applyStepText(): void {
+    if (!this._state) return;
+    this._stepDirty = false;
+    const text = this.step;
+    if (text === null || text === formatStep(this._player.chapter, this._player.frame)) return;
+    const parsed = parseStep(text, this._chapters);
+    if (!parsed) {
+      this._notices = [
+        ...this._notices,
+        `Ignored step=${quote(text)}: expected a chapter like 3 or a chapter and frame like 3.2.`,
+      ];
+    } else {
+      this._player.pause();
+      this._motion.stop();
+      this._player.set(parsed.chapter, parsed.frame);
+      this._announce = this._narration();
+    }
+  }
+
+  /** Reflects the player's position in the step attribute and tells the page. */
+  private _syncStep(): void {
+    const { chapter, frame } = this._player;
+    const step = formatStep(chapter, frame);
+    if (this.step !== null || step !== '1') this.step = step;
+    if (step !== this._lastStep) {
+      this._lastStep = step;
+      this.emitAfterUpdate('tconv-step-change', { chapter, frame, step });
+    }
+  }
+
+  private _narration(): string {
+    const ch = this._chapters[this._player.chapter - 1];
+    return ch?.frames[this._player.frame]?.narration ?? '';
+  }
+
+  /** The player moved: plan the step's motion, draw the frame, then fly. */
+  private _show(chapter: number, frame: number, move: Move): void {
+    this._editor.close();
+    const m = this._state?.model;
+    const ch = this._chapters[chapter - 1];
+    let list: Flight[] = [];
+    if (m && ch) {
+      if (move === 'forward') list = flights(m, ch.id, frame);
+      else if (move === 'chapter' && frame === 0) list = flights(m, ch.id, 0, true);
+    }
+    this._motion.plan(list, this._player.motionDuration(), this._reduced?.matches ?? false);
+    if (move === 'chapter') {
+      this._entering = true;
+      this._hover = null; // the hovered grid is gone
+      this._announce = `Chapter ${chapter}: ${ch?.title ?? ''}. ${this._narration()}`;
+    } else {
+      this._announce = this._narration();
+    }
+    this._syncStep();
+    this.requestUpdate();
+  }
+
+  private _gridEl(id: ViewGridId): TconvGrid | null {
+    return this.renderRoot.querySelector<TconvGrid>(`tconv-grid[grid-id="${id}"]`);
+  }
+
+  // ---- linked highlighting ----
+
+  private _onHover = (e: Event): void => {
+    const d = (e as CustomEvent<TconvCellHoverDetail>).detail;
+    const m = this._state?.model;
+    if (!m) return;
+    let ref = d.ref;
+    if (ref && d.gridId === 'Cfwd' && d.index !== null) ref = `Ct:${transposedOfForward(m.Ct, d.index)}`;
+    if (ref === this._hover) return;
+    this._hover = ref;
+    this.requestUpdate();
+  };
+
+  // ---- editing values ----
+
+  private _onActivate = (e: Event): void => {
+    const d = (e as CustomEvent<TconvCellActivateDetail>).detail;
+    const m = this._state?.model;
+    if (!this.controls || !m) return;
+    // On touch screens a first tap shows the cell's links; a second tap on the same cell edits it.
+    if (d.source === 'touch' && this._hover !== null) return;
+    const target = editTarget(m, d.gridId, d.index);
+    if (!target) return;
+    const values = target.key === 'kt' ? m.values.kt : m.values[target.key];
+    if (!values) return;
+    this._player.pause();
+    this._editor.edit(target, d.gridId as ViewGridId, d.index, values[target.index]);
+  };
+
+  // ---- controls ----
+
+  private _onDim(key: ConfigKey, dim: 0 | 1, value: number): void {
+    const tc = this._core.tc;
+    if (!tc || !this._requested) return;
+    const text = textForDim(tc, this._requested, this._state, key, dim, value);
+    for (const k of CONFIG_KEYS) this[k] = text.config[k];
+    for (const [k, v] of Object.entries(text.values) as [ValueKey, string | null][]) this[k] = v;
+  }
+
+  private _onPreset(preset: Preset): void {
+    this.values = preset;
+    this.x = this.k = this.y = null;
+    if (this.kt !== null) this.kt = '';
+  }
+
+  private _onIndependent(on: boolean): void {
+    this.kt = on ? '' : null;
+  }
+
+  private _params(): URLSearchParams {
+    const step = formatStep(this._player.chapter, this._player.frame);
+    return this._state ? figureParams(this._state, step) : new URLSearchParams();
+  }
+
+  private _link(): string {
+    const url = new URL(window.location.href);
+    url.search = paramsText(this._params());
+    url.hash = '';
+    return url.href;
+  }
+
+  /** The figure on screen as attributes (the URL's names), with the step; for "Copy embed code". */
+  private _embedAttrs(): [string, string][] {
+    const attrs = [...this._params()];
+    if (this.theme) attrs.push(['theme', this.theme]);
+    return attrs;
+  }
+
+  private async _copy(text: string, what: string): Promise<void> {
+    const ok = await copyText(text, this.renderRoot);
+    this._status = ok ? `${what} copied to the clipboard.` : `Could not copy. ${what}: ${text}`;
+    this.requestUpdate();
+  }
+
+  // ---- keyboard ----
+
+  private _onKey = (e: KeyboardEvent): void => {
+    const result = playerKey(e, this._player);
+    if (result === 'ignored') return;
+    if (result === 'moved-tab') this._focusTab = true;
+    this.requestUpdate();
+  };
+
+  // ---- rendering ----
+
+  protected override render() {
+    if (this._core.error) {
+      return html`<p class="load-error" role="alert">
+        Could not load the WebAssembly core, so there is nothing to compute with: ${this._core.error}
+      </p>`;
+    }
+    const state = this._state;
+    if (!state) return html`<p class="loading" role="status">Loading the WebAssembly core…</p>`;
+    return html`
+      <div class="frame">
+        ${
+          this._notices.length
+            ? html`<ul class="notices" part="notices" role="status">
+                ${this._notices.map((n) => html`<li>${n}</li>`)}
+              </ul>`
+            : nothing
+        }
+        <div class="layout">
+          ${renderPlayer(this._playerContext(state.model))}
+          ${
+            this.controls
+              ? html`<div class="side" part="controls">
+                  ${renderControls({
+                    requested: this._requested ?? state.config,
+                    model: state.model,
+                    preset: state.preset,
+                    edited: state.edited.x || state.edited.k || state.edited.y || state.edited.kt,
+                    independent: state.values.kt !== null,
+                    error: this._error,
+                    snippet: this._snippetText(state.model),
+                    status: this._status,
+                    onDim: (k, d, v) => this._onDim(k, d, v),
+                    onPreset: (p) => this._onPreset(p),
+                    onIndependent: (on) => this._onIndependent(on),
+                    onCopyCode: () => void this._copy(this._snippetText(state.model), 'The code'),
+                    onCopyLink: () => void this._copy(this._link(), 'The link'),
+                    onCopyEmbed: () => void this._copy(embedCode('matrix', this._embedAttrs()), 'The embed code'),
+                  })}
+                </div>`
+              : this._error
+                ? html`<p class="alert" role="alert">${this._error}</p>`
+                : nothing
+          }
+        </div>
+      </div>
+      <div class="fx" aria-hidden="true"></div>
+      ${this._editor.render()}
+    `;
+  }
+
+  private _snippetText(m: ExplainerModel): string {
+    if (this._snippet?.model !== m) this._snippet = { model: m, text: pytorchSnippet(m) };
+    return this._snippet.text;
+  }
+
+  /** What the player draws now; the linked-highlighting sets are recomputed only when their inputs change. */
+  private _playerContext(m: ExplainerModel) {
+    const p = this._player;
+    const ch = this._chapters[p.chapter - 1];
+    const v = view(m, ch.id, p.frame);
+    const activeKey = `${p.chapter}.${p.frame}`;
+    if (activeKey !== this._activeKey) {
+      this._activeKey = activeKey;
+      this._activeSets = highlightSets(m, v, ch.frames[p.frame].active);
+    }
+    const hoverKey = `${this._hover}|${p.chapter}`;
+    if (hoverKey !== this._hoverKey) {
+      this._hoverKey = hoverKey;
+      this._hoverSets = this._hover ? highlightSets(m, v, related(m, this._hover)) : new Map();
+    }
+    return {
+      model: m,
+      chapters: this._chapters,
+      player: p,
+      view: v,
+      announce: this._announce,
+      zoom: this._zoom,
+      theme: this.theme,
+      hiddenFor: (spec: GridSpec) => this._motion.hiddenFor(spec),
+      highlighted: (grid: string) => this._hoverSets.get(grid) ?? EMPTY,
+      active: (grid: string) => this._activeSets.get(grid) ?? EMPTY,
+      onKey: this._onKey,
+      onHover: this._onHover,
+      onActivate: this._onActivate,
+      onSpeed: (speed: number) => {
+        this.speed = speed;
+      },
+      onZoom: () => {
+        this._zoom = !this._zoom;
+        this.requestUpdate();
+      },
+      onIndependent: (on: boolean) => this._onIndependent(on),
+      onTryStride: () => {
+        this.stride = '2';
+      },
+    };
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * <tconv-overlap>'s class (tconv-overlap.ts defines the element): the checkerboard of a transposed convolution as a heat map.
+ * A transposed convolution of an all-ones input with an all-ones kernel counts,
+ * for every output pixel, how many kernel copies land on it. When the copies
+ * (one stride apart) overlap unevenly, the counts alternate: that pattern is
+ * the checkerboard artifact. Every count comes from the WASM core
+ * (web/lib/explainer/model.ts, overlapViews); the element only lays them out.
+ *
+ *   <tconv-overlap kernel="3" stride="2"></tconv-overlap>
+ *   <tconv-overlap kernel="3" stride="2" maps="transposed,balanced,resize"></tconv-overlap>
+ *
+ * Attributes (= properties, reflected):
+ *   kernel     kernel size, "3" or "3x2" (1 … 7; default 3)
+ *   stride     "2" or "2x1" (1 … 5; default 2)
+ *   dilation   "1" or "2x1" (1 … 5; default 1)
+ *   size       size of the all-ones input, "6" or "6x4" (1 … 10; default 6)
+ *   maps       which maps, a comma list of: transposed (the kernel as given), balanced (the kernel rounded
+ *              up to a multiple of the stride), resize (nearest up-sampling by the stride, then a stride-1
+ *              convolution with the kernel). Default "transposed"; "all" = all three.
+ *   theme      "light" | "dark": overrides prefers-color-scheme (also passed to the grids)
+ *   loading    "lazy" (default): computed only when the element comes near the viewport; "eager": at once
+ * Invalid or out-of-range text falls back to the default (or is capped) with a visible notice.
+ * Read-only properties: overlap (the counts: { current, balanced, resize, maxCount } | null), notices.
+ *
+ * Events (CustomEvent, bubbles, composed):
+ *   tconv-ready          detail {}                       the first map is drawn
+ *   tconv-config-change  detail { params, min, max, even }   the figure changed; params as URL parameters
+ *                        ("kernel=3&stride=2"), min / max the counts inside the border, even = min === max
+ *   tconv-error          detail { message }             the WebAssembly core could not load
+ *
+ * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
+ * properties below do. Maps shrink their cells to fit the element's width (320 px and up); several maps
+ * share a row when there is room.
+ *
+ * CSS custom properties: the theme's tokens (web/components/shared/theme-tokens.ts, with their light and
+ * dark defaults), on the element or any ancestor: --tconv-text, --tconv-muted, --tconv-accent (the
+ * explanation's rule), --tconv-notice and --tconv-notice-bg (notices), --tconv-alert, --tconv-font, and
+ * the grids' --tconv-cell-border, --tconv-highlight, … The older names --tconv-overlap-text, -muted,
+ * -accent, -notice-bg, -notice and -font are still read, and win on this element.
+ * Its own:
+ *   --tconv-overlap-cell-max largest cell size          (1.75rem)
+ * Parts: maps, map, explanation, notices.
+ */
+
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+
+import { type Dims, formatDims } from '../../lib/explainer/config.js';
+import type { OverlapView } from '../../lib/explainer/model-types.js';
+import { overlapViews } from '../../lib/explainer/model.js';
+import {
+  interiorOf,
+  interiorRange,
+  type Overlap,
+  OVERLAP_DEFAULTS,
+  OVERLAP_KEYS,
+  type OverlapMap,
+  type OverlapSettings,
+  readMaps,
+  readOverlapSettings,
+} from '../../lib/explainer/overlap-settings.js';
+import { CoreController } from '../shared/core-controller.js';
+import { styleProps } from '../shared/style-props.js';
+import { TconvElement } from '../shared/tconv-element.js';
+import { legacyThemeStyles } from '../shared/theme.styles.js';
+import type { Loading } from '../shared/visibility.js';
+import '../tconv-grid/tconv-grid.js';
+import { styles } from './tconv-overlap.styles.js';
+
+export { OVERLAP_MAPS, type OverlapMap } from '../../lib/explainer/overlap-settings.js';
+
+export interface TconvOverlapChangeDetail {
+  params: string;
+  min: number;
+  max: number;
+  even: boolean;
+}
+
+export interface TconvOverlapEvents {
+  'tconv-ready': Record<string, never>;
+  'tconv-config-change': TconvOverlapChangeDetail;
+  'tconv-error': { message: string };
+}
+
+const dimsText = (d: Dims) => (d[0] === d[1] ? String(d[0]) : `${d[0]}×${d[1]}`);
+const times = (n: number) => `${n}×`;
+
+export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
+  static override properties: PropertyDeclarations = {
+    kernel: { type: String, reflect: true },
+    stride: { type: String, reflect: true },
+    dilation: { type: String, reflect: true },
+    size: { type: String, reflect: true },
+    maps: { type: String, reflect: true },
+    loading: { type: String, reflect: true },
+  };
+
+  static override styles = [TconvElement.styles, legacyThemeStyles('overlap'), styles];
+
+  declare kernel: string | null;
+  declare stride: string | null;
+  declare dilation: string | null;
+  declare size: string | null;
+  declare maps: string | null;
+  declare loading: Loading;
+
+  private readonly _core = new CoreController(this, {
+    // Attributes changed while off-screen are applied when it comes back.
+    onVisibility: (visible) => {
+      if (visible && this._dirty && this._core.tc) this.requestUpdate();
+    },
+    onError: (message) => this.emitAfterUpdate('tconv-error', { message }),
+  });
+  private _overlap: Overlap | null = null;
+  private _settings: OverlapSettings = OVERLAP_DEFAULTS;
+  private _shown: OverlapMap[] = ['transposed'];
+  private _notices: string[] = [];
+  private _error = '';
+  private _dirty = true;
+  private _readyFired = false;
+  private _lastParams = '';
+
+  constructor() {
+    super();
+    this.kernel = null;
+    this.stride = null;
+    this.dilation = null;
+    this.size = null;
+    this.maps = null;
+    this.loading = 'lazy';
+  }
+
+  /** The counts on screen: { current, balanced, resize, maxCount }, or null before the first draw. */
+  get overlap(): Overlap | null {
+    return this._overlap;
+  }
+
+  get notices(): string[] {
+    return [...this._notices];
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (OVERLAP_KEYS.some((k) => changed.has(k)) || changed.has('maps')) this._dirty = true;
+    // Computed first when visible (or eager); after that, whenever an attribute changes (a few µs).
+    const started = this._overlap !== null || this._core.visible || this.loading === 'eager';
+    const tc = this._core.tc;
+    if (!tc || !this._dirty || !started) return;
+    this._dirty = false;
+    const { settings, notices } = readOverlapSettings({
+      kernel: this.kernel,
+      stride: this.stride,
+      dilation: this.dilation,
+      size: this.size,
+    });
+    const maps = readMaps(this.maps);
+    if (maps.notice) notices.push(maps.notice);
+    this._notices = notices;
+    this._shown = maps.maps;
+    try {
+      this._overlap = overlapViews(tc, settings.kernel, settings.stride, settings.dilation, settings.size);
+      this._settings = settings;
+      this._error = '';
+    } catch (e) {
+      this._error = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    const range = interiorRange(this._overlap.current, interiorOf('transposed', this._overlap.current, settings));
+    const params = new URLSearchParams();
+    for (const key of OVERLAP_KEYS) {
+      if (key === 'kernel' || key === 'stride' || formatDims(settings[key]) !== formatDims(OVERLAP_DEFAULTS[key])) {
+        params.set(key, formatDims(settings[key]));
+      }
+    }
+    const text = params.toString();
+    if (text !== this._lastParams) {
+      this._lastParams = text;
+      this.emitAfterUpdate('tconv-config-change', {
+        params: text,
+        min: range.min,
+        max: range.max,
+        even: range.min === range.max,
+      });
+    }
+  }
+
+  protected override updated(): void {
+    if (!this._readyFired && this._overlap) {
+      this._readyFired = true;
+      this.emit('tconv-ready', {});
+    }
+  }
+
+  protected override render() {
+    if (this._core.error) {
+      return html`<p class="status error" role="alert">
+        Could not load the WebAssembly core, so there is nothing to compute with: ${this._core.error}
+      </p>`;
+    }
+    const o = this._overlap;
+    if (!o) {
+      return html`<p class="status" role="status">
+        ${this._error || 'The overlap map is computed when it comes into view.'}
+      </p>`;
+    }
+    const s = this._settings;
+    const shown = this._shown;
+    return html`<div class="frame">
+      ${
+        this._notices.length
+          ? html`<ul class="notices" part="notices" role="status">
+              ${this._notices.map((n) => html`<li>${n}</li>`)}
+            </ul>`
+          : nothing
+      }
+      <div
+        class="maps ${shown.length > 1 ? 'multi' : ''}"
+        part="maps"
+        ${styleProps({ '--n': Math.max(...shown.map((m) => this._view(m, o).counts.cols)) })}
+      >
+        ${shown.map((m) => this._renderMap(m, o, s))}
+      </div>
+      <p class="explanation" part="explanation">${this._explain(o, s)}</p>
+    </div>`;
+  }
+
+  private _view(map: OverlapMap, o: Overlap): OverlapView {
+    return map === 'transposed' ? o.current : map === 'balanced' ? o.balanced : o.resize;
+  }
+
+  private _renderMap(map: OverlapMap, o: Overlap, s: OverlapSettings) {
+    const v = this._view(map, o);
+    const r = interiorRange(v, interiorOf(map, v, s));
+    const k = dimsText(v.kernel);
+    const st = dimsText(s.stride);
+    const label =
+      map === 'transposed'
+        ? `Kernel ${k}, stride ${st}`
+        : map === 'balanced'
+          ? `Kernel ${k}, stride ${st}`
+          : `Resize ×${st}, then kernel ${dimsText(s.kernel)}`;
+    const where = r.whole ? '' : ' inside';
+    const range =
+      r.min === r.max ? `covered ${times(r.max)} everywhere${where}` : `covered ${r.min} to ${r.max} times${where}`;
+    const note =
+      map === 'balanced'
+        ? `kernel rounded up to a multiple of ${st}; ${range}`
+        : map === 'resize'
+          ? `nearest up-sampling, then stride 1; ${range}`
+          : range;
+    const { rows, cols } = v.counts;
+    return html`<figure class="map" part="map" data-map=${map}>
+      <tconv-grid
+        grid-id=${map}
+        density=${cols > 24 || rows > 24 ? 'compact' : 'normal'}
+        theme=${ifDefined(this.theme || undefined)}
+        .label=${label}
+        .rows=${rows}
+        .cols=${cols}
+        .values=${v.counts.values}
+        .scale=${v.max}
+        .cellText=${(i: number) => `covered ${v.counts.values[i]} times`}
+      ></tconv-grid>
+      <figcaption class="note">${note}</figcaption>
+    </figure>`;
+  }
+
+  /** One line: what the first map shows and why. */
+  private _explain(o: Overlap, s: OverlapSettings): string {
+    const v = o.current;
+    const r = interiorRange(v, interiorOf('transposed', v, s));
+    const k = dimsText(s.kernel);
+    const st = dimsText(s.stride);
+    const d = s.dilation[0] > 1 || s.dilation[1] > 1 ? `, dilation ${dimsText(s.dilation)}` : '';
+    if (r.whole) {
+      return `Kernel ${k}, stride ${st}${d}: a ${dimsText(s.size)} input is too small to have an inside free of border effects; counts run from ${r.min} to ${r.max}.`;
+    }
+    if (r.min === r.max) {
+      return `Kernel ${k}, stride ${st}${d}: inside, every output gets ${r.max} kernel copies — even coverage, no checkerboard (only the border is lighter).`;
+    }
+    const divides = s.kernel[0] % s.stride[0] === 0 && s.kernel[1] % s.stride[1] === 0;
+    const why = divides ? 'the dilated copies, a stride apart, overlap unevenly' : `${k} is not a multiple of ${st}`;
+    const fix = this._shown.length > 1 ? ' The other maps even it out.' : '';
+    return `Kernel ${k}, stride ${st}${d}: outputs get ${r.min} to ${r.max} kernel copies because ${why} — that alternation is the checkerboard.${fix}`;
+  }
+}
