@@ -4,19 +4,30 @@
 // (the same names as the attributes and as the explainer's URL). Unknown
 // parameters are ignored. Nothing from the URL is written as markup.
 
+import type { ReactiveElement } from 'lit';
+
 import { type Figure, FIGURE_TAGS } from './components/shared/embed-code.js';
-import { FIGURE_ATTRIBUTES } from './components/tconv-matrix/tconv-matrix.js';
+import './components/tconv-matrix/tconv-matrix.js';
 import './components/tconv-overlap/tconv-overlap.js';
 import './upsampler/tconv-upsampler.js';
 
-const ATTRIBUTES: Record<Figure, string[]> = {
-  matrix: [...FIGURE_ATTRIBUTES, 'autoplay', 'controls', 'theme'],
-  overlap: ['kernel', 'stride', 'dilation', 'size', 'maps', 'theme'],
-  upsampler: ['src', 'methods', 'scale', 'theme'],
-};
+/** Attributes an element reflects for its own use, which a page must not set (the upsampler's busy). */
+const READ_ONLY = new Set(['busy']);
 
-/** Boolean attributes: present unless the parameter says 0, false or no. */
-const BOOLEAN = new Set(['autoplay', 'controls']);
+/**
+ * The attributes of a figure's element, read from its declared (Lit) properties: name → whether it is
+ * a boolean attribute. Internal state has no attribute and is left out.
+ */
+function attributesOf(tag: string): Map<string, boolean> {
+  const element = customElements.get(tag) as typeof ReactiveElement | undefined;
+  const out = new Map<string, boolean>();
+  for (const [name, options] of element?.elementProperties ?? []) {
+    if (options.attribute === false || options.state || typeof name !== 'string') continue;
+    const attribute = typeof options.attribute === 'string' ? options.attribute : name.toLowerCase();
+    if (!READ_ONLY.has(attribute)) out.set(attribute, options.type === Boolean);
+  }
+  return out;
+}
 
 const params = new URLSearchParams(window.location.search);
 const figure = (params.get('figure') ?? 'matrix') as Figure;
@@ -28,18 +39,17 @@ if (!(figure in FIGURE_TAGS)) {
   p.textContent = `Unknown figure ${JSON.stringify(figure.slice(0, 24))}: use figure=matrix, overlap or upsampler.`;
   document.body.append(p);
 } else {
-  const el = document.createElement(FIGURE_TAGS[figure]);
-  for (const name of ATTRIBUTES[figure]) {
+  const tag = FIGURE_TAGS[figure];
+  const el = document.createElement(tag);
+  for (const [name, boolean] of attributesOf(tag)) {
     const value = params.get(name);
     if (value === null) continue;
-    if (BOOLEAN.has(name)) {
-      if (!/^(0|false|no)$/i.test(value)) el.setAttribute(name, '');
-    } else {
-      el.setAttribute(name, value);
-    }
+    // A boolean attribute is present unless the parameter says 0, false or no.
+    if (!boolean) el.setAttribute(name, value);
+    else if (!/^(0|false|no)$/i.test(value)) el.setAttribute(name, '');
   }
-  // The iframe is the lazy part (loading="lazy" on it): once loaded, the figure starts.
-  el.setAttribute('loading', 'eager');
+  // The iframe is the lazy part (loading="lazy" on it): once loaded, the figure starts, unless the URL says otherwise.
+  if (!params.has('loading')) el.setAttribute('loading', 'eager');
   el.addEventListener('tconv-ready', () => (document.body.dataset.ready = 'true'), { once: true });
   el.addEventListener('tconv-load', () => (document.body.dataset.ready = 'true'), { once: true });
   el.addEventListener('tconv-error', () => (document.body.dataset.ready ??= 'error'), { once: true });
