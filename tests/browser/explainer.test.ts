@@ -4,19 +4,17 @@
 // and <tconv-grid>); the expected numbers are computed here, in the test
 // process, by the same WASM core loaded in Node.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../../web/lib/explainer/config.js';
 import { buildModel } from '../../web/lib/explainer/model.js';
 import { chapters } from '../../web/lib/explainer/timeline.js';
 import { presetValues } from '../../web/lib/explainer/values.js';
+import { type TokenName, TOKENS } from '../../web/components/shared/theme-tokens.js';
 import { createTconv, type Tconv, type Tensor } from '../../web/lib/node.js';
-import { launchChromium, root, shots } from './support.js';
+import { launchChromium, root } from './support.js';
 
 const outDir = 'build/site-test-explainer';
 
@@ -24,10 +22,12 @@ let server: PreviewServer;
 let browser: Browser;
 let url: string;
 let tc: Tconv;
-/** Problems seen on any page opened through open(): console errors, uncaught errors, foreign requests. */
-const consoleErrors: string[] = [];
-const pageErrors: string[] = [];
-const requests: string[] = [];
+/**
+ * What the pages opened by the running test did wrong: console errors,
+ * uncaught errors, requests to other origins. Checked and emptied after each
+ * test (afterEach below), so no test sees another's.
+ */
+const problems: string[] = [];
 
 const SEED_X = [4, 5, 8, 7, 1, 8, 8, 8, 3, 6, 6, 4, 6, 5, 7, 8];
 const SEED_K = [1, 4, 1, 1, 4, 3, 3, 3, 1];
@@ -45,6 +45,23 @@ interface OpenOptions {
   /** prefers-reduced-motion: reduce (the default here: the player starts paused, steps fade). */
   reduced?: boolean;
   permissions?: string[];
+  /** Called with the URL of every request the page makes. */
+  onRequest?: (url: string) => void;
+}
+
+/** Counts the page's console errors, uncaught errors and requests to another origin as problems. */
+function watch(page: Page): void {
+  const origin = new URL(url).origin;
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${String(e)} (${page.url()})`));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin) {
+      problems.push(`request to another origin: ${u}`);
+    }
+  });
 }
 
 async function open(query = '', options: OpenOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
@@ -55,11 +72,8 @@ async function open(query = '', options: OpenOptions = {}): Promise<{ page: Page
   });
   if (options.permissions) await context.grantPermissions(options.permissions, { origin: new URL(url).origin });
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${query}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => pageErrors.push(`${query}: ${String(e)}`));
-  page.on('request', (r) => requests.push(r.url()));
+  watch(page);
+  if (options.onRequest) page.on('request', (r) => options.onRequest!(r.url()));
   await page.goto(url + query, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="true"], body[data-ready="error"]', { timeout: 30_000 });
   return { page, context };
@@ -142,10 +156,12 @@ const flat = (cells: (number | null)[][]) => cells.flat();
 const near = (a: (number | null)[], b: ArrayLike<number>) =>
   a.length === b.length && a.every((v, i) => v !== null && Math.abs(v - b[i]) <= 1e-3 * Math.max(1, Math.abs(b[i])));
 
-function shot(page: Page, name: string, fullPage = true) {
-  mkdirSync(shots, { recursive: true });
-  return page.screenshot({ path: join(shots, name), fullPage });
+/** "#5b3fd6" → "rgb(91, 63, 214)", as getComputedStyle writes colours. */
+function rgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
 }
+const token = (name: TokenName, scheme: 'light' | 'dark') => rgb(TOKENS[name][scheme]);
 
 beforeAll(async () => {
   tc = await createTconv();
@@ -160,6 +176,10 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
+afterEach(() => {
+  expect(problems.splice(0), 'console errors, uncaught errors and foreign requests of this test').toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
@@ -167,11 +187,17 @@ afterAll(async () => {
 
 describe('the seed example', () => {
   it('loads, with the title, the core fetched from its own server and no error', async () => {
-    const { page, context } = await open('');
+    const wasm: string[] = [];
+    const { page, context } = await open('', {
+      onRequest: (u) => {
+        if (/\.wasm(\?|$)/.test(u)) wasm.push(u);
+      },
+    });
     expect(await page.getAttribute('body', 'data-ready')).toBe('true');
     expect(await page.title()).toBe('tconv — transposed convolution, visible');
     expect(await page.isVisible('#error')).toBe(false);
-    expect(requests.some((r) => /\.wasm(\?|$)/.test(r))).toBe(true);
+    expect(wasm).toHaveLength(1);
+    expect(new URL(wasm[0]).origin).toBe(new URL(url).origin);
     // The page states its state in the URL once the figure is drawn.
     expect(new URL(page.url()).searchParams.get('input')).toBe('4');
     await context.close();
@@ -620,53 +646,68 @@ describe('as a visitor sees it', () => {
     const chips = () =>
       page.evaluate(() => document.querySelector('tconv-matrix')!.shadowRoot!.querySelectorAll('.fx .chip').length);
     await expect.poll(chips, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
-    await shot(page, 'mid-animation.png', false);
     await expect.poll(() => counter(page), { timeout: 15_000 }).toBe('5 / 5');
     await expect.poll(() => page.getAttribute('tconv-matrix #play', 'aria-label'), { timeout: 5000 }).toBe('Play');
     await context.close();
   });
 
-  it('saves a screenshot of each chapter, in dark mode and at 360 px', async () => {
-    const last: Record<number, string> = {
-      1: '1.3',
-      2: '2.2',
-      3: '3.3',
-      4: '4.3',
-      5: '5.1',
-      6: '6.2',
-      7: '7.8',
-      8: '8.2',
-    };
-    const { page, context } = await open('?step=1');
+  it('fits a 360 px screen: the page never scrolls sideways, in any chapter', async () => {
+    const { page, context } = await open('?step=1', { width: 360, height: 780 });
     for (let n = 1; n <= 8; n++) {
-      await page.goto(`${url}?input=5&stride=2&step=${last[n]}`);
+      await page.goto(`${url}?input=5&stride=2&step=${n}.99`);
       await page.waitForSelector('body[data-ready="true"]');
-      const png = await shot(page, `chapter-${n}.png`);
-      expect(png.length).toBeGreaterThan(20_000);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `chapter ${n}`).toBeLessThanOrEqual(360);
     }
     await context.close();
-    const dark = await open('?step=4.3', { dark: true });
-    await shot(dark.page, 'dark.png');
-    await dark.context.close();
-    const narrow = await open('?step=2.2', { width: 360, height: 780 });
-    const overflow = await narrow.page.evaluate(() => document.documentElement.scrollWidth);
-    expect(overflow).toBeLessThanOrEqual(360);
-    await shot(narrow.page, 'narrow-360.png');
-    await narrow.context.close();
-    const wide = await open('?step=4.3', { width: 1920, height: 1080 });
-    await shot(wide.page, 'wide-1920.png');
-    await wide.context.close();
+  });
+});
+
+describe('the theme', () => {
+  /** Colours inside the explainer of embed.html (a page that sets no theme of its own). */
+  const colours = (page: Page) =>
+    page.evaluate(() => {
+      const root = document.querySelector('tconv-matrix')!.shadowRoot!;
+      const style = (sel: string) => getComputedStyle(root.querySelector(sel)!);
+      const grid = root.querySelector('tconv-grid')!.shadowRoot!;
+      return {
+        surface: style('.player').backgroundColor,
+        text: style('.title').color,
+        accent: style('#play').backgroundColor,
+        cellBorder: getComputedStyle(grid.querySelector('[role="gridcell"]')!).borderTopColor,
+      };
+    });
+
+  it('draws with the tokens’ light and dark defaults, by the reader’s scheme or theme="…"', async () => {
+    for (const [query, dark, scheme] of [
+      ['', false, 'light'],
+      ['', true, 'dark'],
+      ['&theme=dark', false, 'dark'],
+      ['&theme=light', true, 'light'],
+    ] as const) {
+      const { page, context } = await open(`embed.html?figure=matrix&step=1.1${query}`, { dark });
+      expect(await colours(page), `${query || 'no theme'}, page ${dark ? 'dark' : 'light'}`).toEqual({
+        surface: token('surface', scheme),
+        text: token('text', scheme),
+        accent: token('accent', scheme),
+        cellBorder: token('cell-border', scheme),
+      });
+      await context.close();
+    }
   });
 
-  it('logs no console errors, throws nothing and requests nothing from other origins', () => {
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    const origin = new URL(url).origin;
-    const foreign = requests.filter(
-      (r) => !r.startsWith('data:') && !r.startsWith('blob:') && new URL(r).origin !== origin,
-    );
-    expect(requests.length).toBeGreaterThan(0);
-    expect(foreign).toEqual([]);
+  it('takes a token set once on the page for every figure, and still reads the older per-element name', async () => {
+    const { page, context } = await open('embed.html?figure=matrix&step=1.1');
+    const set = (css: string) =>
+      page.evaluate(async (text) => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(text);
+        document.adoptedStyleSheets = [sheet];
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+      }, css);
+    await set('body { --tconv-accent: #b5452b; --tconv-cell-border: #00ff00; }');
+    expect(await colours(page)).toMatchObject({ accent: 'rgb(181, 69, 43)', cellBorder: 'rgb(0, 255, 0)' });
+    await set('body { --tconv-accent: #b5452b; } tconv-matrix { --tconv-matrix-accent: #123456; }');
+    expect((await colours(page)).accent).toBe('rgb(18, 52, 86)');
+    await context.close();
   });
 });
