@@ -1,0 +1,6 @@
+// Types of site.mjs for the TypeScript tests that import it.
+export declare const EMBED_BUDGET_GZ: number;
+export declare function buildSite(
+  outDir: string,
+  options?: { logLevel?: 'info' | 'warn' | 'error' | 'silent' },
+): Promise<{ embedBytes: number; embedGzipBytes: number }>;
