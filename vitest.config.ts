@@ -7,10 +7,12 @@ export default defineConfig({
         test: { name: 'node', include: ['tests/node/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
       {
-        // Real Chromium (Debian's) driven by playwright-core against the built site.
+        // Real Chromium (Debian's) driven by playwright-core against the built
+        // site, which the global setup builds once for every suite.
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/browser/global-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -1,27 +1,18 @@
 // The built site and the one-script embed under a strict Content-Security-Policy,
-// in real Chromium (Debian's, driven by playwright-core). dist/ is served by a
-// small node:http server that adds the header to every response; the first
+// in real Chromium (Debian's, driven by playwright-core). The site that the
+// global setup built is served with the header on every response; the first
 // segment of the path picks the policy (/minimal/index.html, /no-img-data/…),
-// so one server and one build serve every variant. Each page records every
+// so one server serves every variant. Each page records every
 // `securitypolicyviolation` from its first script on, and the test checks that
 // there is none and that every figure works; then that dropping any part of the
 // policy breaks something, so the README's policy is the minimal one.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTconv, type Tconv, type Tensor } from '../../web/lib/node.js';
 import { overlapViews } from '../../web/lib/explainer/model.js';
-import { launchChromium, root } from './support.js';
-
-const outDir = 'build/csp-test';
-const out = join(root, outDir);
+import { consoleChecks, launchChromium, serveSite, type SiteServer, type WatchOptions } from './support.js';
 
 /** The policy the README gives: every source the site and the embed need, and no other. */
 const MINIMAL: Record<string, string[]> = {
@@ -58,14 +49,6 @@ const POLICIES: Record<string, string> = {
   'no-style-self': without('style-src', "'self'"),
 };
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
 const SEED_X = [4, 5, 8, 7, 1, 8, 8, 8, 3, 6, 6, 4, 6, 5, 7, 8];
 const SEED_K = [1, 4, 1, 1, 4, 3, 3, 3, 1];
 
@@ -78,34 +61,17 @@ const POST = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <tconv-upsampler id="tool" src="sample:detail" methods="transposed,resize-conv-nearest" scale="2" workers="2" loading="eager"></tconv-upsampler>
 </body></html>`;
 
-let server: Server;
+let server: SiteServer;
 let base: string;
 let browser: Browser;
 let tc: Tconv;
+const checks = consoleChecks();
 
-function serve(): Promise<Server> {
-  const s = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const [, variant, ...rest] = path.split('/');
-    const policy = POLICIES[variant];
-    const file = normalize(join(out, ...rest));
-    let body: Buffer | undefined;
-    if (policy && file.startsWith(out + '/')) {
-      try {
-        body = readFileSync(file);
-      } catch {
-        body = undefined;
-      }
-    }
-    res.setHeader('Content-Security-Policy', policy ?? POLICIES.minimal);
-    res.setHeader('Cache-Control', 'no-store');
-    if (!body) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-  });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+/** /<variant>/<path>: the site's file under the variant's policy; an unknown variant is not found. */
+function byVariant(path: string) {
+  const [, variant, ...rest] = path.split('/');
+  const policy = POLICIES[variant];
+  return policy ? { path: rest.join('/'), headers: { 'Content-Security-Policy': policy } } : null;
 }
 
 /** Runs in the page before its scripts: violations and the figures' events, from the start. */
@@ -132,18 +98,14 @@ interface Opened {
   errors: string[];
 }
 
-async function open(variant: string, path: string): Promise<Opened> {
+async function open(variant: string, path: string, watch: WatchOptions = {}): Promise<Opened> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     reducedMotion: 'reduce',
     acceptDownloads: true,
   });
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`page: ${String(e)}`));
+  const errors = checks.watch(page, watch);
   await page.addInitScript(recorder);
   await page.goto(`${base}${variant}/${path}`, { waitUntil: 'load' });
   return { page, context, errors };
@@ -268,29 +230,14 @@ async function checkUpsampler(page: Page, id: string) {
 
 beforeAll(async () => {
   tc = await createTconv();
-  // The site and the embed with the project's own configs, as `npm run build` makes them
-  // (the production build of Lit, as in embed.test.ts).
-  await build({
-    root,
-    logLevel: 'warn',
-    resolve: { conditions: ['module', 'browser', 'production'] },
-    build: { outDir, emptyOutDir: true },
-  });
-  await build({
-    root,
-    configFile: join(root, 'vite.embed.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: false },
-  });
-  writeFileSync(join(out, 'post.html'), POST);
-  server = await serve();
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await serveSite({ pages: { 'post.html': POST }, route: byVariant });
+  base = server.url;
   browser = await launchChromium();
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe(`under ${POLICIES.minimal}`, () => {
@@ -430,9 +377,12 @@ const NEEDED: [string, string, RegExp, keyof typeof BROKEN][] = [
   ],
 ];
 
+/** Chromium's console line for a refusal: expected under a short policy, so not counted as an error there. */
+const REFUSAL = /violates the (following|document's) Content Security Policy/;
+
 describe('every source in the policy is needed', () => {
   it.each(NEEDED)('without it (%s), %s is refused something', async (variant, path, expected, broken) => {
-    const o = await open(variant, path);
+    const o = await open(variant, path, { allow: [REFUSAL] });
     try {
       await o.page.waitForFunction(
         () => (window as unknown as { __violations: string[] }).__violations.length > 0,

@@ -2,32 +2,35 @@
 // tconv-embed.js (vite.embed.config.ts: one classic script, the WebAssembly
 // inlined) in the example post examples/blog-post.html, served over http and
 // opened from file://; the iframe page embed.html; the explainer's "Copy
-// embed code". Expected numbers come from the same core loaded in Node.
+// embed code". Expected numbers come from the same core loaded in Node. The
+// site and the embed are the ones the global setup built; the test pages are
+// served next to them from memory.
 
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { EMBED_BUDGET_GZ } from '../../scripts/site.mjs';
 import { overlapViews } from '../../web/lib/explainer/model.js';
 import { createTconv, type Tconv } from '../../web/lib/node.js';
-import { launchChromium, root, shots } from './support.js';
-
-const outDir = 'build/embed-test';
-const out = join(root, outDir);
+import { consoleChecks, launchChromium, root, serveSite, siteDir, type SiteServer } from './support.js';
 
 const SEED_K = [1, 4, 1, 1, 4, 3, 3, 3, 1];
 
-let server: PreviewServer;
+/** Chromium's viewport when a test does not ask for another (the post's reading width and more). */
+const DESKTOP = { width: 1280, height: 900 };
+
+let server: SiteServer;
 let browser: Browser;
 let base: string;
 let fileDir: string;
 let tc: Tconv;
+const checks = consoleChecks();
 
 /** The example post as it is shipped, with its script next to it (the test folders hold tconv-embed.js). */
 function postHtml(): string {
@@ -45,8 +48,9 @@ function barePage(body: string, scripts = 1): string {
 interface Opened {
   page: Page;
   context: BrowserContext;
-  /** Every request the page made (URLs); console errors and warnings, and uncaught errors. */
+  /** Every request the page made (URLs). */
   requests: string[];
+  /** Console errors and warnings, and uncaught errors, so far (checked after every test too). */
   errors: string[];
 }
 
@@ -79,20 +83,16 @@ function recorder() {
 
 async function open(url: string, options: OpenOptions = {}): Promise<Opened> {
   const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    viewport: { width: options.width ?? DESKTOP.width, height: options.height ?? DESKTOP.height },
     colorScheme: options.dark ? 'dark' : 'light',
     reducedMotion: options.reduced === false ? 'no-preference' : 'reduce',
   });
   if (options.permissions) await context.grantPermissions(options.permissions, { origin: new URL(base).origin });
   const page = await context.newPage();
   const requests: string[] = [];
-  const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    // Warnings too: Lit's "dev mode" warning would mean a development build.
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`page: ${String(e)}`));
+  // Warnings too: Lit's "dev mode" warning would mean a development build.
+  const errors = checks.watch(page, { warnings: true });
   await page.addInitScript(recorder);
   await page.goto(url, { waitUntil: 'load' });
   return { page, context, requests, errors };
@@ -168,55 +168,27 @@ function otherRequests(requests: string[], page: string, script: string): string
 
 beforeAll(async () => {
   tc = await createTconv();
-  // The site (index.html, embed.html, upsampler.html) and the embed, with the project's own configs.
-  // Under Vitest NODE_ENV is "test", which would pick Lit's development build: ask for the production one,
-  // as `npm run build` gets it (the embed's config asks for it itself).
-  await build({
-    root,
-    logLevel: 'warn',
-    resolve: { conditions: ['module', 'browser', 'production'] },
-    build: { outDir, emptyOutDir: true },
-  });
-  await build({
-    root,
-    configFile: join(root, 'vite.embed.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: false },
-  });
-  writeFileSync(join(out, 'blog-post.html'), postHtml());
-  writeFileSync(
-    join(out, 'twice.html'),
-    barePage(
-      '<tconv-matrix id="m1" input="4x4" kernel="3x3" step="2"></tconv-matrix>' +
-        '<tconv-overlap id="o1" kernel="3" stride="2"></tconv-overlap>' +
-        '<tconv-matrix id="m2" input="5" kernel="3" stride="2" step="4"></tconv-matrix>',
-      2,
-    ),
+  const twice = barePage(
+    '<tconv-matrix id="m1" input="4x4" kernel="3x3" step="2"></tconv-matrix>' +
+      '<tconv-overlap id="o1" kernel="3" stride="2"></tconv-overlap>' +
+      '<tconv-matrix id="m2" input="5" kernel="3" stride="2" step="4"></tconv-matrix>',
+    2,
   );
-  writeFileSync(
-    join(out, 'ten.html'),
-    barePage(
-      Array.from(
-        { length: 10 },
-        (_, i) =>
-          `<section style="min-height: 1200px"><tconv-matrix id="f${i}" input="4" kernel="3" step="6" autoplay></tconv-matrix></section>`,
-      ).join(''),
-    ),
+  const ten = barePage(
+    Array.from(
+      { length: 10 },
+      (_, i) =>
+        `<section style="min-height: 1200px"><tconv-matrix id="f${i}" input="4" kernel="3" step="6" autoplay></tconv-matrix></section>`,
+    ).join(''),
   );
+  server = await serveSite({ pages: { 'blog-post.html': postHtml(), 'twice.html': twice, 'ten.html': ten } });
+  base = server.url;
   // The file:// copy: the post and the script alone in a folder.
   fileDir = mkdtempSync(join(tmpdir(), 'tconv-embed-'));
-  copyFileSync(join(out, 'tconv-embed.js'), join(fileDir, 'tconv-embed.js'));
+  copyFileSync(join(siteDir(), 'tconv-embed.js'), join(fileDir, 'tconv-embed.js'));
   writeFileSync(join(fileDir, 'blog-post.html'), postHtml());
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, open: false },
-  });
-  base = server.resolvedUrls!.local[0];
   browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -226,11 +198,11 @@ afterAll(async () => {
 
 describe('tconv-embed.js', () => {
   it('is one classic script with the WebAssembly inlined once, within its size budget', () => {
-    const js = readFileSync(join(out, 'tconv-embed.js'));
+    const js = readFileSync(join(siteDir(), 'tconv-embed.js'));
     const text = js.toString('utf8');
     const gz = gzipSync(js, { level: 9 }).length;
     console.log(`tconv-embed.js: ${js.length} bytes, ${gz} gzipped`);
-    expect(gz).toBeLessThanOrEqual(300 * 1024);
+    expect(gz).toBeLessThanOrEqual(EMBED_BUDGET_GZ);
     // A classic script: no import/export statements at the top level, no import.meta.
     expect(text).not.toMatch(/^\s*(import|export)\s/m);
     expect(text).not.toContain('import.meta');
@@ -239,7 +211,7 @@ describe('tconv-embed.js', () => {
     expect(text.split(wasm.slice(0, 64)).length - 1).toBe(1);
     expect(text).not.toMatch(/assets\/core-[\w-]+\.wasm/);
     // The ES module for bundlers is there too.
-    expect(readFileSync(join(out, 'tconv-embed.mjs'), 'utf8')).toContain(wasm.slice(0, 64));
+    expect(readFileSync(join(siteDir(), 'tconv-embed.mjs'), 'utf8')).toContain(wasm.slice(0, 64));
   });
 });
 
@@ -612,39 +584,46 @@ describe('the example blog post', () => {
     }
   });
 
-  for (const [name, options] of [
-    ['embed-blog-light.png', { width: 1280 }],
-    ['embed-blog-dark.png', { width: 1280, dark: true }],
-    ['embed-blog-320.png', { width: 320, height: 700 }],
-  ] as const) {
-    it(`saves a screenshot of the post: ${name}`, async () => {
-      const o = await open(`${base}blog-post.html`, options);
-      try {
-        await scrollThrough(o.page);
-        await waitForFigures(o.page);
-        const overflow = await o.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow).toBeLessThanOrEqual(0);
-        await o.page.screenshot({ path: join(shots, name), fullPage: true });
-        expect(o.errors).toEqual([]);
-      } finally {
-        await o.context.close();
-      }
-    });
-  }
-
-  it('follows the post’s theme switch through the theme attribute', async () => {
-    const o = await open(`${base}blog-post.html`, { width: 1280 });
+  // The http test above covers the light scheme at desktop width.
+  it.each([
+    ['dark, at desktop width', { dark: true }],
+    ['a 320 px phone', { width: 320, height: 700 }],
+  ] as const)('draws every figure without widening the page on %s', async (_, options) => {
+    const o = await open(`${base}blog-post.html`, options);
     try {
-      await o.page.click('[data-theme-choice="dark"]');
       await scrollThrough(o.page);
       await waitForFigures(o.page);
+      const overflow = await o.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect((await events(o.page)).filter(([t]) => t === 'tconv-error')).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
+  });
+
+  it('follows the post’s theme switch through the theme attribute', async () => {
+    const o = await open(`${base}blog-post.html`);
+    try {
+      await scrollThrough(o.page);
+      await waitForFigures(o.page);
+      // The post themes the player with its own card colour (--tconv-matrix-surface: var(--card)).
+      const colours = async () => {
+        const { card, player } = await o.page.evaluate(() => ({
+          card: getComputedStyle(document.documentElement).getPropertyValue('--card').trim(),
+          player: getComputedStyle(document.getElementById('seed')!.shadowRoot!.querySelector('.player')!)
+            .backgroundColor,
+        }));
+        expect(card).toMatch(/^#[0-9a-f]{6}$/i);
+        const [r, g, b] = [1, 3, 5].map((i) => parseInt(card.slice(i, i + 2), 16));
+        return { card: `rgb(${r}, ${g}, ${b})`, player };
+      };
+      const light = await colours();
+      expect(light.player).toBe(light.card);
+      await o.page.click('[data-theme-choice="dark"]');
       expect(await o.page.getAttribute('#seed', 'theme')).toBe('dark');
-      const bg = await o.page.evaluate(
-        () => getComputedStyle(document.getElementById('seed')!.shadowRoot!.querySelector('.player')!).backgroundColor,
-      );
-      // The post themes the card with its own dark colour (--tconv-matrix-surface: var(--card)).
-      expect(bg).toBe('rgb(33, 30, 26)');
-      await o.page.locator('#checker').screenshot({ path: join(shots, 'embed-overlap-dark.png') });
+      const dark = await colours();
+      expect(dark.card).not.toBe(light.card);
+      expect(dark.player).toBe(dark.card);
     } finally {
       await o.context.close();
     }
@@ -677,7 +656,6 @@ describe('embed.html (the iframe page)', () => {
         return [grid.getAttribute('aria-rowcount'), grid.getAttribute('aria-colcount')];
       });
       expect(C).toEqual(['4', '25']);
-      await page.screenshot({ path: join(shots, 'embed-iframe-matrix.png'), fullPage: true });
       expect(o.errors).toEqual([]);
     } finally {
       await o.context.close();
@@ -746,7 +724,7 @@ describe('the explainer’s “Copy embed code”', () => {
 
       // The script snippet, pasted into a page of its own, shows the same figure.
       const snippet = code.split('\n\n')[0];
-      writeFileSync(join(out, 'pasted.html'), barePage(snippet, 0));
+      server.pages.set('pasted.html', barePage(snippet, 0));
       const pasted = await open(`${base}pasted.html`);
       try {
         await pasted.page.waitForFunction(() =>
