@@ -47,22 +47,12 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 
-import { ACCEPT } from './shared/image-header.js';
 import type { Kernel } from './shared/kernels.js';
 import { FACTORS, formatSize, limitsSummary, type Size } from './shared/limits.js';
-import {
-  INTERPOLATION_METHODS,
-  METHOD_LABELS,
-  METHOD_SHORT,
-  errorMessage,
-  isMethod,
-  takesAlignCorners,
-  usesKernel,
-  type UpsampleMethod,
-} from './shared/protocol.js';
+import { METHOD_SHORT, errorMessage, isMethod, usesKernel, type UpsampleMethod } from './shared/protocol.js';
 import { SAMPLES, parseSampleSrc, type SampleName } from './shared/samples.js';
 import { UpsamplerSession, type SideId } from './shared/session.js';
-import { ALIGN_CORNERS_NOTE, coresNote, formatMs, methodNote, sentence } from './shared/texts.js';
+import { formatMs, sentence } from './shared/texts.js';
 import { MAX_WORKERS, defaultWorkerCount } from './shared/tiles.js';
 import { coreBytes, createUpsampleWorker, prefetchCoreBytes } from './client/create-worker.js';
 import { mainThreadCore } from './client/main-core.js';
@@ -71,6 +61,8 @@ import type { Layer, TconvUpsamplerCompare } from './compare-view.js';
 import './compare-view.js';
 import './kernel-editor.js';
 import { icons } from './icons.js';
+import { renderSide, renderWorking, type PanelContext } from './side-panel.js';
+import { renderCustom, renderToolbar, type ToolbarContext } from './toolbar.js';
 import { upsamplerStyles } from './tconv-upsampler.styles.js';
 import { type Loading, observeVisibility } from '../components/shared/visibility.js';
 import { styleProps } from '../components/shared/style-props.js';
@@ -82,7 +74,6 @@ const PROGRESS_DELAY_MS = 100;
 /** How long the drop hint stays after the last dragover (they come every ~50 ms while dragging). */
 const DRAG_HINT_MS = 160;
 const DEFAULT_METHODS: [UpsampleMethod, UpsampleMethod] = ['transposed', 'resize-conv-nearest'];
-const GAINS = [1, 2, 4, 8, 16, 32, 64];
 
 function parseMethods(value: string | null | undefined): [UpsampleMethod, UpsampleMethod] | null {
   if (!value) return null;
@@ -231,12 +222,12 @@ export class TconvUpsampler extends LitElement {
     }
   }
 
-  /** The session changed: mirror what the attributes show, and render. */
+  /**
+   * The session changed: render. The attributes follow the session only where the user (or an accepted
+   * downscale offer) changed them, not here: an attribute set meanwhile would be overwritten.
+   */
   private sessionChanged(): void {
     this.busy = this.session.busy;
-    if (this.scale !== this.session.scale) this.scale = this.session.scale;
-    const methods = `${this.session.a.method},${this.session.b.method}`;
-    if (parseMethods(this.methods)?.join(',') !== methods) this.methods = methods;
     if (this.session.busy) this.armTick();
     this.requestUpdate();
   }
@@ -293,12 +284,16 @@ export class TconvUpsampler extends LitElement {
 
   private setMethod(id: SideId, method: UpsampleMethod): void {
     const other = id === 'a' ? this.session.b.method : this.session.a.method;
-    this.session.setMethods(id === 'a' ? [method, other] : [other, method]);
+    const methods: [UpsampleMethod, UpsampleMethod] = id === 'a' ? [method, other] : [other, method];
+    this.session.setMethods(methods);
+    this.methods = methods.join(',');
   }
 
   private setFactor(f: number): void {
-    if (this.session.setFactor(f)) this._customOpen = false;
-    else this.requestUpdate(); // the radio goes back to the factor in use
+    if (this.session.setFactor(f)) {
+      this._customOpen = false;
+      this.scale = f;
+    } else this.requestUpdate(); // the radio goes back to the factor in use
   }
 
   private acceptFit(): void {
@@ -400,7 +395,10 @@ export class TconvUpsampler extends LitElement {
   // ---- helpers ----
 
   private emit(type: string, detail: unknown): void {
-    if (type === 'tconv-load') void this.updateComplete.then(() => this.compareEl()?.fit());
+    if (type === 'tconv-load') {
+      this.scale = this.session.scale; // an accepted offer to downscale may come with another factor
+      void this.updateComplete.then(() => this.compareEl()?.fit());
+    }
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
@@ -420,134 +418,37 @@ export class TconvUpsampler extends LitElement {
 
   // ---- rendering ----
 
-  private renderToolbar() {
-    const f = this.scale;
-    return html`<div class="toolbar" part="toolbar">
-      <div class="group">
-        <button class="btn primary" @click=${this.pick}>${icons.open} Open image</button>
-        <input
-          type="file"
-          class="visually-hidden"
-          tabindex="-1"
-          aria-hidden="true"
-          accept=${ACCEPT}
-          @change=${this.onPicked}
-        />
-        <label class="visually-hidden" for="sample">Built-in samples, made by tconv</label>
-        <select
-          id="sample"
-          class="btn"
-          @change=${(e: Event) => {
-            const sel = e.target as HTMLSelectElement;
-            if (sel.value) this.openSample(sel.value as SampleName);
-            sel.value = '';
-          }}
-        >
-          <option value="">Samples…</option>
-          ${SAMPLES.map((s) => html`<option value=${s.name}>${s.label} — made by tconv</option>`)}
-        </select>
-      </div>
-      <fieldset class="segmented" aria-label="Scale factor">
-        <legend>Scale</legend>
-        ${FACTORS.map(
-          (n) =>
-            html`<label
-              ><input
-                type="radio"
-                name="scale"
-                .checked=${live(!this.session.custom && n === f)}
-                @change=${() => this.setFactor(n)}
-              />×${n}</label
-            >`,
-        )}
-        <label title="Any output size (nearest, bilinear, bicubic)"
-          ><input
-            type="radio"
-            name="scale"
-            .checked=${live(!!this.session.custom || this._customOpen)}
-            ?disabled=${!this.session.source}
-            @change=${this.openCustom}
-          />Size…</label
-        >
-      </fieldset>
-      <span class="spacer"></span>
-      <fieldset class="segmented" aria-label="View">
-        <legend>View</legend>
-        <label
-          ><input
-            type="radio"
-            name="view"
-            .checked=${live(this.session.view === 'split')}
-            @change=${() => this.session.setView('split')}
-          />Split</label
-        >
-        <label
-          ><input
-            type="radio"
-            name="view"
-            .checked=${live(this.session.view === 'difference')}
-            @change=${() => this.session.setView('difference')}
-          />Difference</label
-        >
-      </fieldset>
-      ${
-        this.session.view === 'difference'
-          ? html`<label class="gain"
-              >Gain
-              <select
-                class="btn"
-                @change=${(e: Event) => this.session.setGain(Number((e.target as HTMLSelectElement).value))}
-              >
-                ${GAINS.map((g) => html`<option value=${g} ?selected=${g === this.session.gain}>×${g}</option>`)}
-              </select></label
-            >`
-          : nothing
-      }
-    </div>`;
+  /** What the toolbar and the output-size form (toolbar.ts) need of this element. */
+  private toolbar(): ToolbarContext {
+    return {
+      session: this.session,
+      scale: this.scale,
+      customOpen: this._customOpen,
+      customDraft: this.customDraft,
+      pick: () => this.pick(),
+      onPicked: (e) => this.onPicked(e),
+      openSample: (name) => this.openSample(name),
+      setFactor: (f) => this.setFactor(f),
+      openCustom: () => this.openCustom(),
+      applyCustom: (e) => this.applyCustom(e),
+      linkAspect: (which, e) => this.linkAspect(which, e),
+      closeCustom: () => {
+        this._customOpen = false;
+        this.session.setCustom(null);
+      },
+    };
   }
 
-  private renderCustom() {
-    if (!this._customOpen && !this.session.custom) return nothing;
-    const d = this.session.custom ?? this.customDraft;
-    return html`<form class="custom" @submit=${this.applyCustom} aria-label="Output size">
-      <label
-        >Width
-        <input
-          name="w"
-          type="number"
-          min="1"
-          max="16384"
-          .value=${String(d.width)}
-          @input=${(e: Event) => this.linkAspect('w', e)}
-      /></label>
-      <span aria-hidden="true">×</span>
-      <label
-        >Height
-        <input
-          name="h"
-          type="number"
-          min="1"
-          max="16384"
-          .value=${String(d.height)}
-          @input=${(e: Event) => this.linkAspect('h', e)}
-      /></label>
-      <label class="check flush"><input name="keep" type="checkbox" checked /> keep aspect</label>
-      <button class="btn primary" type="submit">Apply</button>
-      <button
-        class="btn"
-        type="button"
-        @click=${() => {
-          this._customOpen = false;
-          this.session.setCustom(null);
-        }}
-      >
-        Back to ×${this.scale}
-      </button>
-      <p class="hint">
-        Any output size works for nearest, bilinear and bicubic (also smaller than the input). The convolution methods
-        need an integer factor: their stride.
-      </p>
-    </form>`;
+  /** What the side panels and the progress bar (side-panel.ts) need of this element. */
+  private panel(): PanelContext {
+    return {
+      session: this.session,
+      scale: this.scale,
+      shown: (job) => this.shown(job),
+      setMethod: (id, method) => this.setMethod(id, method),
+      download: (id) => void this.download(id),
+      cancel: () => this.cancel(),
+    };
   }
 
   private renderInfo() {
@@ -585,42 +486,6 @@ export class TconvUpsampler extends LitElement {
     </div>`;
   }
 
-  private renderWorking() {
-    const jobs: { label: string; progress: number | null }[] = [];
-    if (this.session.loading && this.shown(this.session.loading)) {
-      jobs.push({ label: `Opening ${this.session.loading.name}`, progress: null });
-    }
-    for (const id of ['a', 'b'] as const) {
-      const s = this.session.side(id);
-      if (this.shown(s.job)) {
-        jobs.push({ label: `Computing ${id.toUpperCase()} · ${METHOD_SHORT[s.method]}`, progress: s.job!.progress });
-      }
-    }
-    if (this.session.diffJob && this.shown(this.session.diffJob)) {
-      jobs.push({ label: 'Computing the difference', progress: this.session.diffJob.progress });
-    }
-    if (this.session.encoding)
-      jobs.push({ label: `Encoding ${this.session.encoding.toUpperCase()} as PNG`, progress: null });
-    if (jobs.length === 0) return nothing;
-    const [first] = jobs;
-    const pct = first.progress === null ? null : Math.round(first.progress * 100);
-    return html`<div class="working" part="progress">
-      <div class="what">
-        <div>
-          ${first.label}${pct === null ? '…' : ` · ${pct} %`}${
-            jobs.length > 1 ? html` <span class="more">(+${jobs.length - 1} more)</span>` : ''
-          }
-        </div>
-        ${
-          pct === null
-            ? html`<progress aria-label="Progress: ${first.label}"></progress>`
-            : html`<progress max="100" .value=${pct} aria-label="Progress: ${first.label}"></progress>`
-        }
-      </div>
-      <button class="btn" @click=${() => this.cancel()}>Cancel</button>
-    </div>`;
-  }
-
   private renderEmpty() {
     if (this.session.source) return nothing;
     return html`<div class="empty">
@@ -641,112 +506,6 @@ export class TconvUpsampler extends LitElement {
     </div>`;
   }
 
-  private renderSide(id: SideId) {
-    const s = this.session.side(id);
-    const f = this.scale;
-    const spec = this.session.specFor(id);
-    const running = s.job;
-    const unavailable = !spec;
-    let state;
-    if (unavailable) {
-      state = html`<span class="side-state error"
-        >Needs a factor (×2, ×3, ×4): transposed and resize-convolution use it as their stride.</span
-      >`;
-    } else if (s.error) {
-      state = html`<span class="side-state error" role="status">${s.error}</span>`;
-    } else if (running) {
-      const pct = running.progress === null ? null : Math.round(running.progress * 100);
-      state = html`<span class="side-state"
-        >${this.shown(running) ? html`Computing${pct === null ? '…' : ` · ${pct} %`}` : 'Computing…'}
-        ${
-          !this.shown(running)
-            ? nothing
-            : pct === null
-              ? html`<progress aria-label="Progress of ${id.toUpperCase()}"></progress>`
-              : html`<progress max="100" .value=${pct} aria-label="Progress of ${id.toUpperCase()}"></progress>`
-        }</span
-      >`;
-    } else if (s.cancelledKey) {
-      state = html`<span class="side-state"
-        >Cancelled.
-        <button
-          class="btn compact"
-          @click=${() => {
-            this.session.recompute(id);
-          }}
-        >
-          Compute
-        </button></span
-      >`;
-    } else if (s.result) {
-      state = html`<span class="side-state">${formatSize(s.result)}</span>`;
-    } else {
-      state = html`<span class="side-state">${this.session.source ? '' : 'Open an image to start.'}</span>`;
-    }
-    const method = s.method;
-    return html`<section class="side ${id}" part="side side-${id}" aria-labelledby="title-${id}">
-      <div class="side-head">
-        <h3 id="title-${id}">
-          <span class="badge" aria-hidden="true">${id.toUpperCase()}</span> Side ${id.toUpperCase()}
-        </h3>
-        <span class="time" aria-label="Compute time"
-          >${
-            s.result && !running
-              ? html`<strong>${formatMs(s.result.ms)}</strong> in the core${coresNote(s.result.workers)}`
-              : ''
-          }</span
-        >
-      </div>
-      <label class="visually-hidden" for="method-${id}">Method of side ${id.toUpperCase()}</label>
-      <select
-        id="method-${id}"
-        class="btn method"
-        @change=${(e: Event) => this.setMethod(id, (e.target as HTMLSelectElement).value as UpsampleMethod)}
-      >
-        <optgroup label="Fixed interpolation">
-          ${INTERPOLATION_METHODS.map((m) => html`<option value=${m} ?selected=${m === method}>${METHOD_LABELS[m]}</option>`)}
-        </optgroup>
-        <optgroup label="Transposed convolution">
-          ${(['transposed-bilinear', 'transposed'] as const).map(
-            (m) =>
-              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this.session.custom}>
-                ${METHOD_LABELS[m]}
-              </option>`,
-          )}
-        </optgroup>
-        <optgroup label="Resize-convolution">
-          ${(['resize-conv-nearest', 'resize-conv-bilinear'] as const).map(
-            (m) =>
-              html`<option value=${m} ?selected=${m === method} ?disabled=${!!this.session.custom}>
-                ${METHOD_LABELS[m]}
-              </option>`,
-          )}
-        </optgroup>
-      </select>
-      <label class="check" title=${ALIGN_CORNERS_NOTE}>
-        <input
-          type="checkbox"
-          .checked=${live(s.alignCorners && takesAlignCorners(method))}
-          ?disabled=${!takesAlignCorners(method)}
-          @change=${(e: Event) => this.session.setAlign(id, (e.target as HTMLInputElement).checked)}
-        />
-        Align corners
-      </label>
-      <p class="note">${methodNote(method, f, this.session.kernel.size, this.session.sideGeometry(id))}</p>
-      <div class="side-foot">
-        ${state}
-        <button
-          class="btn"
-          ?disabled=${!s.result || this.session.encoding !== null}
-          @click=${() => this.download(id)}
-          aria-label="Download ${id.toUpperCase()} as PNG"
-        >
-          ${icons.download} PNG
-        </button>
-      </div>
-    </section>`;
-  }
-
   protected override render() {
     const out = this.session.outputSize();
     // A side that cannot run at the chosen size shows nothing rather than a stretched old result.
@@ -763,7 +522,7 @@ export class TconvUpsampler extends LitElement {
     };
     const kernelUsed = usesKernel(this.session.a.method) || usesKernel(this.session.b.method);
     return html`<div class="frame" @dragover=${this.onDragOver} @drop=${this.onDrop}>
-      ${this.renderToolbar()} ${this.renderCustom()} ${this.renderInfo()} ${this.renderAlert()}
+      ${renderToolbar(this.toolbar())} ${renderCustom(this.toolbar())} ${this.renderInfo()} ${this.renderAlert()}
       <div class="compare-wrap">
         <tconv-upsampler-compare
           part="compare"
@@ -779,12 +538,12 @@ export class TconvUpsampler extends LitElement {
           .gain=${this.session.gain}
           theme=${this.theme ?? nothing}
         >
-          <div class="overlay" slot="overlay">${this.renderEmpty()} ${this.renderWorking()}</div>
+          <div class="overlay" slot="overlay">${this.renderEmpty()} ${renderWorking(this.panel())}</div>
         </tconv-upsampler-compare>
         ${this._dragging ? html`<div class="drop-hint">Drop to open</div>` : nothing}
       </div>
       <div class="panels">
-        ${this.renderSide('a')} ${this.renderSide('b')}
+        ${renderSide(this.panel(), 'a')} ${renderSide(this.panel(), 'b')}
         ${
           kernelUsed
             ? html`<section class="kernel" part="kernel" aria-labelledby="kernel-title">
