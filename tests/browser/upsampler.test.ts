@@ -11,24 +11,21 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
 import { type Browser, type JSHandle, type Page } from 'playwright-core';
-import { build, preview, type Plugin, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTconv } from '../../web/lib/node.js';
 import type { RgbaImage, Tconv, UpsampleOptions } from '../../web/lib/types.js';
 import { encodePng } from '../../web/upsampler/shared/png.js';
 import { METHODS, usesKernel } from '../../web/upsampler/shared/protocol.js';
-import { launchChromium, root, shots } from './support.js';
+import { consoleChecks, launchChromium, serveSite, shots, type SiteServer } from './support.js';
 
-const outDir = 'build/upsampler-site-test';
+const checks = consoleChecks();
 
-let server: PreviewServer;
+let server: SiteServer;
 let browser: Browser;
 let page: Page;
 let url: string;
 let tc: Tconv;
-const consoleErrors: string[] = [];
-const pageErrors: string[] = [];
 const requestsAfterLoad: string[] = [];
 const timings: Record<string, unknown> = {};
 
@@ -359,28 +356,13 @@ function bmp(img: Img): Uint8Array {
 
 beforeAll(async () => {
   tc = await createTconv();
-  // The real config, building only this page (other pages may be mid-edit).
-  const onlyThisPage: Plugin = {
-    name: 'upsampler-page-only',
-    config(config) {
-      config.build!.rollupOptions!.input = { upsampler: join(root, 'upsampler.html') };
-    },
-  };
-  await build({ root, logLevel: 'warn', plugins: [onlyThisPage], build: { outDir, emptyOutDir: true } });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, open: false },
-  });
-  url = new URL('upsampler.html', server.resolvedUrls!.local[0]).href;
+  // The site the global setup built for every suite.
+  server = await serveSite();
+  url = new URL('upsampler.html', server.url).href;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await page.addInitScript(recorder);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  checks.watch(page);
   page.on('load', () => (loaded = true));
   page.on('request', (r) => {
     if (loaded) requestsAfterLoad.push(r.url());
@@ -399,11 +381,10 @@ beforeEach(async () => {
   await clearLog();
 }, 120_000);
 
-// Nothing the page did during a test logged an error, threw, or went to the network once it had loaded.
+// Nothing the page did during a test went to the network once it had loaded (console and uncaught
+// errors fail the test through consoleChecks).
 afterEach(() => {
-  const problems = [...consoleErrors.splice(0), ...pageErrors.splice(0)];
   const http = requestsAfterLoad.splice(0).filter((r) => /^https?:/.test(r));
-  expect(problems, 'console and uncaught errors').toEqual([]);
   expect(http, 'requests after load').toEqual([]);
 });
 
@@ -1111,6 +1092,7 @@ describe('upsampler page', () => {
 
   it('works in dark mode and at 360 px wide', async () => {
     const dark = await browser.newPage({ viewport: { width: 1100, height: 900 }, colorScheme: 'dark' });
+    checks.watch(dark);
     await dark.addInitScript(recorder);
     await dark.goto(url);
     await waitForResults('transposed', 'resize-conv-nearest', dark);
@@ -1123,6 +1105,7 @@ describe('upsampler page', () => {
     await dark.close();
 
     const narrow = await browser.newPage({ viewport: { width: 360, height: 780 }, hasTouch: true, isMobile: true });
+    checks.watch(narrow);
     await narrow.addInitScript(recorder);
     await narrow.goto(url);
     await waitForResults('transposed', 'resize-conv-nearest', narrow);
@@ -1134,6 +1117,7 @@ describe('upsampler page', () => {
 
   it('pinch zooms and drags with touch', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
+    checks.watch(phone);
     await phone.addInitScript(recorder);
     await phone.goto(url);
     await waitForResults('transposed', 'resize-conv-nearest', phone);
