@@ -70,9 +70,8 @@ const header = [
     `tfjs-backend-wasm-simd.wasm ${kib('node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')}`,
 ];
 
-// The small-call fast path keeps one reused scratch area and result buffer
-// (a few KB, bounded): make them once before taking the baseline, so that
-// "grew" below means memory a call failed to free.
+// One call first, so that memory the allocator keeps after its first use is
+// in the baseline and "grew" below means memory a call failed to free.
 {
   const x = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
   const w = { data: new Float32Array(9), shape: [1, 1, 3, 3] };

@@ -1,8 +1,15 @@
 // Embind declarations: each function converts its arguments (convert.hpp),
 // calls the core and converts the result. Errors come back as { error }.
+// conv2d and conv_transpose2d cross as numbers in wasm memory instead (call.hpp).
 #include <emscripten/bind.h>
 #include <malloc.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include "call.hpp"
 #include "convert.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_matrix.hpp"
@@ -11,23 +18,6 @@
 
 namespace tconv::js {
 namespace {
-
-val conv2d_js(const TensorArg& input, const TensorArg& weight, const val& bias, const ConvOptions& options) {
-  return guarded("conv2d", [&] {
-    const Conv2dParams params = to_conv2d_params("conv2d", options);
-    return to_js(conv2d(to_tensor("conv2d", "input", input), to_tensor("conv2d", "weight", weight),
-                        to_bias("conv2d", bias), params));
-  });
-}
-
-val conv_transpose2d_js(const TensorArg& input, const TensorArg& weight, const val& bias, const ConvOptions& options) {
-  constexpr std::string_view f = "conv_transpose2d";
-  return guarded(f, [&] {
-    const ConvTranspose2dParams params = to_conv_transpose2d_params(f, options);
-    return to_js(
-        conv_transpose2d(to_tensor(f, "input", input), to_tensor(f, "weight", weight), to_bias(f, bias), params));
-  });
-}
 
 val interpolate_js(const TensorArg& input, const val& options) {
   return guarded("interpolate", [&] {
@@ -158,12 +148,138 @@ val limits_js() {
   return limits;
 }
 
+}  // namespace
+
+// ---------------------------------------------------------------- conv2d / conv_transpose2d (call.hpp)
+
+namespace {
+
+double address(const void* pointer) { return static_cast<double>(reinterpret_cast<std::uintptr_t>(pointer)); }
+
+std::string_view core_name(const ConvCall& call) { return call.transposed ? "conv_transpose2d" : "conv2d"; }
+
+/// Runs one step of a call; an exception's message goes to record.error, so nothing is thrown across the boundary.
+template <class Body>
+int step(ConvCall& call, Body&& body) {
+  try {
+    body();
+    return 0;
+  } catch (const std::bad_alloc&) {
+    call.message = out_of_memory(core_name(call));
+  } catch (const std::exception& e) {
+    call.message = e.what();
+  }
+  call.record.error = address(call.message.c_str());
+  return 1;
+}
+
+std::vector<double> slot_dims(const TensorSlot& slot) {
+  // The wrapper writes at most kSlotDims entries; the bound keeps a wrong rank from reading past the slot.
+  const double rank = slot.rank >= 0 && slot.rank <= double(kSlotDims) ? slot.rank : double(kSlotDims);
+  return std::vector<double>(slot.shape, slot.shape + static_cast<std::size_t>(rank));
+}
+
+xt::xarray<float> unfilled(std::string_view function, std::string_view name, TensorSlot& slot) {
+  xt::xarray<float> tensor = unfilled_tensor(function, name, slot_dims(slot), slot.length);
+  slot.data = address(tensor.data());
+  return tensor;
+}
+
+}  // namespace
+
+val conv_call_layout() {
+  const ConvCall call;
+  const auto at = [&](const void* field) {
+    return static_cast<double>(static_cast<const char*>(field) - reinterpret_cast<const char*>(&call));
+  };
+  const auto slot = [&](const TensorSlot& s) {
+    val o = val::object();
+    o.set("length", at(&s.length));
+    o.set("rank", at(&s.rank));
+    o.set("shape", at(&s.shape));
+    o.set("data", at(&s.data));
+    return o;
+  };
+  const ConvRecord& r = call.record;
+  val options = val::object();
+  options.set("stride", at(&r.options.stride));
+  options.set("padding", at(&r.options.padding));
+  options.set("dilation", at(&r.options.dilation));
+  options.set("outputPadding", at(&r.options.output_padding));
+  options.set("groups", at(&r.options.groups));
+  val layout = val::object();
+  layout.set("options", options);
+  layout.set("input", slot(r.input));
+  layout.set("weight", slot(r.weight));
+  layout.set("bias", slot(r.bias));
+  layout.set("result", slot(r.result));
+  layout.set("error", at(&r.error));
+  layout.set("slotDims", static_cast<double>(kSlotDims));
+  val oom = val::array();
+  oom.call<void>("push", out_of_memory("conv2d"));
+  oom.call<void>("push", out_of_memory("conv_transpose2d"));
+  layout.set("outOfMemory", oom);
+  return layout;
+}
+
+namespace {
+
 // Bytes currently allocated by malloc: lets tests check that calls free
 // everything they allocate.
 double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
 }  // namespace
 }  // namespace tconv::js
+
+using tconv::js::ConvCall;
+
+extern "C" {
+
+ConvCall* tconv_conv_new(int transposed) {
+  auto* call = new (std::nothrow) ConvCall();
+  if (call != nullptr) call->transposed = transposed != 0;
+  return call;
+}
+
+int tconv_conv_prepare(ConvCall* call) {
+  using namespace tconv::js;
+  return step(*call, [&] {
+    const std::string_view f = core_name(*call);
+    ConvRecord& r = call->record;
+    // The order of the checks, and so which message a call with several faults gets: options, input, weight, bias.
+    if (call->transposed) {
+      call->conv_transpose2d_params = to_conv_transpose2d_params(f, r.options);
+    } else {
+      call->conv2d_params = to_conv2d_params(f, r.options);
+    }
+    call->input = unfilled(f, "input", r.input);
+    call->weight = unfilled(f, "weight", r.weight);
+    if (r.bias.length >= 0) {
+      call->bias = unfilled_bias(f, r.bias.length);
+      r.bias.data = address(call->bias->data());
+    }
+  });
+}
+
+int tconv_conv_run(ConvCall* call) {
+  using namespace tconv::js;
+  return step(*call, [&] {
+    call->result = call->transposed
+                       ? tconv::conv_transpose2d(call->input, call->weight, call->bias, call->conv_transpose2d_params)
+                       : tconv::conv2d(call->input, call->weight, call->bias, call->conv2d_params);
+    TensorSlot& out = call->record.result;
+    out.length = static_cast<double>(call->result.size());
+    out.rank = static_cast<double>(call->result.dimension());
+    for (std::size_t d = 0; d < call->result.dimension() && d < kSlotDims; ++d) {
+      out.shape[d] = static_cast<double>(call->result.shape()[d]);
+    }
+    out.data = address(call->result.data());
+  });
+}
+
+void tconv_conv_release(ConvCall* call) { delete call; }
+
+}  // extern "C"
 
 EMSCRIPTEN_BINDINGS(tconv) {
   using namespace emscripten;
@@ -182,8 +298,6 @@ EMSCRIPTEN_BINDINGS(tconv) {
       .field("stride", &ConvMatrixOptions::stride)
       .field("padding", &ConvMatrixOptions::padding)
       .field("dilation", &ConvMatrixOptions::dilation);
-  function("conv2d", &conv2d_js);
-  function("convTranspose2d", &conv_transpose2d_js);
   function("interpolate", &interpolate_js);
   function("convMatrix", &conv_matrix_js);
   function("conv2dOutputSize", &conv2d_output_size_js);
@@ -200,5 +314,6 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("bilinearKernel", &bilinear_kernel_js);
   function("upsampleGeometry", &upsample_geometry_js);
   function("limits", &limits_js);
+  function("convCallLayout", &conv_call_layout);
   function("heapInUse", &heap_in_use);
 }

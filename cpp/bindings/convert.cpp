@@ -13,13 +13,16 @@ std::vector<double> shape_dims(std::string_view function, std::string_view name,
 
 /// The length of a typed array the JS wrapper checked, read as a double so that
 /// nothing is truncated to wasm32's 32-bit size_t before the limit is checked.
-std::size_t length_of(std::string_view function, std::string_view name, const val& array) {
-  const double length = array["length"].as<double>();
+std::size_t checked_length(std::string_view function, std::string_view name, double length) {
   if (length > static_cast<double>(kMaxElements)) {
     fail(function, std::string(name) + " has " + format_number(length) + " elements, more than the limit of " +
                        std::to_string(kMaxElements));
   }
   return static_cast<std::size_t>(length);
+}
+
+std::size_t length_of(std::string_view function, std::string_view name, const val& array) {
+  return checked_length(function, name, array["length"].as<double>());
 }
 
 /// Thrown to stop the work when the caller's onProgress threw (see to_progress).
@@ -36,22 +39,29 @@ Progress to_progress(const val& hook) {
   };
 }
 
+xt::xarray<float> unfilled_tensor(std::string_view function, std::string_view name, const std::vector<double>& dims,
+                                  double length) {
+  const std::size_t checked = checked_length(function, std::string(name) + ".data", length);
+  return xt::xarray<float>::from_shape(checked_shape(function, name, dims, checked));
+}
+
+xt::xarray<float> unfilled_bias(std::string_view function, double length) {
+  const std::size_t checked = checked_length(function, "bias", length);
+  checked_element_count(function, "bias", {checked});
+  return xt::xarray<float>::from_shape({checked});
+}
+
 xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg) {
-  const std::size_t length = length_of(function, std::string(name) + ".data", arg.data);
-  const Shape shape = checked_shape(function, name, shape_dims(function, name, arg.shape), length);
-  xt::xarray<float> tensor = xt::xarray<float>::from_shape(shape);
+  // The length's limit first, then the shape, as the record path checks them.
+  const double length = static_cast<double>(length_of(function, std::string(name) + ".data", arg.data));
+  xt::xarray<float> tensor = unfilled_tensor(function, name, shape_dims(function, name, arg.shape), length);
   // TypedArray.prototype.set on a view of the tensor: one native copy.
   val(emscripten::typed_memory_view(tensor.size(), tensor.data())).call<void>("set", arg.data);
   return tensor;
 }
 
-std::optional<xt::xarray<float>> to_bias(std::string_view function, const val& bias) {
-  if (bias.isNull() || bias.isUndefined()) return std::nullopt;
-  const std::size_t length = length_of(function, "bias", bias);
-  checked_element_count(function, "bias", {length});
-  xt::xarray<float> tensor = xt::xarray<float>::from_shape({length});
-  val(emscripten::typed_memory_view(length, tensor.data())).call<void>("set", bias);
-  return tensor;
+std::string out_of_memory(std::string_view function) {
+  return std::string(function) + ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)";
 }
 
 Pair to_pair(std::string_view function, std::string_view name, const std::array<double, 2>& value, Rule rule) {

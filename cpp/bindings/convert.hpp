@@ -76,11 +76,16 @@ UpsampleBand to_upsample_band(std::string_view function, const BandArg& band);
 RowRange to_rows(std::string_view function, std::string_view name, const std::array<double, 2>& rows);
 val to_js(const RowRange& rows);
 
+/// A tensor of the shape `dims`, allocated but not filled, once the core has
+/// checked `dims` against `length` (the elements of the caller's data, a
+/// double so that nothing is truncated to wasm32's 32-bit size_t first).
+xt::xarray<float> unfilled_tensor(std::string_view function, std::string_view name, const std::vector<double>& dims,
+                                  double length);
+/// The same for a bias of `length` elements.
+xt::xarray<float> unfilled_bias(std::string_view function, double length);
 /// One bulk copy from the typed array into a new tensor, after the shape has
 /// been validated against the data length.
 xt::xarray<float> to_tensor(std::string_view function, std::string_view name, const TensorArg& arg);
-/// null/undefined → no bias; otherwise a 1-D tensor.
-std::optional<xt::xarray<float>> to_bias(std::string_view function, const val& bias);
 Pair to_pair(std::string_view function, std::string_view name, const std::array<double, 2>& value, Rule rule);
 
 /// { data: Float32Array (a JS-owned copy), shape: number[] }.
@@ -89,6 +94,9 @@ val to_js(const Pair& pair);
 /// A fresh JS-owned typed array copied from wasm memory in one call.
 val float32_copy(const float* data, std::size_t size);
 val int32_copy(const std::int32_t* data, std::size_t size);
+
+/// "<function>: out of memory (…)": the message of a std::bad_alloc.
+std::string out_of_memory(std::string_view function);
 
 /// Runs `body`; a C++ exception becomes { error: message } so that the JS
 /// wrapper throws an Error. Nothing is thrown across the boundary, so C++
@@ -99,8 +107,7 @@ val guarded(std::string_view function, Body&& body) {
     return body();
   } catch (const std::bad_alloc&) {
     val error = val::object();
-    error.set("error",
-              std::string(function) + ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)");
+    error.set("error", out_of_memory(function));
     return error;
   } catch (const std::exception& e) {
     val error = val::object();

@@ -30,7 +30,7 @@ type View<K extends ViewName> = InstanceType<(typeof VIEWS)[K]>;
 
 // Tensors have at most 4 dimensions (the core names the rule); reading stops
 // well past that so that a shape whose `length` lies cannot make the read loop hang.
-const MAX_SHAPE_READ = 16;
+export const MAX_SHAPE_READ = 16;
 
 /** The typed array's kind ("Float32Array", ...) from its internal slot, or undefined if it is none. */
 function viewKind(value: unknown): string | undefined {

@@ -2,7 +2,16 @@
 // here and normalised to the plain objects the binding expects; results are
 // JS-owned copies, so they stay valid after later calls and memory growth.
 
-import type { CoreModule, RawBand, RawConvOptions, RawError, RawImage, RawUpsampleSpec } from '../wasm/core.mjs';
+import type {
+  CoreModule,
+  RawBand,
+  RawConvCallLayout,
+  RawConvOptions,
+  RawError,
+  RawImage,
+  RawSlotLayout,
+  RawUpsampleSpec,
+} from '../wasm/core.mjs';
 import * as args from './args.js';
 import type {
   Conv2dOptions,
@@ -129,8 +138,122 @@ function sizePair(fn: string, name: string, value: unknown): [number, number] {
   return args.pair(fn, name, value, 0);
 }
 
+/** A slot's offsets, counted in doubles (HEAPF64 indices) from the call's own index. */
+type Slot = RawSlotLayout;
+
+/** The call record's offsets in doubles, from the binding's layout (bytes), checked once. */
+interface CallLayout {
+  stride: number;
+  padding: number;
+  dilation: number;
+  outputPadding: number;
+  groups: number;
+  input: Slot;
+  weight: Slot;
+  bias: Slot;
+  result: Slot;
+  error: number;
+}
+
+function callLayout(raw: RawConvCallLayout): CallLayout {
+  // A build whose slot holds fewer shape entries than args.tensor reads could be written past.
+  if (raw.slotDims < args.MAX_SHAPE_READ) throw new Error('tconv: the core does not match this wrapper (slotDims)');
+  const doubles = (bytes: number): number => {
+    if (bytes % 8 !== 0) throw new Error('tconv: the core does not match this wrapper (alignment)');
+    return bytes / 8;
+  };
+  const slot = (s: RawSlotLayout): Slot => ({
+    length: doubles(s.length),
+    rank: doubles(s.rank),
+    shape: doubles(s.shape),
+    data: doubles(s.data),
+  });
+  const o = raw.options;
+  return {
+    stride: doubles(o.stride),
+    padding: doubles(o.padding),
+    dilation: doubles(o.dilation),
+    outputPadding: doubles(o.outputPadding),
+    groups: doubles(o.groups),
+    input: slot(raw.input),
+    weight: slot(raw.weight),
+    bias: slot(raw.bias),
+    result: slot(raw.result),
+    error: doubles(raw.error),
+  };
+}
+
+function writeSlot(f64: Float64Array, at: number, slot: Slot, length: number, shape: readonly number[]): void {
+  f64[at + slot.length] = length;
+  f64[at + slot.rank] = shape.length;
+  for (let i = 0; i < shape.length; i++) f64[at + slot.shape + i] = shape[i];
+}
+
+/** One bulk copy of a snapshot's elements into the tensor the core allocated for them. */
+function copyIn(fn: string, name: string, core: CoreModule, address: number, data: Float32Array): void {
+  try {
+    core.HEAPF32.set(data, address / 4);
+  } catch (error) {
+    // A view of the wasm heap itself is detached when the core's allocations grew the memory.
+    args.fail(fn, `${name}'s buffer is detached or out of bounds`, error);
+  }
+}
+
+/**
+ * conv2d and convTranspose2d cross as numbers in wasm memory (cpp/bindings/call.hpp):
+ * the snapshot's options and each tensor's length and shape go into the call's
+ * record, the core checks them and allocates the tensors, each tensor's elements
+ * are copied in with one HEAPF32.set, and the result comes out as one slice.
+ * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
+ */
+function convCall(
+  core: CoreModule,
+  layout: CallLayout,
+  fn: string,
+  transposed: boolean,
+  x: args.TensorArg,
+  w: args.TensorArg,
+  bias: Float32Array | null,
+  o: RawConvOptions,
+): Tensor {
+  const call = core._tconv_conv_new(transposed ? 1 : 0);
+  if (call === 0) throw new Error(core.convCallLayout().outOfMemory[transposed ? 1 : 0]);
+  const at = call / 8; // malloc's alignment is 8 or more
+  const failure = () => new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
+  try {
+    let f64 = core.HEAPF64;
+    f64[at + layout.stride] = o.stride[0];
+    f64[at + layout.stride + 1] = o.stride[1];
+    f64[at + layout.padding] = o.padding[0];
+    f64[at + layout.padding + 1] = o.padding[1];
+    f64[at + layout.dilation] = o.dilation[0];
+    f64[at + layout.dilation + 1] = o.dilation[1];
+    f64[at + layout.outputPadding] = o.outputPadding[0];
+    f64[at + layout.outputPadding + 1] = o.outputPadding[1];
+    f64[at + layout.groups] = o.groups;
+    writeSlot(f64, at, layout.input, x.data.length, x.shape);
+    writeSlot(f64, at, layout.weight, w.data.length, w.shape);
+    f64[at + layout.bias.length] = bias === null ? -1 : bias.length;
+    if (core._tconv_conv_prepare(call) !== 0) throw failure();
+    f64 = core.HEAPF64; // the allocations may have grown the memory
+    copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
+    copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
+    if (bias !== null) copyIn(fn, 'bias', core, f64[at + layout.bias.data], bias);
+    if (core._tconv_conv_run(call) !== 0) throw failure();
+    f64 = core.HEAPF64;
+    const r = layout.result;
+    const shape: number[] = [];
+    for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
+    const begin = f64[at + r.data] / 4;
+    return { data: core.HEAPF32.slice(begin, begin + f64[at + r.length]), shape };
+  } finally {
+    core._tconv_conv_release(call);
+  }
+}
+
 export function wrapCore(core: CoreModule): Tconv {
   const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
+  const layout = callLayout(core.convCallLayout());
   return {
     conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
       const fn = 'conv2d';
@@ -138,7 +261,7 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      return unwrap(core.conv2d(x, w, bias, convOptions(fn, o)));
+      return convCall(core, layout, fn, false, x, w, bias, convOptions(fn, o));
     },
 
     convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
@@ -147,7 +270,7 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      return unwrap(core.convTranspose2d(x, w, bias, convOptions(fn, o)));
+      return convCall(core, layout, fn, true, x, w, bias, convOptions(fn, o));
     },
 
     interpolate(input: Tensor, options: InterpolateOptions): Tensor {

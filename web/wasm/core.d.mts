@@ -87,14 +87,44 @@ export interface RawLimits {
   maxKernelSize: number;
 }
 
+/** Byte offsets of a tensor's fields in a conv call (cpp/bindings/call.hpp, TensorSlot); each field is a double. */
+export interface RawSlotLayout {
+  /** Elements of the caller's data; negative: absent. */
+  length: number;
+  rank: number;
+  /** The first of `slotDims` shape entries. */
+  shape: number;
+  /** Address of the tensor's float32 elements, written by the core. */
+  data: number;
+}
+
+/** Byte offsets, from a call's address, of every field of a conv call's record (ConvRecord); each a double. */
+export interface RawConvCallLayout {
+  options: { stride: number; padding: number; dilation: number; outputPadding: number; groups: number };
+  input: RawSlotLayout;
+  weight: RawSlotLayout;
+  bias: RawSlotLayout;
+  result: RawSlotLayout;
+  /** Address of the core's message after a failed step. */
+  error: number;
+  /** Shape entries a slot holds. */
+  slotDims: number;
+  /** The core's out-of-memory message for conv2d and conv_transpose2d (the index _tconv_conv_new takes). */
+  outOfMemory: [string, string];
+}
+
 export interface CoreModule {
-  conv2d(input: RawTensor, weight: RawTensor, bias: Float32Array | null, options: RawConvOptions): RawTensor | RawError;
-  convTranspose2d(
-    input: RawTensor,
-    weight: RawTensor,
-    bias: Float32Array | null,
-    options: RawConvOptions,
-  ): RawTensor | RawError;
+  /** The layout of the conv2d / conv_transpose2d call record, from the binding's own struct. */
+  convCallLayout(): RawConvCallLayout;
+  /** A new call (1: conv_transpose2d) or 0 when out of memory. */
+  _tconv_conv_new(transposed: number): number;
+  /** Checks the options and shapes, allocates the tensors: 0, or 1 with the message at `error`. */
+  _tconv_conv_prepare(call: number): number;
+  /** Runs the core on the filled tensors: 0, or 1 with the message at `error`. */
+  _tconv_conv_run(call: number): number;
+  _tconv_conv_release(call: number): void;
+  UTF8ToString(address: number): string;
+  HEAPF64: Float64Array;
   interpolate(input: RawTensor, options: RawInterpolateOptions): RawTensor | RawError;
   convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;
   conv2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;

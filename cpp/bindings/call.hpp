@@ -1,0 +1,81 @@
+// The crossing of conv2d and conv_transpose2d: numbers in wasm memory, not
+// Embind values. The JS wrapper (web/lib/tconv.ts) writes the call's options
+// and each tensor's length and shape into a ConvRecord at the offsets that
+// convCallLayout() exports (so C++ and TypeScript share one declaration of the
+// layout), prepare() checks them with the core's rules and allocates the
+// tensors, the wrapper copies each tensor's elements straight into its tensor
+// with one HEAPF32.set, run() calls the core, and the wrapper slices the
+// result out before release() frees everything.
+//
+// Why not Embind values: converting { data, shape } objects, option pairs and
+// the result object costs ~0.3 µs per property read or write across the
+// boundary, ~8 µs of a 10 µs explainer-sized call (docs/notes in the commit
+// that introduced this file measure each piece).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <xtensor/xarray.hpp>
+
+#include "convert.hpp"
+
+namespace tconv::js {
+
+/// Shape entries a tensor slot holds: at least as many as the JS wrapper
+/// reads (args.ts checks this against convCallLayout().slotDims at start-up)
+/// and more than any rank the core accepts, so a wrong rank gets the core's message.
+inline constexpr std::size_t kSlotDims = 16;
+
+/// One tensor of a call. Every field is a double: the JS numbers arrive as
+/// they were, and the core checks that they are integers.
+struct TensorSlot {
+  double length = 0;             ///< in: elements of the caller's typed array; negative: absent (no bias)
+  double rank = 0;               ///< in: entries of `shape` that are used
+  double shape[kSlotDims] = {};  ///< in
+  double data = 0;               ///< out: address of the tensor's elements (prepare: to fill; run: the result)
+};
+
+/// The numbers of one conv2d or conv_transpose2d call.
+struct ConvRecord {
+  ConvOptions options;
+  TensorSlot input;
+  TensorSlot weight;
+  TensorSlot bias;
+  TensorSlot result;
+  double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
+};
+
+/// A call in flight: its record and what the core needs to outlive the crossings.
+struct ConvCall {
+  ConvRecord record;
+  bool transposed = false;
+  std::string message;
+  Conv2dParams conv2d_params;  // the one of the two that `transposed` picks
+  ConvTranspose2dParams conv_transpose2d_params;
+  xt::xarray<float> input;
+  xt::xarray<float> weight;
+  std::optional<xt::xarray<float>> bias;
+  xt::xarray<float> result;
+};
+
+/// Byte offsets of every field the JS wrapper reads or writes, relative to a
+/// ConvCall's address: { options: { stride, padding, dilation, outputPadding,
+/// groups }, input | weight | bias | result: { length, rank, shape, data },
+/// error, slotDims }.
+val conv_call_layout();
+
+}  // namespace tconv::js
+
+// Plain C exports (EXPORTED_FUNCTIONS in CMakeLists.txt): numbers only, so a
+// call crosses without Embind's conversions. Each step returns 0, or 1 after
+// writing the core's message to record.error.
+extern "C" {
+/// A new call (transposed: conv_transpose2d), or 0 when even that cannot be allocated.
+tconv::js::ConvCall* tconv_conv_new(int transposed);
+/// Checks the options and the tensors' shapes and allocates the tensors; writes their addresses.
+int tconv_conv_prepare(tconv::js::ConvCall* call);
+/// Runs the core on the filled tensors; writes the result slot.
+int tconv_conv_run(tconv::js::ConvCall* call);
+void tconv_conv_release(tconv::js::ConvCall* call);
+}
