@@ -68,6 +68,26 @@ describe('the model', () => {
       expect([m.zeroInsertion.out.rows, m.zeroInsertion.out.cols]).toEqual([m.tout.rows, m.tout.cols]);
       expectClose(m.zeroInsertion.out.values, m.tout.values, 1e-4, 1e-5);
       expectClose(m.toutPartial[m.toutPartial.length - 1].values, m.tout.values, 0, 0);
+      // The products are the core's, of the matrices drawn, and their agreement is measured, not assumed.
+      expectClose(m.Cx.values, matVec(m.C, m.x.values, false), 1e-4, 1e-5);
+      expectClose(m.Cty.values, matVec(m.Ct, m.y.values, true), 1e-4, 1e-5);
+      expect(m.CtyPartial).toHaveLength(m.y.values.length + 1);
+      m.CtyPartial.forEach((p, i) =>
+        expectClose(
+          p.values,
+          matVec(
+            m.Ct,
+            m.y.values.map((v, j) => (j < i ? v : 0)),
+            true,
+          ),
+          1e-4,
+          1e-5,
+        ),
+      );
+      const worst = (a: Float32Array, b: Float32Array) => Math.max(0, ...a.map((v, i) => Math.abs(v - b[i])));
+      expect(m.agreement.CxVsOut).toBe(worst(m.Cx.values, m.out.values));
+      expect(m.agreement.CtyVsTout).toBe(worst(m.Cty.values, m.tout.values));
+      expect(m.agreement.zeroInsertionVsTout).toBe(worst(m.zeroInsertion.out.values, m.tout.values));
       // Every window tap of the sliding window lands on the weight C says.
       for (let r0 = 0; r0 < m.C.rows; r0++) {
         expect(m.windows[r0]).toHaveLength(m.k.values.length);

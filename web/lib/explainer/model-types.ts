@@ -67,6 +67,17 @@ export interface OverlapView {
   max: number;
 }
 
+export interface Agreement {
+  /** C·vec(x) (matrix product) against conv2d's out (sliding window). */
+  CxVsOut: number;
+  /** Cᵀ·vec(y) (matrix product) against conv_transpose2d's tout (scatter). */
+  CtyVsTout: number;
+  /** Zero insertion's output against tout. */
+  zeroInsertionVsTout: number;
+  /** Differences up to this count as agreeing (float32 rounding of sums in a different order). */
+  tolerance: number;
+}
+
 export interface ExplainerModel {
   config: ExplainerConfig;
   values: ExplainerValues;
@@ -86,7 +97,13 @@ export interface ExplainerModel {
   kt: Grid;
   /** The forward matrix of kt on an H'×W' input; the explainer shows its transpose. */
   Ct: MatrixGrid;
-  /** convTranspose2d(y, kt) from the core; equals Cᵀ·vec(y). */
+  /** C·vec(x) as a matrix product in the core (a 1×1 convolution is a GEMM): (Hout·Wout)×1. */
+  Cx: Grid;
+  /** Cᵀ·vec(y) as a matrix product in the core: (H'·W')×1. Compare with tout, the scatter. */
+  Cty: Grid;
+  /** Cᵀ·vec(y) with only y's first i entries (the rest zero), i = 0..Hout·Wout: chapter 6's column. */
+  CtyPartial: Grid[];
+  /** convTranspose2d(y, kt) from the core: the scatter. */
   tout: Grid;
   /** tout after painting only y's first i entries (i = 0..Hout·Wout), from the core. */
   toutPartial: Grid[];
@@ -106,6 +123,11 @@ export interface ExplainerModel {
   };
   /** Largest |value| of tout: a steady colour scale while the partial outputs fill in. */
   toutMaxAbs: number;
+  /**
+   * How far apart the three ways came out, measured (largest |difference|):
+   * what the narration may claim about "agree" comes from these numbers only.
+   */
+  agreement: Agreement;
   overlap: {
     /** Largest count over the three views: one colour scale for all three maps. */
     maxCount: number;

@@ -199,6 +199,49 @@ function paintedOneByOne(tc: Tconv, y: Grid, weight: Tensor, options: ConvTransp
   );
 }
 
+/**
+ * A·v for every v in `vectors`, in the core: a 1×1 convolution is a matrix
+ * product, so conv2d of input [n, k, 1, 1] (the vectors) with weight
+ * [m, k, 1, 1] (A, row-major m×k) gives [n, m, 1, 1], the products.
+ */
+function matrixProducts(
+  tc: Tconv,
+  a: { rows: number; cols: number; values: Float32Array },
+  vectors: Float32Array[],
+): Grid[] {
+  const data = new Float32Array(vectors.length * a.cols);
+  vectors.forEach((v, i) => data.set(v, i * a.cols));
+  const out = tc.conv2d(
+    { shape: [vectors.length, a.cols, 1, 1], data },
+    { shape: [a.rows, a.cols, 1, 1], data: a.values },
+  );
+  return vectors.map((_, i) => grid(a.rows, 1, out.data.slice(i * a.rows, (i + 1) * a.rows)));
+}
+
+/** The matrix as stored transposed: entry (c, r) of the result is (r, c) of m (an index shuffle). */
+function transposeValues(m: { rows: number; cols: number; values: Float32Array }) {
+  const values = new Float32Array(m.values.length);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) values[c * m.rows + r] = m.values[r * m.cols + c];
+  return { rows: m.cols, cols: m.rows, values };
+}
+
+/** Largest |a − b| over two equally long arrays (Infinity when the lengths differ: they cannot agree). */
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+/** y's first i entries, the rest zero, for i = 0 … Hout·Wout: what chapter 6 has painted after i steps. */
+function prefixes(y: Float32Array): Float32Array[] {
+  return Array.from({ length: y.length + 1 }, (_, i) => {
+    const v = new Float32Array(y.length);
+    v.set(y.subarray(0, i));
+    return v;
+  });
+}
+
 export function buildModel(tc: Tconv, config: ExplainerConfig, values: ExplainerValues): BuildResult {
   const { input, kernel, stride, padding, dilation, outputPadding } = config;
   const conv = outputSizeOf(tc, config);
@@ -252,6 +295,13 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
   const toutPartial = paintedOneByOne(tc, y, tensor(kernel, kt), transposedOptions);
   const tout = toutPartial[toutPartial.length - 1];
 
+  // The matrix products, computed as products (not read off the convolutions), so
+  // that "the same result" is a measured fact: C·vec(x), and Cᵀ·vec(y) for each
+  // prefix of y (chapter 6 fills its column in step with the scatter).
+  const [Cx] = matrixProducts(tc, C, [values.x]);
+  const CtyPartial = matrixProducts(tc, transposeValues(Ct), prefixes(values.y));
+  const Cty = CtyPartial[CtyPartial.length - 1];
+
   // Zero insertion: stride − 1 zeros between inputs, dilation·(k − 1) − padding around.
   const border: Dims = [dilation[0] * (kernel[0] - 1) - padding[0], dilation[1] * (kernel[1] - 1) - padding[1]];
   const zi = layoutZeroInserted(y, stride, border, outputPadding);
@@ -263,6 +313,15 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
 
   // Overlap counts: a transposed convolution of ones with ones.
   const overlap = overlapViews(tc, kernel, stride, dilation);
+
+  const toutMaxAbs = maxAbs(tout.values);
+  const agreement = {
+    CxVsOut: maxDifference(Cx.values, out.values),
+    CtyVsTout: maxDifference(Cty.values, tout.values),
+    zeroInsertionVsTout: maxDifference(ziOut.values, tout.values),
+    // Sums of the same products in another order differ by float32 rounding only.
+    tolerance: 1e-5 * Math.max(1, toutMaxAbs, maxAbs(out.values)),
+  };
 
   const [H, W] = input;
   const [kH, kW] = kernel;
@@ -280,9 +339,13 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
     y,
     kt: grid(kernel[0], kernel[1], kt),
     Ct,
+    Cx,
+    Cty,
+    CtyPartial,
     tout,
     toutPartial,
-    toutMaxAbs: maxAbs(tout.values),
+    toutMaxAbs,
+    agreement,
     zeroInsertion: {
       zi,
       kflip: grid(kernel[0], kernel[1], kflipValues),
