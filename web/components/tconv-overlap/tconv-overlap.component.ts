@@ -45,12 +45,10 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 
-import { type Dims, formatDims } from '../../lib/explainer/config.js';
-import type { OverlapView } from '../../lib/explainer/model-types.js';
+import { formatDims } from '../../lib/explainer/config.js';
 import { overlapViews } from '../../lib/explainer/model.js';
+import { coverage, mapCaption, mapTitle, overlapExplanation, viewOf } from '../../lib/explainer/overlap-text.js';
 import {
-  interiorOf,
-  interiorRange,
   type Overlap,
   OVERLAP_DEFAULTS,
   OVERLAP_KEYS,
@@ -81,9 +79,6 @@ export interface TconvOverlapEvents {
   'tconv-config-change': TconvOverlapChangeDetail;
   'tconv-error': { message: string };
 }
-
-const dimsText = (d: Dims) => (d[0] === d[1] ? String(d[0]) : `${d[0]}×${d[1]}`);
-const times = (n: number) => `${n}×`;
 
 export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
   static override properties: PropertyDeclarations = {
@@ -164,7 +159,7 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
       this._error = e instanceof Error ? e.message : String(e);
       return;
     }
-    const range = interiorRange(this._overlap.current, interiorOf('transposed', this._overlap.current, settings));
+    const range = coverage('transposed', this._overlap.current, settings);
     const params = new URLSearchParams();
     for (const key of OVERLAP_KEYS) {
       if (key === 'kernel' || key === 'stride' || formatDims(settings[key]) !== formatDims(OVERLAP_DEFAULTS[key])) {
@@ -215,38 +210,19 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
       <div
         class="maps ${shown.length > 1 ? 'multi' : ''}"
         part="maps"
-        ${styleProps({ '--n': Math.max(...shown.map((m) => this._view(m, o).counts.cols)) })}
+        ${styleProps({ '--n': Math.max(...shown.map((m) => viewOf(o, m).counts.cols)) })}
       >
         ${shown.map((m) => this._renderMap(m, o, s))}
       </div>
-      <p class="explanation" part="explanation">${this._explain(o, s)}</p>
+      <p class="explanation" part="explanation">${overlapExplanation(o, s, shown)}</p>
     </div>`;
   }
 
-  private _view(map: OverlapMap, o: Overlap): OverlapView {
-    return map === 'transposed' ? o.current : map === 'balanced' ? o.balanced : o.resize;
-  }
-
   private _renderMap(map: OverlapMap, o: Overlap, s: OverlapSettings) {
-    const v = this._view(map, o);
-    const r = interiorRange(v, interiorOf(map, v, s));
-    const k = dimsText(v.kernel);
-    const st = dimsText(s.stride);
-    const label =
-      map === 'transposed'
-        ? `Kernel ${k}, stride ${st}`
-        : map === 'balanced'
-          ? `Kernel ${k}, stride ${st}`
-          : `Resize ×${st}, then kernel ${dimsText(s.kernel)}`;
-    const where = r.whole ? '' : ' inside';
-    const range =
-      r.min === r.max ? `covered ${times(r.max)} everywhere${where}` : `covered ${r.min} to ${r.max} times${where}`;
-    const note =
-      map === 'balanced'
-        ? `kernel rounded up to a multiple of ${st}; ${range}`
-        : map === 'resize'
-          ? `nearest up-sampling, then stride 1; ${range}`
-          : range;
+    // Title, caption and explanation come from web/lib/explainer/overlap-text.ts, which chapter 8 of the explainer shares.
+    const v = viewOf(o, map);
+    const label = mapTitle(map, v, s);
+    const note = mapCaption(map, v, s);
     const { rows, cols } = v.counts;
     return html`<figure class="map" part="map" data-map=${map}>
       <tconv-grid
@@ -262,24 +238,5 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
       ></tconv-grid>
       <figcaption class="note">${note}</figcaption>
     </figure>`;
-  }
-
-  /** One line: what the first map shows and why. */
-  private _explain(o: Overlap, s: OverlapSettings): string {
-    const v = o.current;
-    const r = interiorRange(v, interiorOf('transposed', v, s));
-    const k = dimsText(s.kernel);
-    const st = dimsText(s.stride);
-    const d = s.dilation[0] > 1 || s.dilation[1] > 1 ? `, dilation ${dimsText(s.dilation)}` : '';
-    if (r.whole) {
-      return `Kernel ${k}, stride ${st}${d}: a ${dimsText(s.size)} input is too small to have an inside free of border effects; counts run from ${r.min} to ${r.max}.`;
-    }
-    if (r.min === r.max) {
-      return `Kernel ${k}, stride ${st}${d}: inside, every output gets ${r.max} kernel copies — even coverage, no checkerboard (only the border is lighter).`;
-    }
-    const divides = s.kernel[0] % s.stride[0] === 0 && s.kernel[1] % s.stride[1] === 0;
-    const why = divides ? 'the dilated copies, a stride apart, overlap unevenly' : `${k} is not a multiple of ${st}`;
-    const fix = this._shown.length > 1 ? ' The other maps even it out.' : '';
-    return `Kernel ${k}, stride ${st}${d}: outputs get ${r.min} to ${r.max} kernel copies because ${why} — that alternation is the checkerboard.${fix}`;
   }
 }

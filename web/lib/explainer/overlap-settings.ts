@@ -2,8 +2,9 @@
 // of border effects. DOM-free; the counts themselves come from the core
 // (model.ts, overlapViews).
 
-import { type Dims, formatDims, LIMITS, parseDims, quote } from './config.js';
+import { type Dims, type ExplainerConfig, formatDims, LIMITS, parseDims, quote } from './config.js';
 import type { ExplainerModel, OverlapView } from './model-types.js';
+import { OVERLAP_INPUT } from './model.js';
 
 export type OverlapMap = 'transposed' | 'balanced' | 'resize';
 export const OVERLAP_MAPS: OverlapMap[] = ['transposed', 'balanced', 'resize'];
@@ -24,6 +25,11 @@ const RANGES: Record<keyof OverlapSettings, { min: number; max: number }> = {
   dilation: LIMITS.dilation,
   size: LIMITS.input,
 };
+/** Chapter 8's maps: the configuration's kernel, stride and dilation on the all-ones OVERLAP_INPUT. */
+export function overlapSettingsOf(config: ExplainerConfig): OverlapSettings {
+  return { kernel: config.kernel, stride: config.stride, dilation: config.dilation, size: OVERLAP_INPUT };
+}
+
 export const OVERLAP_KEYS = Object.keys(OVERLAP_DEFAULTS) as (keyof OverlapSettings)[];
 
 /** Reads the four size attributes: the values to use and a notice for each one ignored or capped. */
