@@ -78,6 +78,20 @@ describe('resolving the attributes', () => {
     expect(r.config.kernel).toEqual([5, 5]);
   });
 
+  it('says which link configuration was refused and why, for a notice at the top of the figure', async () => {
+    const r = resolve(await tconv(), { ...emptyText(), input: '2', kernel: '3' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.refusal).toBe(
+      'The requested figure (input 2, kernel 3) can’t be drawn. The convolution is not defined here: ' +
+        'dilated kernel size (3, 3) is larger than padded input size (2, 2).',
+    );
+    const op = resolve(await tconv(), { ...emptyText(), input: '5', stride: '2', outputPadding: '2' });
+    expect(!op.ok && op.refusal).toMatch(
+      /^The requested figure \(input 5, kernel 3, stride 2, output-padding 2\) can’t be drawn\. .*output_padding \(2, 2\)/,
+    );
+  });
+
   it('turns on independent weights for Cᵀ with an empty kt, and writes it back empty', async () => {
     const s = await resolved({ kt: '' });
     expect(s.values.kt).not.toBeNull();

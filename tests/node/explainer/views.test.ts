@@ -37,6 +37,9 @@ function modelArrays(m: ExplainerModel): Set<Float32Array> {
     m.y.values,
     m.kt.values,
     m.Ct.values,
+    m.Cx.values,
+    m.Cty.values,
+    ...m.CtyPartial.map((p) => p.values),
     m.tout.values,
     ...m.toutPartial.map((p) => p.values),
     z.zi.values,
@@ -121,6 +124,8 @@ describe('what each frame has computed so far', () => {
         const hidden = notComputed(tout);
         for (let o = 0; o < m.tout.values.length; o++) expect(hidden.has(o), `y[:${i}] → ${o}`).toBe(!reached.has(o));
         expect(tout.values).toBe(m.toutPartial[i].values);
+        // The column under "Cᵀ·vec(y)" is the core's matrix product, not the scatter's output.
+        expect(gridOf(m, 'transposed', i, 'Cty').values).toBe(m.CtyPartial[i].values);
       }
     }
   });
@@ -149,6 +154,39 @@ describe('what each frame has computed so far', () => {
     expect(hidden(2, 'heatResize')).toBe(0);
     // One colour scale for the three maps.
     expect(new Set(grids(m, 'overlap', 2).map((g) => g.scale))).toEqual(new Set([m.overlap.maxCount]));
+  });
+});
+
+describe('what the grids are', () => {
+  it('draws the matrix products under C·vec(x) and Cᵀ·vec(y), and chapter 7 in reading order: k → k̃, then y ⊛ k̃', async () => {
+    const m = await model({ ...DEFAULT_CONFIG, input: [5, 5], stride: [2, 2] });
+    expect(gridOf(m, 'multiply', 5, 'Cx').values).toBe(m.Cx.values);
+    expect(gridOf(m, 'zeros', 3, 'Cty').values).toBe(m.Cty.values);
+    const rows = view(m, 'zeros', 3).rows.map((r) => r.items.map((i) => (i.type === 'grid' ? i.id : i.text)).join(' '));
+    expect(rows).toEqual(['kt → kflip', 'y → zi', 'Cty = tout = ziout']);
+    expect(gridOf(m, 'zeros', 3, 'ziout').label).toBe('Zero-inserted y ⊛ k̃');
+  });
+
+  it('titles the heat maps with every parameter and captions them with what they count', async () => {
+    const m = await model({ ...DEFAULT_CONFIG, input: [9, 9], stride: [2, 2], dilation: [2, 2] });
+    const maps = grids(m, 'overlap', 2);
+    expect(maps.map((g) => g.label)).toEqual([
+      'Kernel 3, stride 2, dilation 2',
+      'Kernel 4, stride 2, dilation 2',
+      'Resize ×2, then kernel 3, dilation 2',
+    ]);
+    expect(maps[0].note).toBe(
+      'all-ones 6×6 input, padding 0; covered 0 to 9 times inside the border, 0 to 6 times on it',
+    );
+    expect(view(m, 'overlap', 2).rows[0].title).toBe(
+      'Kernel copies on each output, for an all-ones 6×6 input, padding 0',
+    );
+  });
+
+  it('names chapter 5’s matrix by what it is: C, or C on the H′×W′ output', async () => {
+    expect(gridOf(await model(DEFAULT_CONFIG), 'transpose', 0, 'Cfwd').label).toBe('Convolution matrix C');
+    const m = await model({ ...DEFAULT_CONFIG, input: [6, 6], stride: [2, 2] });
+    expect(gridOf(m, 'transpose', 0, 'Cfwd').label).toBe('C on the 5×5 output');
   });
 });
 

@@ -37,7 +37,29 @@ export interface Resolved {
 
 export type Resolution =
   | { ok: true; state: Resolved; notices: string[] }
-  | { ok: false; error: string; config: ExplainerConfig; notices: string[] };
+  | {
+      ok: false;
+      error: string;
+      config: ExplainerConfig;
+      notices: string[];
+      /** A notice for the top of the figure: which configuration was refused and why (the core's reason). */
+      refusal: string;
+    };
+
+/** "input 2, kernel 3, stride 2": the parameters a link set (the defaults of stride … output-padding left out). */
+export function configSummary(config: ExplainerConfig): string {
+  return Array.from(configToParams(config), ([name, value]) => `${name} ${value.replace('x', '×')}`).join(', ');
+}
+
+function refused(error: string, config: ExplainerConfig, notices: string[]): Resolution {
+  return {
+    ok: false,
+    error,
+    config,
+    notices,
+    refusal: `The requested figure (${configSummary(config)}) can’t be drawn. ${error}`,
+  };
+}
 
 const DESCRIPTIONS: Record<ValueKey, string> = {
   x: 'the input x',
@@ -68,7 +90,7 @@ export function resolve(tc: Tconv, text: StateText): Resolution {
     );
   }
   const size = outputSizeOf(tc, config);
-  if (!size.ok) return { ok: false, error: size.error, config, notices };
+  if (!size.ok) return refused(size.error, config, notices);
   const sizes: Record<ValueKey, Dims> = { x: config.input, k: config.kernel, y: size.size, kt: config.kernel };
   const independent = text.kt !== null;
   const values = presetValues(preset, { input: config.input, kernel: config.kernel, output: size.size }, independent);
@@ -88,7 +110,7 @@ export function resolve(tc: Tconv, text: StateText): Resolution {
     }
   }
   const built = buildModel(tc, config, values);
-  if (!built.ok) return { ok: false, error: built.error, config, notices };
+  if (!built.ok) return refused(built.error, config, notices);
   return { ok: true, state: { config, preset, values, edited, model: built.model }, notices };
 }
 

@@ -1,9 +1,18 @@
 // The explainer's chapters and their frames. A frame says which cells are in
 // focus and what a screen reader hears; each chapter's component draws frame
-// i as "the first i steps done". Numbers in the narration are the model's.
+// i as "the first i steps done". Numbers in the narration are the model's,
+// and tests/node/explainer/claims.test.ts checks every one of them against
+// the definitions. What people read counts from 1 (rows, outputs, entries,
+// steps), as the grids' labels do; frame 0 of a chapter is its intro.
 
+import type { Dims } from './config.js';
 import type { CellRef, ExplainerModel, GridId } from './model-types.js';
+import { overlapSettingsOf } from './overlap-settings.js';
+import { balancedSentence, CAVEAT, resizeSentence, transposedSentence } from './overlap-text.js';
 import { transposedIndex } from './relations.js';
+import { count, formatNumber, formatSmall, list, paramText, plural, position, sizeChange, sizeText } from './text.js';
+
+export { formatNumber };
 
 export type ChapterId = 'slide' | 'build' | 'flatten' | 'multiply' | 'transpose' | 'transposed' | 'zeros' | 'overlap';
 
@@ -23,39 +32,46 @@ export interface Chapter {
   frames: Frame[];
 }
 
-export function formatNumber(v: number): string {
-  const rounded = Math.round(v * 100) / 100;
-  const text = Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(2).replace(/0+$/, '');
-  return text.replace('-', '−');
-}
-
 const refs = (grid: GridId, indices: Iterable<number>): CellRef[] =>
   Array.from(indices, (i) => `${grid}:${i}` as CellRef);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const position = (i: number, cols: number) => `(${Math.floor(i / cols)}, ${i % cols})`;
+const isOne = (d: Dims) => d[0] === 1 && d[1] === 1;
 
-/** "1·4 + 4·5 + … = 122" from weights and the values under them; the total is the core's. */
+/** "1·4 + 4·5 + … = 122" from weights and the values under them (at least one); the total is the core's. */
 function sumText(weights: number[], inputs: number[], total: number): string {
   const terms = weights.map((w, i) => `${formatNumber(w)}·${formatNumber(inputs[i])}`);
   const shown = terms.length > 9 ? [...terms.slice(0, 8), '…'] : terms;
   return `${shown.join(' + ')} = ${formatNumber(total)}`;
 }
 
+/** How two results compare, from their measured largest difference. */
+function agreeText(difference: number, tolerance: number, both: string): string {
+  if (difference === 0) return `${both} agree exactly`;
+  if (difference <= tolerance)
+    return `${both} agree to float32 rounding (largest difference ${formatSmall(difference)})`;
+  return `${both} differ, by up to ${formatSmall(difference)}`;
+}
+
 function slide(m: ExplainerModel): Chapter {
   const { out, xpad, windows, k } = m;
   const n = out.values.length;
+  const { stride, dilation, padding } = m.config;
   const frames: Frame[] = [
     {
-      narration: `The ${k.rows}×${k.cols} kernel will slide over the ${m.x.rows}×${m.x.cols} input${
-        m.config.padding[0] || m.config.padding[1] ? ' and its zero padding' : ''
-      } with stride ${m.config.stride.join('×')}: ${n} positions, one output each.`,
+      narration: `The ${sizeText([k.rows, k.cols])} kernel will slide over the ${sizeText([m.x.rows, m.x.cols])} input${
+        padding[0] || padding[1] ? ' and its zero padding' : ''
+      } with stride ${paramText(stride)}${isOne(dilation) ? '' : `, dilation ${paramText(dilation)}`}: ${
+        n === 1 ? '1 position, one output' : `${n} positions, one output each`
+      }.`,
       active: refs('k', range(k.values.length)),
     },
   ];
   for (let r = 0; r < n; r++) {
     const inputs = windows[r].map((p) => xpad.values[p]);
     frames.push({
-      narration: `Output ${position(r, out.cols)}: ${sumText(Array.from(k.values), inputs, out.values[r])}. Many inputs, one output.`,
+      narration: `Output ${position(r, out.cols)}: ${sumText(Array.from(k.values), inputs, out.values[r])}. ${
+        k.values.length > 1 ? 'Many inputs, one output.' : 'One input, one output.'
+      }`,
       active: [...refs('xpad', windows[r]), ...refs('k', range(k.values.length)), `out:${r}`],
     });
   }
@@ -76,6 +92,7 @@ function nonzeroColumns(values: Int32Array, row: number, cols: number): number[]
 
 function build(m: ExplainerModel): Chapter {
   const { C, out } = m;
+  const taps = m.k.values.length;
   const frames: Frame[] = [
     {
       narration: `C has one row per output pixel (${C.rows}) and one column per input pixel (${C.cols}): ${C.rows}×${C.cols}.`,
@@ -84,8 +101,18 @@ function build(m: ExplainerModel): Chapter {
   ];
   for (let r = 0; r < C.rows; r++) {
     const cols = nonzeroColumns(C.source, r, C.cols);
+    const at = `output ${position(r, out.cols)}`;
+    const w = cols.length;
+    const rest = C.cols - w;
+    const onPadding = taps - w;
+    const narration =
+      w === 0
+        ? `Row ${r + 1} of C: the kernel at ${at} lies entirely on padding, so no weight lands on the input; the row is all zeros and ${at} is 0.`
+        : `Row ${r + 1} of C is the kernel placed at ${at}: ${count(w, 'weight lands', 'weights land')} in the columns of the inputs under it${
+            onPadding ? ` (${count(onPadding, 'tap falls', 'taps fall')} on padding)` : ''
+          }; ${rest === 0 ? 'no column is left for zeros' : `zeros fill the other ${count(rest, 'column', 'columns')}`}.`;
     frames.push({
-      narration: `Row ${r} of C is the kernel placed at output ${position(r, out.cols)}: ${cols.length} weights land in the columns of the inputs under it, zeros fill the other ${C.cols - cols.length}.`,
+      narration,
       active: [
         ...refs(
           'C',
@@ -111,12 +138,21 @@ function build(m: ExplainerModel): Chapter {
 function flatten(m: ExplainerModel): Chapter {
   const { x } = m;
   const frames: Frame[] = [
-    { narration: `vec(x) stacks the ${x.rows} rows of x into one column of ${x.values.length} numbers.`, active: [] },
+    {
+      narration:
+        x.rows === 1
+          ? `vec(x) reads the single row of x as one column of ${count(x.values.length, 'number', 'numbers')}.`
+          : `vec(x) stacks the ${x.rows} rows of x into one column of ${count(x.values.length, 'number', 'numbers')}.`,
+      active: [],
+    },
   ];
   for (let r = 0; r < x.rows; r++) {
     const cells = range(x.cols).map((c) => r * x.cols + c);
+    const first = r * x.cols + 1;
     frames.push({
-      narration: `Row ${r} of x becomes entries ${r * x.cols} to ${r * x.cols + x.cols - 1} of vec(x).`,
+      narration: `Row ${r + 1} of x becomes ${
+        x.cols === 1 ? `entry ${first}` : `entries ${first} to ${first + x.cols - 1}`
+      } of vec(x).`,
       active: [...refs('x', cells), ...refs('vecx', cells)],
     });
   }
@@ -130,16 +166,29 @@ function flatten(m: ExplainerModel): Chapter {
 }
 
 function multiply(m: ExplainerModel): Chapter {
-  const { C, out, x } = m;
+  const { C, out, x, Cx, agreement } = m;
+  const same = (r: number) => Math.abs(Cx.values[r] - out.values[r]) <= agreement.tolerance;
   const frames: Frame[] = [
-    { narration: `C·vec(x): each row of C meets vec(x); the ${C.rows} sums are the ${C.rows} outputs.`, active: [] },
+    {
+      narration: `C·vec(x): each row of C meets vec(x); ${
+        C.rows === 1 ? 'the one sum is the one output' : `the ${C.rows} sums are the ${C.rows} outputs`
+      }.`,
+      active: [],
+    },
   ];
   for (let r = 0; r < C.rows; r++) {
     const cols = nonzeroColumns(C.source, r, C.cols);
     const weights = cols.map((c) => C.values[r * C.cols + c]);
     const inputs = cols.map((c) => x.values[c]);
+    const at = `output ${position(r, out.cols)} of the sliding window`;
+    const compare = same(r) ? `the same as ${at}` : `but ${at} is ${formatNumber(out.values[r])}`;
     frames.push({
-      narration: `Row ${r} · vec(x) = ${sumText(weights, inputs, out.values[r])}, the same as output ${position(r, out.cols)} of the sliding window.`,
+      narration:
+        cols.length === 0
+          ? `Row ${r + 1} of C has no weights on the input (its kernel lies on padding): row ${r + 1} · vec(x) = ${formatNumber(
+              Cx.values[r],
+            )}, ${compare}.`
+          : `Row ${r + 1} · vec(x) = ${sumText(weights, inputs, Cx.values[r])}, ${compare}.`,
       active: [
         ...refs(
           'C',
@@ -151,7 +200,11 @@ function multiply(m: ExplainerModel): Chapter {
     });
   }
   frames.push({
-    narration: `The ${C.rows} results fold back into the ${out.rows}×${out.cols} output grid: conv2d, as a matrix product.`,
+    narration: `${C.rows === 1 ? 'The one result folds' : `The ${C.rows} results fold`} back into the ${sizeText([out.rows, out.cols])} output grid: conv2d, as a matrix product; ${agreeText(
+      agreement.CxVsOut,
+      agreement.tolerance,
+      'the product and the sliding window',
+    )}.`,
     active: [...refs('Cx', range(C.rows)), ...refs('out', range(out.values.length))],
   });
   return {
@@ -163,6 +216,48 @@ function multiply(m: ExplainerModel): Chapter {
   };
 }
 
+/**
+ * Why chapter 5's C has the size it has: Cᵀ is built on the transposed
+ * convolution's H′×W′ output, and H′ = H − (rows of the padded input after
+ * conv2d's last window) + output_padding.
+ */
+function sizeReason(m: ExplainerModel): string {
+  const { input, outputPadding, padding } = m.config;
+  const t = m.transposedSize;
+  const n = (d: Dims) => d[0] * d[1];
+  const outputs = n(m.outputSize);
+  const sameSize = t[0] === input[0] && t[1] === input[1];
+  if (sameSize) {
+    return `Cᵀ is built on the transposed convolution’s output, H′×W′ = ${sizeText(t)}, the input’s size, so this matrix has the size of the ${outputs}×${n(
+      input,
+    )} C of chapters 2 and 4: it takes ${count(n(t), 'number', 'numbers')} to ${outputs}.`;
+  }
+  // H′ = H − unread + output_padding, where `unread` rows of the padded input lie past conv2d's last window.
+  const unread = [0, 1].map((a) => input[a] - t[a] + outputPadding[a]);
+  const where = padding[0] || padding[1] ? 'the padded input' : 'x';
+  const lines = list(
+    [count(unread[0], 'row', 'rows'), count(unread[1], 'column', 'columns')].filter((_, a) => unread[a] > 0),
+  );
+  const past = lines
+    ? `conv2d’s last window leaves the last ${lines} of ${where} unread`
+    : `conv2d’s windows read every row and column of ${where}`;
+  // Both sizes convolve to the same output unless output_padding reaches a whole stride (allowed below the dilation).
+  const sameOutput = [0, 1].every((a) => outputPadding[a] < m.config.stride[a]);
+  return (
+    `Cᵀ is built on the transposed convolution’s output, H′×W′ = ${sizeText(t)}, not the input’s ${sizeText(input)}: ` +
+    `${past}, so H′ = H − unread + output_padding = ${input[0]} − ${unread[0]} + ${outputPadding[0]} = ${t[0]} ` +
+    `and W′ = ${input[1]} − ${unread[1]} + ${outputPadding[1]} = ${t[1]}` +
+    (sameOutput
+      ? `; both sizes give the same ${sizeText(m.outputSize)} conv2d output, and output_padding picks which comes back. `
+      : '. ') +
+    `So this matrix is ${outputs}×${n(t)}, not the ${outputs}×${n(input)} of chapters 2 and 4: it takes ${count(
+      n(t),
+      'number',
+      'numbers',
+    )} to ${outputs}.`
+  );
+}
+
 function transpose(m: ExplainerModel): Chapter {
   const { Ct } = m;
   const independent = m.values.kt !== null;
@@ -170,25 +265,26 @@ function transpose(m: ExplainerModel): Chapter {
     id: 'transpose',
     number: 5,
     title: 'Transposing',
-    summary: 'Cᵀ swaps rows and columns: it maps outputs back to inputs, one-to-many.',
+    summary: 'Cᵀ flips C over its diagonal: rows become columns, so it maps outputs back to inputs, one-to-many.',
     frames: [
       {
-        narration: independent
-          ? `A matrix with C’s layout but independent weights is ${Ct.rows}×${Ct.cols}: it takes ${Ct.cols} numbers to ${Ct.rows}.`
-          : `C is ${Ct.rows}×${Ct.cols}: it takes ${Ct.cols} numbers to ${Ct.rows}.`,
+        narration: `A transpose flips a matrix over its diagonal: rows become columns. ${sizeReason(m)}${
+          independent ? ' Its weights here are independent of C’s: only the layout is C’s.' : ''
+        }`,
         active: [],
       },
       {
-        narration: 'Row i of C becomes column i of Cᵀ.',
+        narration:
+          Ct.rows === 1
+            ? 'The one row of C becomes the one column of Cᵀ.'
+            : `Row 1 of C becomes column 1 of Cᵀ, and so on for all ${Ct.rows} rows.`,
         active: refs(
           'Ct',
           range(Ct.cols).map((c) => transposedIndex(Ct, 0, c)),
         ),
       },
       {
-        narration: `Cᵀ is ${Ct.cols}×${Ct.rows}: it takes ${Ct.rows} numbers to ${Ct.cols}.${
-          independent ? ' Its weights here are independent of C’s: only the layout is transposed.' : ''
-        }`,
+        narration: `Cᵀ is ${Ct.cols}×${Ct.rows}: it takes ${count(Ct.rows, 'number', 'numbers')} to ${Ct.cols}.`,
         active: [],
       },
     ],
@@ -196,17 +292,23 @@ function transpose(m: ExplainerModel): Chapter {
 }
 
 function transposed(m: ExplainerModel): Chapter {
-  const { Ct, y, tout } = m;
+  const { Ct, y, tout, agreement } = m;
   const frames: Frame[] = [
     {
-      narration: `y is ${y.rows}×${y.cols}; vec(y) stacks it into ${y.values.length} numbers.`,
+      narration: `y is ${sizeText([y.rows, y.cols])}; vec(y) stacks it into ${count(y.values.length, 'number', 'numbers')}.`,
       active: refs('y', range(y.values.length)),
     },
   ];
   for (let r = 0; r < Ct.rows; r++) {
     const painted = nonzeroColumns(Ct.source, r, Ct.cols);
+    const entry = `y${position(r, y.cols)} = ${formatNumber(y.values[r])}`;
     frames.push({
-      narration: `y${position(r, y.cols)} = ${formatNumber(y.values[r])} paints ${painted.length} outputs through column ${r} of Cᵀ: one-to-many.`,
+      narration:
+        painted.length === 0
+          ? `${entry} reaches no output: column ${r + 1} of Cᵀ has no weights, its kernel copy lies entirely in the border that padding crops.`
+          : `${entry} paints ${count(painted.length, 'output', 'outputs')} through column ${r + 1} of Cᵀ: ${
+              painted.length === 1 ? 'one-to-one here' : 'one-to-many'
+            }.`,
       active: [
         `y:${r}`,
         `vecy:${r}`,
@@ -219,7 +321,11 @@ function transposed(m: ExplainerModel): Chapter {
     });
   }
   frames.push({
-    narration: `Cᵀ·vec(y) unfolds into the ${tout.rows}×${tout.cols} output: conv_transpose2d up-samples ${y.rows}×${y.cols} to ${tout.rows}×${tout.cols}.`,
+    narration: `Cᵀ·vec(y) unfolds into the ${sizeText([tout.rows, tout.cols])} output; ${agreeText(
+      agreement.CtyVsTout,
+      agreement.tolerance,
+      'the matrix product and conv_transpose2d’s scatter',
+    )}. conv_transpose2d ${sizeChange([y.rows, y.cols], [tout.rows, tout.cols])}.`,
     active: refs('tout', range(tout.values.length)),
   });
   return {
@@ -231,26 +337,40 @@ function transposed(m: ExplainerModel): Chapter {
   };
 }
 
+/** "1 zero between neighbouring entries", per dimension when the strides differ. */
+function insertedText([ih, iw]: Dims): string {
+  if (ih === 0 && iw === 0) return 'With stride 1 there is nothing to insert: stride − 1 = 0.';
+  if (ih === iw) return `Insert stride − 1 = ${count(ih, 'zero', 'zeros')} between neighbouring entries of y.`;
+  const part = (n: number) => (n === 0 ? 'none' : count(n, 'zero', 'zeros'));
+  return `Insert (stride − 1) zeros between neighbouring entries of y: ${part(ih)} between rows, ${part(iw)} between columns.`;
+}
+
+function borderText([bh, bw]: Dims): string {
+  const crop = (b: number) => (b < 0 ? ` (negative: crop ${-b})` : '');
+  if (bh === bw) return `${formatNumber(bh)}${crop(bh)}`;
+  const one = (b: number, unit: [string, string]) => `${formatNumber(b)} ${plural(Math.abs(b), ...unit)}${crop(b)}`;
+  return `${one(bh, ['row', 'rows'])} and ${one(bw, ['column', 'columns'])}`;
+}
+
 function zeros(m: ExplainerModel): Chapter {
   const z = m.zeroInsertion;
-  const [ih, iw] = z.inserted;
-  const [bh, bw] = z.border;
+  const { agreement } = m;
   const frames: Frame[] = [
     {
-      narration: `The same result without a matrix: start from y (${m.y.rows}×${m.y.cols}).`,
+      narration: `The same result without a matrix, from y (${sizeText([m.y.rows, m.y.cols])}) and the kernel k.`,
       active: refs('y', range(m.y.values.length)),
     },
     {
-      narration: `Insert stride − 1 = ${ih === iw ? ih : `${ih}×${iw}`} zeros between neighbouring inputs.`,
+      narration: insertedText(z.inserted),
       active: refs(
         'zi',
         range(z.zi.kinds.length).filter((p) => z.zi.kinds[p] === 'inserted'),
       ),
     },
     {
-      narration: `Pad dilation·(k − 1) − padding = ${bh === bw ? bh : `${bh}×${bw}`} around${bh < 0 || bw < 0 ? ' (negative: crop)' : ''}${
+      narration: `Pad dilation·(k − 1) − padding = ${borderText(z.border)} around${
         m.config.outputPadding[0] || m.config.outputPadding[1] ? ', plus output_padding at the bottom and right' : ''
-      }, and flip the kernel in both axes.`,
+      }. Then flip the kernel in both axes: k → k̃, with w₁ now at the bottom right.`,
       active: [
         ...refs(
           'zi',
@@ -261,58 +381,55 @@ function zeros(m: ExplainerModel): Chapter {
     },
   ];
   for (let o = 0; o < z.windows.length; o++) {
-    const zerosHere = z.windows[o].filter((p) => z.zi.kinds[p] !== 'data').length;
+    const n = z.windows[o].length;
+    const hits = z.windows[o].filter((p) => z.zi.kinds[p] !== 'data').length;
+    const wasted =
+      n === 1
+        ? `its one multiplication ${hits ? 'hits a zero' : 'hits no zero'}`
+        : hits === 0
+          ? `none of its ${n} multiplications hits a zero`
+          : `${hits} of its ${n} multiplications ${plural(hits, 'hits', 'hit')} a zero`;
     frames.push({
-      narration: `Output ${position(o, z.out.cols)} = ${formatNumber(z.out.values[o])}: ${zerosHere} of its ${z.windows[o].length} multiplications hit a zero.`,
+      narration: `Zero-inserted y ⊛ k̃ at output ${position(o, z.out.cols)} = ${formatNumber(z.out.values[o])}: ${wasted}.`,
       active: [...refs('zi', z.windows[o]), `ziout:${o}`],
     });
   }
+  const scatter = agreeText(
+    agreement.CtyVsTout,
+    agreement.tolerance,
+    'Cᵀ·vec(y) (the matrix product) and conv_transpose2d (the scatter)',
+  );
+  const zi = agreeText(agreement.zeroInsertionVsTout, agreement.tolerance, 'zero insertion and the scatter');
   frames.push({
-    narration: `Cᵀ·vec(y), the direct scatter and zero insertion agree. Zero insertion spent ${z.zeroMultiplications} of its ${z.multiplications} multiplications on zeros.`,
+    narration: `${scatter}; ${zi}. Zero insertion spent ${z.zeroMultiplications} of its ${count(
+      z.multiplications,
+      'multiplication',
+      'multiplications',
+    )} on zeros.`,
     active: [],
   });
   return {
     id: 'zeros',
     number: 7,
     title: 'Zero insertion',
-    summary: 'Insert zeros, pad, and convolve with the flipped kernel: the same output, with wasted work.',
+    summary:
+      'Flip the kernel (k → k̃), spread y out with zeros and pad it, then convolve with k̃: the same output, with wasted work.',
     frames,
   };
 }
 
 function overlap(m: ExplainerModel): Chapter {
-  const { current, balanced, resize } = m.overlap;
-  const k = current.kernel;
-  const s = current.stride;
-  const even = current.min === current.max;
-  const dims = (d: [number, number]) => (d[0] === d[1] ? String(d[0]) : `${d[0]}×${d[1]}`);
+  const o = m.overlap;
+  const s = overlapSettingsOf(m.config);
   return {
     id: 'overlap',
     number: 8,
     title: 'Overlap and checkerboard',
     summary: 'How many kernel placements cover each output: uneven coverage shows as a checkerboard.',
     frames: [
-      {
-        narration: `Kernel ${dims(k)}, stride ${dims(s)}: outputs are covered between ${current.min} and ${current.max} times${
-          even
-            ? ' — evenly'
-            : k[0] % s[0] || k[1] % s[1]
-              ? ', because the kernel size is not divisible by the stride'
-              : ''
-        }.`,
-        active: [],
-      },
-      {
-        narration: `With kernel ${dims(balanced.kernel)} (a multiple of the stride) the interior is covered ${balanced.max} times everywhere.`,
-        active: [],
-      },
-      {
-        narration:
-          s[0] === 1 && s[1] === 1
-            ? `Resize, then convolve: with stride 1 there is nothing to up-sample, and a stride-1 convolution covers the interior ${resize.max} times everywhere.`
-            : `Resize, then convolve: up-sample by ${dims(s)} first, then a stride-1 convolution covers the interior ${resize.max} times everywhere — no checkerboard.`,
-        active: [],
-      },
+      { narration: transposedSentence(o, s), active: [] },
+      { narration: `${balancedSentence(o, s)} ${CAVEAT}`, active: [] },
+      { narration: resizeSentence(o, s), active: [] },
     ],
   };
 }
@@ -321,17 +438,45 @@ export function chapters(model: ExplainerModel): Chapter[] {
   return [slide, build, flatten, multiply, transpose, transposed, zeros, overlap].map((f) => f(model));
 }
 
-/** "3.7" ↔ chapter 3, frame 7; a bare "3" is frame 0. Out-of-range values are clamped. */
-export function parseStep(text: string | null, all: Chapter[]): { chapter: number; frame: number } | null {
+export interface Step {
+  chapter: number;
+  frame: number;
+  /** Why the step shown is not the one asked for (clamped), or null. */
+  notice: string | null;
+}
+
+/**
+ * "3.7" ↔ chapter 3, frame 7 (its 7th step); a bare "3" is frame 0, the
+ * chapter's intro. A step that does not exist moves to the nearest that does,
+ * with a notice saying so; null when the text is not a step at all.
+ */
+export function parseStep(text: string | null, all: Chapter[]): Step | null {
   if (text === null) return null;
   const m = /^(\d{1,2})(?:\.(\d{1,4}))?$/.exec(text.trim());
   if (!m) return null;
-  const chapter = Math.min(all.length, Math.max(1, Number(m[1])));
-  const frames = all[chapter - 1].frames.length;
-  const frame = Math.min(frames - 1, Number(m[2] ?? 0));
-  return { chapter, frame };
+  const asked = Number(m[1]);
+  const chapter = Math.min(all.length, Math.max(1, asked));
+  const last = all[chapter - 1].frames.length - 1;
+  const frame = Math.min(last, Number(m[2] ?? 0));
+  const shown = formatStep(chapter, frame);
+  let notice: string | null = null;
+  if (asked > all.length) {
+    notice = `Step ${text.trim()} does not exist: there are ${all.length} chapters; showing ${shown}${
+      frame === last ? ', the last step' : ''
+    }.`;
+  } else if (asked < 1) {
+    notice = `Step ${text.trim()} does not exist: chapters count from 1; showing ${shown}.`;
+  } else if (frame !== Number(m[2] ?? 0)) {
+    notice = `Step ${text.trim()} does not exist: chapter ${chapter} has ${count(last, 'step', 'steps')}; showing ${shown}, its last.`;
+  }
+  return { chapter, frame, notice };
 }
 
 export function formatStep(chapter: number, frame: number): string {
   return frame === 0 ? String(chapter) : `${chapter}.${frame}`;
+}
+
+/** The player's counter: "intro" on frame 0, then "3 / 6" for the 3rd of the chapter's 6 steps (as in the URL's 5.3). */
+export function stepCounter(chapter: Chapter, frame: number): string {
+  return frame === 0 ? 'intro' : `${frame} / ${chapter.frames.length - 1}`;
 }

@@ -7,7 +7,10 @@
 
 import type { CellKind, CellRef, ExplainerModel, Grid, GridId } from './model-types.js';
 import { derived, forwardOfTransposed, ZERO_SETUP } from './derived.js';
+import { mapCaption, mapSubject, mapTitle } from './overlap-text.js';
+import { type OverlapMap, overlapSettingsOf } from './overlap-settings.js';
 import { indicesIn, transposedIndex } from './relations.js';
+import { sizeText } from './text.js';
 import type { ChapterId } from './timeline.js';
 
 /** Grid ids drawn by the element: the model's, plus C's forward layout in chapter 5 (indices map onto Cᵀ's). */
@@ -60,7 +63,6 @@ export interface ViewSpec {
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const dims = (r: number, c: number) => (r === c ? String(r) : `${r}×${c}`);
 
 export function cellSize(rows: number, cols: number): CellSize {
   const n = rows * cols;
@@ -186,13 +188,22 @@ function multiplyView(m: ExplainerModel, frame: number): ViewSpec {
           op('·', 'times'),
           column('vecx', 'vec(x)', m.x.values),
           op('=', 'equals'),
-          column('Cx', 'C·vec(x)', m.out.values, { revealed: Math.min(frame, rows) }),
+          column('Cx', 'C·vec(x)', m.Cx.values, { revealed: Math.min(frame, rows) }),
           op('→', 'folded into'),
           grid('out', 'Output', m.out, { revealed: frame > rows ? undefined : 0 }),
         ],
       },
     ],
   };
+}
+
+/** Chapter 5's forward matrix: C itself, or C's layout on the H′×W′ output (and/or with independent weights). */
+function forwardLabel(m: ExplainerModel, sameAsC: boolean): string {
+  if (sameAsC) return 'Convolution matrix C';
+  const t = m.transposedSize;
+  const resized = t[0] !== m.config.input[0] || t[1] !== m.config.input[1];
+  const on = resized ? ` on the ${sizeText(t)} output` : '';
+  return m.values.kt !== null ? `C’s layout${on}, weights of Cᵀ` : `C${on}`;
 }
 
 function transposeView(m: ExplainerModel, frame: number): ViewSpec {
@@ -205,7 +216,7 @@ function transposeView(m: ExplainerModel, frame: number): ViewSpec {
     rows: [
       {
         items: [
-          grid('Cfwd', d.sameAsC ? 'Convolution matrix C' : `C of kt on a ${dims(...m.transposedSize)} input`, m.Ct, {
+          grid('Cfwd', forwardLabel(m, d.sameAsC), m.Ct, {
             subscripts: d.CfwdSubs,
             faded: d.CfwdZeros,
             cellText: d.CfwdText,
@@ -223,6 +234,7 @@ function transposedView(m: ExplainerModel, frame: number): ViewSpec {
   const n = m.y.values.length;
   const i = Math.min(frame, n);
   const partial = m.toutPartial[i];
+  const product = m.CtyPartial[i];
   const notPainted = complement(m.tout.values.length, paintedBy(m, i));
   return {
     rows: [
@@ -235,9 +247,13 @@ function transposedView(m: ExplainerModel, frame: number): ViewSpec {
           op('·', 'times'),
           column('vecy', 'vec(y)', m.y.values),
           op('=', 'equals'),
-          column('Cty', 'Cᵀ·vec(y)', partial.values, { hidden: notPainted, scale: d.toutScale }),
+          column('Cty', 'Cᵀ·vec(y)', product.values, { hidden: notPainted, scale: d.toutScale }),
           op('→', 'unfolded into'),
-          grid('tout', 'Transposed output', partial, { hidden: notPainted, scale: d.toutScale }),
+          grid('tout', 'Transposed output', partial, {
+            hidden: notPainted,
+            scale: d.toutScale,
+            note: 'scatter (conv_transpose2d)',
+          }),
         ],
       },
     ],
@@ -251,33 +267,39 @@ function zerosView(m: ExplainerModel, frame: number): ViewSpec {
   if (frame === 0) hidden = complement(z.zi.kinds.length, d.ziData);
   else if (frame === 1) hidden = d.ziPad;
   const windowsDone = Math.max(0, Math.min(z.windows.length, frame - ZERO_SETUP + 1));
-  const tout = { rows: m.tout.rows, cols: m.tout.cols, values: m.tout.values };
+  // Cᵀ·vec(y) is a column; here it is folded into the output's shape (an index-preserving reshape).
+  const product = { rows: m.tout.rows, cols: m.tout.cols, values: m.Cty.values };
   return {
     rows: [
       {
+        title: 'Flip the kernel: k → k̃',
         items: [
-          grid('y', 'y', m.y),
-          op('→', 'spread out into'),
-          grid('zi', 'Zero-inserted y', z.zi, { kinds: z.zi.kinds, hidden }),
-          op('⊛', 'convolved with'),
           ktGrid(m),
           op('→', 'flipped into'),
-          grid('kflip', 'Flipped kernel', z.kflip, {
+          grid('kflip', 'Flipped kernel k̃', z.kflip, {
             subscripts: d.kflipSubs,
             revealed: frame >= 2 ? undefined : 0,
           }),
         ],
       },
       {
+        title: 'Spread y out with zeros, pad, and convolve with k̃',
+        items: [
+          grid('y', 'y', m.y),
+          op('→', 'spread out into'),
+          grid('zi', 'Zero-inserted y', z.zi, { kinds: z.zi.kinds, hidden }),
+        ],
+      },
+      {
         title: 'Three ways, one result',
         items: [
-          grid('Cty', 'Cᵀ·vec(y)', tout, { note: 'matrix product' }),
+          grid('Cty', 'Cᵀ·vec(y)', product, { note: 'matrix product' }),
           op('=', 'equals'),
           grid('tout', 'Transposed output', m.tout, { note: 'scatter (conv_transpose2d)' }),
           op('=', 'equals'),
-          grid('ziout', 'Zero insertion', z.out, {
+          grid('ziout', 'Zero-inserted y ⊛ k̃', z.out, {
             revealed: windowsDone,
-            note: 'flipped kernel over zero-inserted y',
+            note: 'zero insertion',
           }),
         ],
       },
@@ -286,33 +308,27 @@ function zerosView(m: ExplainerModel, frame: number): ViewSpec {
 }
 
 function overlapView(m: ExplainerModel, frame: number): ViewSpec {
-  const { current, balanced, resize } = m.overlap;
-  const k = (v: { kernel: [number, number] }) => dims(...v.kernel);
-  const s = dims(...current.stride);
-  const range2 = (v: { min: number; max: number }) =>
-    v.min === v.max ? `covered ${v.max}× everywhere` : `covered ${v.min} to ${v.max} times`;
+  const o = m.overlap;
+  const s = overlapSettingsOf(m.config);
+  const map = (id: 'heat' | 'heatBalanced' | 'heatResize', which: OverlapMap, shownFrom: number): GridSpec => {
+    const v = which === 'transposed' ? o.current : which === 'balanced' ? o.balanced : o.resize;
+    const shown = frame >= shownFrom;
+    return grid(id, mapTitle(which, v, s), v.counts, {
+      revealed: shown ? undefined : 0,
+      note: shown
+        ? mapCaption(which, v, s)
+        : which === 'balanced'
+          ? 'kernel a multiple of the stride'
+          : 'nearest up-sampling, then stride 1',
+      size: heat(v.counts.rows),
+      scale: o.maxCount,
+    });
+  };
   return {
     rows: [
       {
-        items: [
-          grid('heat', `Kernel ${k(current)}, stride ${s}`, current.counts, {
-            note: range2(current),
-            size: heat(current.counts.rows),
-            scale: m.overlap.maxCount,
-          }),
-          grid('heatBalanced', `Kernel ${k(balanced)}, stride ${s}`, balanced.counts, {
-            revealed: frame >= 1 ? undefined : 0,
-            note: frame >= 1 ? range2(balanced) : 'kernel a multiple of the stride',
-            size: heat(balanced.counts.rows),
-            scale: m.overlap.maxCount,
-          }),
-          grid('heatResize', `Resize ×${s}, then kernel ${k(current)}`, resize.counts, {
-            revealed: frame >= 2 ? undefined : 0,
-            note: frame >= 2 ? range2(resize) : 'nearest up-sampling, then stride 1',
-            size: heat(resize.counts.rows),
-            scale: m.overlap.maxCount,
-          }),
-        ],
+        title: `Kernel copies on each output, for an ${mapSubject('transposed', s)}`,
+        items: [map('heat', 'transposed', 0), map('heatBalanced', 'balanced', 1), map('heatResize', 'resize', 2)],
       },
     ],
   };
