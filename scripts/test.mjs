@@ -1,6 +1,7 @@
 // `npm test`: set up, build, then run every suite: native GoogleTest (plain and
 // under ASan + UBSan) through ctest, Vitest (Node + real Chromium), and a
-// minute of libFuzzer on the core (counted as one test). Ends with one
+// minute of libFuzzer on the core (counted as one test), after a type check
+// of every TypeScript layer (`tsc -b`, one test too). Ends with one
 // summary line "tconv tests: N passed, M failed".
 //
 // `npm run test:native|test:node|test:browser` (node scripts/test.mjs <suite>)
@@ -83,6 +84,25 @@ function vitest(projects, args) {
   totals.failed += r.status !== 0 && failed === 0 ? 1 : failed;
 }
 
+/**
+ * `tsc -b`: every TypeScript layer (the references of tsconfig.json), each
+ * with only its own globals, so DOM code in a DOM-free layer fails here.
+ * Counted as one test; the suites still run after a failure.
+ */
+function typecheck() {
+  console.log('\n[tconv] tsc -b (every TypeScript layer)');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status === 0) {
+    totals.passed += 1;
+  } else {
+    totals.failed += 1;
+    console.log(`[tconv] type check FAILED (exit ${r.status}); run npx tsc -b`);
+  }
+}
+
 /** The fuzz target, on one core: the committed seeds are read, never written; new inputs go to a scratch folder. */
 async function fuzz() {
   console.log(`\n[tconv] libFuzzer for ${FUZZ_SECONDS} s (tests/fuzz)`);
@@ -111,7 +131,14 @@ const SUITES = {
       ctest('asan', args);
     },
   },
-  node: { parts: ['wasm'], targets: ['wasm'], run: (args) => vitest(['node'], args) },
+  node: {
+    parts: ['wasm'],
+    targets: ['wasm'],
+    run: (args) => {
+      typecheck();
+      vitest(['node'], args);
+    },
+  },
   // The browser suites' global setup builds the site from the wasm build.
   browser: { parts: ['wasm', 'browser'], targets: ['wasm'], run: (args) => vitest(['browser'], args) },
 };
@@ -121,6 +148,7 @@ if (suite === undefined) {
   setup(['wasm', 'native', 'browser', 'fuzz']);
   build(['native', 'asan', 'wasm', 'fuzz']);
   SUITES.native.run([]);
+  typecheck();
   vitest([], []); // both projects in one run: they share the machine's cores
   await fuzz();
 } else if (suite in SUITES) {

@@ -175,7 +175,8 @@ export function build(targets) {
     log(`building ${target}`);
     cmakeBuild(target);
     if (target === 'wasm') {
-      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.lib.json']);
+      // The library's layer (web/lib/tsconfig.json) is also the package's emit config.
+      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/lib/tsconfig.json']);
       for (const file of ['core.mjs', 'core.wasm', 'core.d.mts']) {
         copyIfChanged(join(root, 'web/wasm', file), join(root, 'build/js/wasm', file));
       }
