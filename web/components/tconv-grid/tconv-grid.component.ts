@@ -1,55 +1,6 @@
-/**
- * <tconv-grid>'s class (tconv-grid.ts defines the element): one grid of numbers (an input, a kernel, a convolution
- * matrix C or Cᵀ, a padded / zero-inserted layout) as an accessible ARIA grid.
- *
- * The element lays out numbers computed elsewhere; it does no arithmetic on
- * them. Cells are coloured on a signed diverging scale (web/lib/color.ts).
- *
- * Properties (attribute in brackets):
- *   gridId [grid-id, reflected]  cell refs are `${gridId}:${index}`
- *   label [label, reflected]     caption "label · rows×cols"; the grid's aria-label is "label (rows×cols)"
- *   rows [rows], cols [cols]     size; values are row-major
- *   values                       Float32Array | number[]; a missing entry reads as "not yet computed"
- *   kinds                        CellKind[] ('data' | 'pad' | 'inserted'), optional
- *   revealed [revealed]          number n: only cells with index < n show their value; null: all
- *   hiddenCells                  Set<number>: further cells shown as empty placeholders
- *   highlighted                  Set<number>: related cells (ring + soft glow)
- *   active                       Set<number>: the current focus of an animation (thick ring)
- *   faded                        Set<number>: cells drawn at low opacity (structural zeros)
- *   scale [scale]                max |value| of the colour scale; default max |value| of the grid, at least 1
- *   showValues [show-values]     default true; show-values="false" hides the numbers (still in the accessible text)
- *   format                       (v: number) => string; default formatValue (format.ts)
- *   subscripts                   string[]: tiny corner label per cell, e.g. 'w₃'; '' for none
- *   cellText                     (index: number) => string: extra accessible description of a cell
- *   density [density, reflected] 'normal' | 'compact' (small cells for 36×64 or 64×100 matrices)
- *   theme [theme, reflected]     'light' | 'dark' overrides prefers-color-scheme (TconvElement)
- * Sets and arrays are compared by identity: assign a new Set to update.
- *
- * Events (CustomEvent, bubbles, composed):
- *   tconv-cell-hover     detail { ref: string | null, gridId, index: number | null }
- *                        on pointer enter / keyboard focus of a cell, and with ref null when the pointer
- *                        leaves the grid or focus leaves it. A touch tap toggles: a tap sends the cell's
- *                        ref, a second tap on the same cell sends null.
- *   tconv-cell-activate  detail { ref, gridId, index, source: 'keyboard' | 'mouse' | 'pen' | 'touch' }
- *                        on Enter / Space / click (tap).
- *
- * Methods: cellRect(index): DOMRect | null (for FLIP animations); focusCell(index).
- *
- * Keyboard: one Tab stop (roving tabindex). Arrow keys move, Home / End go to the start / end of
- * the row, Ctrl+Home / Ctrl+End to the first / last cell, PageUp / PageDown move 5 rows.
- *
- * CSS custom properties (on the element or any ancestor): the theme's tokens (web/components/shared/
- * theme-tokens.ts, light / dark defaults there): --tconv-font, --tconv-text, --tconv-muted,
- * --tconv-cell-border, --tconv-highlight (ring of related cells), --tconv-active (ring of active cells),
- * --tconv-pad-bg (padding cells, hatched), --tconv-inserted-bg (inserted zeros, dotted); and the grid's own:
- *   --tconv-cell-size     cell width and height       (2.5rem; compact 0.875rem)
- *   --tconv-cell-gap      gap between cells           (3px; compact 1px)
- *   --tconv-font-size     font size of values         (0.875rem; compact 0.5rem)
- * Parts: part="caption", part="grid", part="cell" (plus "pad" / "inserted" on those cells).
- * Dark colours follow prefers-color-scheme unless theme="light|dark" is set. The page's CSS does not reach
- * inside (Shadow DOM, and `all: initial` at :host); only these custom properties do.
- * prefers-reduced-motion: no transitions. forced-colors: rings become outlines.
- */
+// <tconv-grid>'s class (tconv-grid.ts defines the element): one grid of
+// numbers as an accessible ARIA grid. Its API is the JSDoc on the class and its
+// fields below, which `npm run docs` turns into the README's tables.
 
 import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 
@@ -78,7 +29,12 @@ export interface TconvCellActivateDetail {
 export type TconvGridDensity = 'normal' | 'compact';
 
 export interface TconvGridEvents {
+  /**
+   * A cell was pointed at or focused; ref null when the pointer or focus leaves the grid. On touch, a tap sends
+   * the cell's ref and a second tap on the same cell sends null.
+   */
   'tconv-cell-hover': TconvCellHoverDetail;
+  /** A cell was activated: Enter, Space, click or tap. */
   'tconv-cell-activate': TconvCellActivateDetail;
 }
 
@@ -127,6 +83,32 @@ function escapeHtml(s: string): string {
 /** Above this many cells, highlight changes are not animated. */
 const MANY_CELLS = 1200;
 
+/**
+ * One grid of numbers (an input, a kernel, a convolution matrix C or Cᵀ, a padded / zero-inserted layout) as an
+ * accessible ARIA grid. It lays out numbers computed elsewhere and does no arithmetic on them; cells are coloured on
+ * a signed diverging scale (web/lib/color.ts). Sets and arrays are compared by identity: assign a new Set to update.
+ *
+ * Keyboard: one Tab stop (roving tabindex). Arrow keys move, Home / End go to the start / end of the row,
+ * Ctrl+Home / Ctrl+End to the first / last cell, PageUp / PageDown move 5 rows. prefers-reduced-motion: no
+ * transitions; forced-colors: rings become outlines. Custom properties are read on the element or any ancestor
+ * (light and dark defaults of the theme's tokens: web/components/shared/theme-tokens.ts).
+ *
+ * @summary One grid of numbers as an accessible ARIA grid: the building block of the other figures.
+ * @cssprop --tconv-font - font family of the numbers
+ * @cssprop --tconv-text - the numbers and the label
+ * @cssprop --tconv-muted - the caption and secondary marks
+ * @cssprop --tconv-cell-border - borders of the cells
+ * @cssprop --tconv-highlight - ring of related (highlighted) cells
+ * @cssprop --tconv-active - ring of the active cells
+ * @cssprop --tconv-pad-bg - base of padding cells (hatched)
+ * @cssprop --tconv-inserted-bg - base of inserted zeros (dotted)
+ * @cssprop [--tconv-cell-size=2.5rem] - cell width and height (compact: 0.875rem)
+ * @cssprop [--tconv-cell-gap=3px] - gap between cells (compact: 1px)
+ * @cssprop [--tconv-font-size=0.875rem] - font size of the values (compact: 0.5rem)
+ * @csspart caption - the caption "label · rows×cols"
+ * @csspart grid - the grid of cells
+ * @csspart cell - every cell; padding cells are also "pad", inserted zeros "inserted"
+ */
 export class TconvGrid extends TconvElement<TconvGridEvents> {
   static override properties: PropertyDeclarations = {
     gridId: { type: String, attribute: 'grid-id', reflect: true },
@@ -153,22 +135,39 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
 
   static override styles = [TconvElement.styles, palette, styles];
 
+  /** Names the grid in cell refs, which are `${gridId}:${index}`. */
   declare gridId: string;
+  /** Caption "label · rows×cols"; the grid's aria-label is "label (rows×cols)". */
   declare label: string;
+  /** Number of rows; values are row-major. */
   declare rows: number;
+  /** Number of columns. */
   declare cols: number;
+  /** The numbers, row-major; a missing entry reads as "not yet computed". */
   declare values: Float32Array | number[];
+  /** Each cell's kind: 'data', 'pad' (padding) or 'inserted' (an inserted zero); all data when absent. */
   declare kinds: CellKind[] | undefined;
+  /** Only cells with an index below this show their value; null: all. */
   declare revealed: number | null | undefined;
+  /** Further cells shown as empty placeholders. */
   declare hiddenCells: Set<number> | undefined;
+  /** Related cells (ring and soft glow). */
   declare highlighted: Set<number>;
+  /** The current focus of an animation (thick ring). */
   declare active: Set<number>;
+  /** Cells drawn at low opacity (structural zeros). */
   declare faded: Set<number> | undefined;
+  /** Largest |value| of the colour scale; absent: the largest |value| of the grid, at least 1. */
   declare scale: number | undefined;
+  /** show-values="false" hides the numbers (they stay in the accessible text). */
   declare showValues: boolean;
+  /** How a value is written; absent: formatValue (format.ts). */
   declare format: ((v: number) => string) | undefined;
+  /** A tiny corner label per cell, e.g. 'w₃'; '' for none. */
   declare subscripts: string[] | undefined;
+  /** Extra accessible description of the cell at an index. */
   declare cellText: ((index: number) => string) | undefined;
+  /** 'compact': small cells, for 36×64 or 64×100 matrices. */
   declare density: TconvGridDensity;
 
   private _grid: HTMLElement | null = null;

@@ -1,54 +1,6 @@
-/**
- * <tconv-matrix>'s class (tconv-matrix.ts defines the element): the animated explainer. How a convolution becomes a matrix
- * C, and how Cᵀ up-samples, in eight chapters that play, pause, step and
- * scrub. Every number comes from the WASM core through web/lib/explainer; the
- * element only lays the model out (it does no arithmetic on the values).
- *
- *   <tconv-matrix input="4x4" kernel="3x3" stride="1" padding="0" dilation="1" output-padding="0"
- *                 step="2.3" values="seed" autoplay controls></tconv-matrix>
- *
- * Attributes (= properties; the same names as the page's URL parameters):
- *   input, kernel, stride, padding, dilation, output-padding (property outputPadding)
- *                 "4x4", "4x3" or "2" (both dimensions); invalid or out-of-range text falls back to the
- *                 default with a visible notice. Reflected: the controls write them.
- *   values        preset: seed | count | ones | random (default seed)
- *   x, k, y, kt   comma lists of values (row-major), set when edited; kt="" (present, empty) turns on
- *                 independent weights for Cᵀ with the preset's values; absent kt = Cᵀ reuses k.
- *   step          "3" (chapter 3, first frame) or "3.2" (chapter 3, frame 2). Reflected as the player moves.
- *   speed         playback speed factor (0.25 … 4, default 1)
- *   autoplay      boolean: play the first chapter once ready (not with prefers-reduced-motion)
- *   controls      boolean: show the side panel (sizes, presets, value editing, formulas, code, copy link,
- *                 copy embed code)
- *   theme         "light" | "dark": overrides prefers-color-scheme (also passed to the grids)
- *   loading       "lazy" (default): nothing is loaded or computed, and nothing plays, until the figure comes
- *                 near the viewport; playback pauses while it is off-screen. "eager": compute at once.
- * Read-only properties: model (ExplainerModel | null), chapter (1-based), frame, error (string), notices (string[]).
- * Property config: ExplainerConfig (get: the figure shown; set: writes the six attributes).
- * Methods: play(), pause(), goTo(chapter, frame).
- *
- * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
- * properties below do. The layout follows the element's own width (container queries), from 320 px up.
- *
- * Events (CustomEvent, bubbles, composed). The element never touches location or history: the page listens.
- *   tconv-step-change    detail { chapter: number, frame: number, step: string }   the player moved ("3.2")
- *   tconv-config-change  detail { params: string }   the figure's state as URL parameters (without step),
- *                        e.g. "input=4&kernel=3&stride=2"; fired when the figure shown changes
- *   tconv-ready          detail {}                  the first figure is drawn
- *   tconv-error          detail { message: string } the WebAssembly core could not load
- *
- * Keyboard (while focus is in the player): Space play/pause, ←/→ step, Home/End first/last frame,
- * PageUp/PageDown previous/next chapter. Arrow keys inside a grid move between its cells.
- *
- * CSS custom properties: the theme's tokens, on the element or any ancestor (the list, with their light and
- * dark defaults, is web/components/shared/theme-tokens.ts): --tconv-bg, --tconv-surface, --tconv-surface-2,
- * --tconv-text, --tconv-muted, --tconv-border, --tconv-accent, --tconv-accent-soft, --tconv-on-accent,
- * --tconv-alert, --tconv-alert-bg, --tconv-notice, --tconv-notice-bg, --tconv-radius, --tconv-shadow,
- * --tconv-font, --tconv-mono, and those of the grids inside (--tconv-cell-border, --tconv-highlight,
- * --tconv-active, --tconv-pad-bg, --tconv-inserted-bg, --tconv-cell-size, …; see tconv-grid).
- * The older names --tconv-matrix-bg, -surface, -surface-2, -text, -muted, -border, -accent, -accent-soft,
- * -alert, -radius, -font and -mono are still read, and win on this element.
- * Parts: player, tabs, tab, panel, narration, stage, transport, controls, notices.
- */
+// <tconv-matrix>'s class (tconv-matrix.ts defines the element): the animated
+// explainer. Its API is the JSDoc on the class and its fields below, which
+// `npm run docs` turns into the README's tables (custom-elements-manifest.config.mjs).
 
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 
@@ -102,9 +54,13 @@ export interface TconvConfigChangeDetail {
 }
 
 export interface TconvMatrixEvents {
+  /** The player moved; step as in the step attribute ("3.2"). */
   'tconv-step-change': TconvStepChangeDetail;
+  /** The figure shown changed; params: its state as URL parameters without the step, e.g. "input=4&kernel=3". */
   'tconv-config-change': TconvConfigChangeDetail;
+  /** The first figure is drawn. */
   'tconv-ready': Record<string, never>;
+  /** The WebAssembly core could not load. */
   'tconv-error': { message: string };
 }
 
@@ -117,6 +73,47 @@ const CHAPTER_FADE_MS = 320;
 
 export { FIGURE_ATTRIBUTES } from '../../lib/explainer/state.js';
 
+/**
+ * How a convolution becomes a matrix C, and how Cᵀ up-samples, in eight chapters that play, pause, step and scrub.
+ * Every number comes from the WASM core through web/lib/explainer; the element only lays the model out. The
+ * attributes are the explainer page's URL parameters (a link's query string copies over as is); invalid or
+ * out-of-range text falls back to the default with a visible notice. The page, not the element, updates the URL.
+ *
+ * Keyboard, while focus is in the player: Space play/pause, ←/→ step, Home/End first/last frame, PageUp/PageDown
+ * previous/next chapter; arrow keys inside a grid move between its cells.
+ *
+ * Custom properties are read on the element or any ancestor (light and dark defaults: web/components/shared/
+ * theme-tokens.ts), and so are the grids' (see tconv-grid). The older names --tconv-matrix-bg, -surface,
+ * -surface-2, -text, -muted, -border, -accent, -accent-soft, -alert, -radius, -font and -mono win on this element.
+ *
+ * @summary The explainer: a convolution as the matrix C, and Cᵀ·vec(y) up-sampling, in eight animated chapters.
+ * @cssprop --tconv-font - font family of text and numbers
+ * @cssprop --tconv-mono - font family of code and formulas
+ * @cssprop --tconv-radius - corner radius of cards
+ * @cssprop --tconv-surface - cards and the player
+ * @cssprop --tconv-surface-2 - narration, code, hover
+ * @cssprop --tconv-text - text
+ * @cssprop --tconv-muted - secondary text, captions
+ * @cssprop --tconv-border - borders of cards and fields
+ * @cssprop --tconv-accent - play button, selected chapter, focus rings
+ * @cssprop --tconv-accent-soft - background of selected items
+ * @cssprop --tconv-on-accent - text and icons on the accent colour
+ * @cssprop --tconv-active - the cells the current step is about
+ * @cssprop --tconv-alert - error text
+ * @cssprop --tconv-alert-bg - error background
+ * @cssprop --tconv-notice - notice text (ignored parameters)
+ * @cssprop --tconv-notice-bg - notice background
+ * @cssprop --tconv-shadow - shadow of cards
+ * @csspart player - the player: tabs, narration, stage and transport
+ * @csspart tabs - the chapter tabs
+ * @csspart tab - one chapter tab
+ * @csspart panel - the current chapter
+ * @csspart narration - the chapter's text
+ * @csspart stage - the grids
+ * @csspart transport - play, step and speed buttons, the scrubber
+ * @csspart controls - the side panel (with the controls attribute)
+ * @csspart notices - the notices about ignored parameters
+ */
 export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   static override properties: PropertyDeclarations = {
     input: { type: String, reflect: true },
@@ -139,21 +136,37 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
 
   static override styles = [TconvElement.styles, legacyThemeStyles('matrix'), styles, controlsStyles];
 
+  /** Input size: "4x4", "4x3", or "2" for both dimensions (1 … 10). @default '4x4' */
   declare input: string | null;
+  /** Kernel size, written like input (1 … 7). @default '3x3' */
   declare kernel: string | null;
+  /** Stride, written like input (1 … 5). @default '1' */
   declare stride: string | null;
+  /** Padding per side, like input (0 … 5): conv2d's zeros, the rows conv_transpose2d crops. @default '0' */
   declare padding: string | null;
+  /** Spacing of the kernel taps, written like input (1 … 5). @default '1' */
   declare dilation: string | null;
+  /** Extra rows and columns on one side of the transposed output (0 … 4). @default '0' */
   declare outputPadding: string | null;
+  /** Preset values: seed, count, ones or random. @default 'seed' */
   declare values: string | null;
+  /** Edited input values, a comma list in row-major order (written when a cell is edited). */
   declare x: string | null;
+  /** Edited kernel values, a comma list in row-major order. */
   declare k: string | null;
+  /** Edited values of y, the input of the transposed convolution, a comma list. */
   declare y: string | null;
+  /** Weights of Cᵀ: absent = the kernel k; present and empty = independent, with the preset's values; a list. */
   declare kt: string | null;
+  /** "3" (chapter 3, first frame) or "3.2" (chapter 3, frame 2); written as the player moves. Absent: chapter 1. */
   declare step: string | null;
+  /** Playback speed factor; the player's menu offers 0.25 … 4. */
   declare speed: number;
+  /** Play once, when the figure is drawn and on screen (not with prefers-reduced-motion). */
   declare autoplay: boolean;
+  /** Show the side panel: sizes, presets, value editing, formulas, PyTorch code, copy link, copy embed code. */
   declare controls: boolean;
+  /** "lazy": load, compute and play only near the viewport (pausing off-screen); "eager": at once. */
   declare loading: Loading;
 
   /** The core, loaded once near the viewport: off-screen figures load, compute and play nothing. */
@@ -217,10 +230,12 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
 
   // ---- public API ----
 
+  /** The explainer model shown (every number of every chapter), or null before the core has loaded. */
   get model(): ExplainerModel | null {
     return this._state?.model ?? null;
   }
 
+  /** The configuration shown; setting it writes the six size attributes. */
   get config(): ExplainerConfig | null {
     return this._state?.config ?? null;
   }
@@ -230,30 +245,37 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     for (const key of CONFIG_KEYS) this[key] = text[key];
   }
 
+  /** The current chapter, from 1. */
   get chapter(): number {
     return this._player.chapter;
   }
 
+  /** The current frame of the chapter, from 0. */
   get frame(): number {
     return this._player.frame;
   }
 
+  /** Why the figure cannot be drawn (the core did not load), or "". */
   get error(): string {
     return this._error;
   }
 
+  /** The notices shown about ignored or capped parameters. */
   get notices(): string[] {
     return [...this._notices];
   }
 
+  /** Plays from the current step. */
   play(): void {
     this._player.play();
   }
 
+  /** Pauses. */
   pause(): void {
     this._player.pause();
   }
 
+  /** Pauses and shows a chapter (from 1) and frame (from 0). */
   goTo(chapter: number, frame = 0): void {
     this._player.pause();
     this._player.set(chapter, frame);

@@ -1,46 +1,6 @@
-/**
- * <tconv-overlap>'s class (tconv-overlap.ts defines the element): the checkerboard of a transposed convolution as a heat map.
- * A transposed convolution of an all-ones input with an all-ones kernel counts,
- * for every output pixel, how many kernel copies land on it. When the copies
- * (one stride apart) overlap unevenly, the counts alternate: that pattern is
- * the checkerboard artifact. Every count comes from the WASM core
- * (web/lib/explainer/model.ts, overlapViews); the element only lays them out.
- *
- *   <tconv-overlap kernel="3" stride="2"></tconv-overlap>
- *   <tconv-overlap kernel="3" stride="2" maps="transposed,balanced,resize"></tconv-overlap>
- *
- * Attributes (= properties, reflected):
- *   kernel     kernel size, "3" or "3x2" (1 … 7; default 3)
- *   stride     "2" or "2x1" (1 … 5; default 2)
- *   dilation   "1" or "2x1" (1 … 5; default 1)
- *   size       size of the all-ones input, "6" or "6x4" (1 … 10; default 6)
- *   maps       which maps, a comma list of: transposed (the kernel as given), balanced (the kernel rounded
- *              up to a multiple of the stride), resize (nearest up-sampling by the stride, then a stride-1
- *              convolution with the kernel). Default "transposed"; "all" = all three.
- *   theme      "light" | "dark": overrides prefers-color-scheme (also passed to the grids)
- *   loading    "lazy" (default): computed only when the element comes near the viewport; "eager": at once
- * Invalid or out-of-range text falls back to the default (or is capped) with a visible notice.
- * Read-only properties: overlap (the counts: { current, balanced, resize, maxCount } | null), notices.
- *
- * Events (CustomEvent, bubbles, composed):
- *   tconv-ready          detail {}                       the first map is drawn
- *   tconv-config-change  detail { params, min, max, even }   the figure changed; params as URL parameters
- *                        ("kernel=3&stride=2"), min / max the counts inside the border, even = min === max
- *   tconv-error          detail { message }             the WebAssembly core could not load
- *
- * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
- * properties below do. Maps shrink their cells to fit the element's width (320 px and up); several maps
- * share a row when there is room.
- *
- * CSS custom properties: the theme's tokens (web/components/shared/theme-tokens.ts, with their light and
- * dark defaults), on the element or any ancestor: --tconv-text, --tconv-muted, --tconv-accent (the
- * explanation's rule), --tconv-notice and --tconv-notice-bg (notices), --tconv-alert, --tconv-font, and
- * the grids' --tconv-cell-border, --tconv-highlight, … The older names --tconv-overlap-text, -muted,
- * -accent, -notice-bg, -notice and -font are still read, and win on this element.
- * Its own:
- *   --tconv-overlap-cell-max largest cell size          (1.75rem)
- * Parts: maps, map, explanation, notices.
- */
+// <tconv-overlap>'s class (tconv-overlap.ts defines the element): the
+// checkerboard as a heat map. Its API is the JSDoc on the class and its fields
+// below, which `npm run docs` turns into the README's tables.
 
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
@@ -75,11 +35,45 @@ export interface TconvOverlapChangeDetail {
 }
 
 export interface TconvOverlapEvents {
+  /** The first map is drawn. */
   'tconv-ready': Record<string, never>;
+  /**
+   * The figure changed: params as URL parameters ("kernel=3&stride=2"), min and max the counts inside the
+   * border, even = min === max.
+   */
   'tconv-config-change': TconvOverlapChangeDetail;
+  /** The WebAssembly core could not load. */
   'tconv-error': { message: string };
 }
 
+/**
+ * A transposed convolution of an all-ones input with an all-ones kernel counts, for every output pixel, how many
+ * kernel copies land on it. When the copies (one stride apart) overlap unevenly, the counts alternate: that
+ * pattern is the checkerboard artifact. Every count comes from the WASM core (web/lib/explainer/model.ts,
+ * overlapViews); the element only lays them out, with a one-line explanation. Invalid or out-of-range text
+ * falls back to the default (or is capped) with a visible notice. Maps shrink their cells to fit the element's
+ * width (320 px and up); several maps share a row when there is room.
+ *
+ *   <tconv-overlap kernel="3" stride="2" maps="transposed,balanced,resize"></tconv-overlap>
+ *
+ * Custom properties are read on the element or any ancestor (light and dark defaults: web/components/shared/
+ * theme-tokens.ts), and so are the grids' (see tconv-grid). The older names --tconv-overlap-text, -muted,
+ * -accent, -notice-bg, -notice and -font win on this element.
+ *
+ * @summary The checkerboard: how many kernel copies land on each output of a transposed convolution.
+ * @cssprop --tconv-font - font family of text and numbers
+ * @cssprop --tconv-text - text
+ * @cssprop --tconv-muted - secondary text, captions
+ * @cssprop --tconv-accent - the explanation's rule
+ * @cssprop --tconv-alert - error text
+ * @cssprop --tconv-notice - notice text (ignored parameters)
+ * @cssprop --tconv-notice-bg - notice background
+ * @cssprop [--tconv-overlap-cell-max=1.75rem] - largest cell size
+ * @csspart maps - the row of maps
+ * @csspart map - one map with its caption
+ * @csspart explanation - the sentence under the maps
+ * @csspart notices - the notices about ignored parameters
+ */
 export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
   static override properties: PropertyDeclarations = {
     kernel: { type: String, reflect: true },
@@ -92,11 +86,21 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
 
   static override styles = [TconvElement.styles, legacyThemeStyles('overlap'), styles];
 
+  /** Kernel size, "3" or "3x2" for height × width (1 … 7). @default '3' */
   declare kernel: string | null;
+  /** Stride, "2" or "2x1" (1 … 5). @default '2' */
   declare stride: string | null;
+  /** Dilation, "1" or "2x1" (1 … 5). @default '1' */
   declare dilation: string | null;
+  /** Size of the all-ones input, "6" or "6x4" (1 … 10). @default '6' */
   declare size: string | null;
+  /**
+   * Which maps, a comma list: transposed (the kernel as given), balanced (the kernel rounded up to a multiple of
+   * the stride), resize (nearest up-sampling by the stride, then a stride-1 convolution); "all" = all three.
+   * @default 'transposed'
+   */
   declare maps: string | null;
+  /** "lazy": computed only when the element comes near the viewport; "eager": at once. */
   declare loading: Loading;
 
   private readonly _core = new CoreController(this, {
@@ -130,6 +134,7 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
     return this._overlap;
   }
 
+  /** The notices shown about ignored or capped parameters. */
   get notices(): string[] {
     return [...this._notices];
   }

@@ -1,0 +1,15 @@
+// README.md's element tables against the elements' JSDoc: scripts/docs.mjs
+// --check runs the custom elements analyzer on the sources and fails when the
+// tables between README's markers are not what it would write. After changing
+// an element's API or its JSDoc, `npm run docs` rewrites the tables.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { expect, test } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+test("README.md's element tables are what the elements' JSDoc says", () => {
+  const r = spawnSync(process.execPath, ['scripts/docs.mjs', '--check'], { cwd: root, encoding: 'utf8' });
+  expect(r.status, `${r.stderr}${r.stdout}\nnpm run docs rewrites the tables`).toBe(0);
+});
