@@ -360,6 +360,7 @@ function checkModel(m: ExplainerModel, ref: Reference): number {
     wasted += hits;
     if (kk === 1) expect(t).toContain(hits ? 'hits a zero' : 'hits no zero');
     else if (hits === 0) expect(t).toContain(`none of its ${kk} multiplications`);
+    else if (hits === kk) expect(t).toContain(`all ${kk} of its multiplications hit a zero`);
     else expect(t).toContain(`${hits} of its ${kk} multiplications ${hits === 1 ? 'hits' : 'hit'} a zero`);
   }
   t = say(7, tN + 3);

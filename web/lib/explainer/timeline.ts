@@ -388,7 +388,9 @@ function zeros(m: ExplainerModel): Chapter {
         ? `its one multiplication ${hits ? 'hits a zero' : 'hits no zero'}`
         : hits === 0
           ? `none of its ${n} multiplications hits a zero`
-          : `${hits} of its ${n} multiplications ${plural(hits, 'hits', 'hit')} a zero`;
+          : hits === n
+            ? `all ${n} of its multiplications hit a zero`
+            : `${hits} of its ${n} multiplications ${plural(hits, 'hits', 'hit')} a zero`;
     frames.push({
       narration: `Zero-inserted y ⊛ k̃ at output ${position(o, z.out.cols)} = ${formatNumber(z.out.values[o])}: ${wasted}.`,
       active: [...refs('zi', z.windows[o]), `ziout:${o}`],
