@@ -7,6 +7,7 @@ import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { CellKind } from '../../lib/explainer/model-types.js';
 import { TconvElement } from '../shared/tconv-element.js';
 import { formatValue } from './format.js';
+import { columnHeaders, headerText } from './headers.js';
 import { levelClass, palette, styles } from './tconv-grid.styles.js';
 
 export { formatValue } from './format.js';
@@ -80,6 +81,9 @@ function escapeHtml(s: string): string {
   return /[&<>"]/.test(s) ? s.replace(/[&<>"]/g, (c) => ESCAPES[c]) : s;
 }
 
+/** The classes of the cell sets: highlighted, active, faded, ghost. */
+type SetClass = 'hl' | 'act' | 'fad' | 'gh';
+
 /** Above this many cells, highlight changes are not animated. */
 const MANY_CELLS = 1200;
 
@@ -122,6 +126,8 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     highlighted: { attribute: false },
     active: { attribute: false },
     faded: { attribute: false },
+    ghost: { attribute: false },
+    headers: { type: Boolean },
     scale: { type: Number },
     showValues: {
       attribute: 'show-values',
@@ -157,6 +163,10 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
   declare active: Set<number>;
   /** Cells drawn at low opacity (structural zeros). */
   declare faded: Set<number> | undefined;
+  /** Cells outlined with a dashed line inside: cells another figure points at (an earlier chapter's window). */
+  declare ghost: Set<number> | undefined;
+  /** Row and column numbers (from 1) beside and above the cells; visual only, each cell's name says them. */
+  declare headers: boolean;
   /** Largest |value| of the colour scale; absent: the largest |value| of the grid, at least 1. */
   declare scale: number | undefined;
   /** show-values="false" hides the numbers (they stay in the accessible text). */
@@ -176,7 +186,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
   /** 1 where the cell is currently drawn as not computed. */
   private _hiddenState = new Uint8Array(0);
   /** Copies of the sets last applied to the cells' classes. */
-  private _applied: Record<'hl' | 'act' | 'fad', Set<number>> = { hl: new Set(), act: new Set(), fad: new Set() };
+  private _applied: Record<SetClass, Set<number>> = { hl: new Set(), act: new Set(), fad: new Set(), gh: new Set() };
   private _focusIndex = 0;
   private _pendingFocus = false;
   private _hoverRef: string | null = null;
@@ -199,6 +209,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     this.highlighted = new Set();
     this.active = new Set();
     this.showValues = true;
+    this.headers = false;
     this.density = 'normal';
   }
 
@@ -234,7 +245,13 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
   protected override updated(changed: PropertyValues): void {
     const n = this._count();
     if (!this._grid) return;
-    if (this._cells.length !== n || changed.has('rows') || changed.has('cols')) {
+    if (
+      this._cells.length !== n ||
+      changed.has('rows') ||
+      changed.has('cols') ||
+      changed.has('headers') ||
+      (this.headers && changed.has('density'))
+    ) {
       // Rebuilding replaces the focused cell: keep keyboard focus in the grid.
       const hadFocus = this._cells.length > 0 && this._grid.contains(this.shadowRoot?.activeElement ?? null);
       this._grid.classList.toggle('many', n > MANY_CELLS);
@@ -247,6 +264,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
       this._applySet('hl', this.highlighted);
       this._applySet('act', this.active);
       this._applySet('fad', this.faded);
+      this._applySet('gh', this.ghost);
     }
     if (this._pendingFocus) {
       this._pendingFocus = false;
@@ -296,10 +314,13 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     this._shownSub = new Array<string>(n);
     this._focusIndex = Math.min(this._focusIndex, Math.max(0, n - 1));
     const ctx = this._paintContext();
-    const parts: string[] = [];
+    const parts: string[] = this.headers ? [columnHeaders(cols, this.density === 'compact')] : [];
     for (let r = 0; r < rows; r++) {
       const ri = r + 1;
       parts.push(`<div class="row" role="row" aria-rowindex="${ri}">`);
+      if (this.headers) {
+        parts.push(`<span class="rh" aria-hidden="true">${headerText(ri, this.density === 'compact')}</span>`);
+      }
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
         const d = this._describe(i, ctx);
@@ -327,11 +348,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     }
     this._cells = cells;
     this._texts = texts;
-    this._applied = {
-      hl: new Set(this.highlighted ?? []),
-      act: new Set(this.active ?? []),
-      fad: new Set(this.faded ?? []),
-    };
+    this._applied = this._setsNow();
   }
 
   private _isHidden(i: number): boolean {
@@ -357,11 +374,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     const n = this._cells.length;
     const ctx = this._paintContext();
     for (let i = 0; i < n; i++) this._paint(i, ctx);
-    this._applied = {
-      hl: new Set(this.highlighted ?? []),
-      act: new Set(this.active ?? []),
-      fad: new Set(this.faded ?? []),
-    };
+    this._applied = this._setsNow();
   }
 
   private _paintHiddenChanges(): void {
@@ -417,6 +430,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     if (this.highlighted?.has(i)) cls += ' hl';
     if (this.active?.has(i)) cls += ' act';
     if (this.faded?.has(i)) cls += ' fad';
+    if (this.ghost?.has(i)) cls += ' gh';
     return { kind, hidden, cls, label, text, sub };
   }
 
@@ -446,7 +460,13 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
     if (t.data !== d.text) t.data = d.text;
   }
 
-  private _applySet(cls: 'hl' | 'act' | 'fad', next: Set<number> | undefined): void {
+  /** Copies of the sets as they are now (applied by a full paint). */
+  private _setsNow(): Record<SetClass, Set<number>> {
+    const copy = (s: Set<number> | undefined) => new Set(s ?? []);
+    return { hl: copy(this.highlighted), act: copy(this.active), fad: copy(this.faded), gh: copy(this.ghost) };
+  }
+
+  private _applySet(cls: SetClass, next: Set<number> | undefined): void {
     const prev = this._applied[cls];
     const cells = this._cells;
     for (const i of prev) {

@@ -107,6 +107,41 @@ export const styles = css`
     display: flex;
     gap: var(--_gap);
   }
+  /* Row and column numbers (headers): beside and above the cells, in the muted colour. */
+  .hrow {
+    display: flex;
+    gap: var(--_gap);
+  }
+  .rh,
+  .ch {
+    flex: none;
+    color: var(--_muted);
+    font-size: min(0.6875rem, calc(var(--_fs) * 0.9));
+    font-variant-numeric: tabular-nums;
+    line-height: 1.2;
+    user-select: none;
+    -webkit-user-select: none;
+  }
+  .ch {
+    width: var(--_cell);
+    text-align: center;
+    align-self: flex-end;
+  }
+  .rh {
+    width: 1.9em;
+    padding-right: 2px;
+    text-align: right;
+    line-height: var(--_cell);
+  }
+  :host([density='compact']) .rh,
+  :host([density='compact']) .ch {
+    overflow: visible;
+    white-space: nowrap;
+  }
+  .hrow .rh {
+    line-height: 1.2;
+  }
+
   .cell {
     --_bw: 1px;
     position: relative;
@@ -214,6 +249,21 @@ export const styles = css`
   .cell.ins.fad {
     opacity: 0.35;
   }
+  /* Ghost: a dashed line inside the cell, in the cell's text colour, so it shows on any fill and inside a ring. */
+  .cell.gh::before {
+    content: '';
+    position: absolute;
+    inset: 2px;
+    border: 2px dashed var(--f, var(--_text));
+    border-radius: 3px;
+    pointer-events: none;
+  }
+  :host([density='compact']) .cell.gh::before {
+    inset: 0;
+    border-width: 1px;
+    border-radius: 0;
+  }
+
   /* Highlighted: a ring (separated from the cell by a thin gap, so it shows on any colour) and a soft glow. */
   .cell.hl {
     z-index: 1;
@@ -260,6 +310,9 @@ export const styles = css`
     }
     .cell:focus-visible {
       outline: 3px solid CanvasText;
+    }
+    .cell.gh::before {
+      border-color: CanvasText;
     }
   }
 `;
