@@ -197,7 +197,10 @@ describe('Cᵀ is not C⁻¹', () => {
     const diffs = Array.from(back.values, (v, i) => Math.abs(v - m.x.values[i]));
     const max = Math.max(...diffs);
     expect(a.maxDifference).toBeCloseTo(max, 3);
-    expect(a.text).toContain(`by up to ${fmt(max)}, at ${cell(diffs.indexOf(max), 4)}`);
+    const worst = diffs.indexOf(max);
+    expect(a.text).toContain(
+      `by up to ${fmt(max)}, at ${cell(worst, 4)}: ${fmt(back.values[worst])} instead of ${fmt(m.x.values[worst])}`,
+    );
     expect(a.text).toContain('C takes 16 numbers to 4');
   });
 
@@ -243,7 +246,7 @@ describe('Cᵀ·g is conv2d’s backward pass', () => {
       // ∂/∂x_i Σ_r g_r·conv2d(x)_r, with g = y: conv2d is linear, so the difference is exact.
       const c = m.config;
       const [H, W] = c.input;
-      const grad = conv2d(c, { rows: H, cols: W, values: oneHot(H * W, a.cell) }, m.k).values.reduce(
+      const grad = Array.from(conv2d(c, { rows: H, cols: W, values: oneHot(H * W, a.cell) }, m.k).values).reduce(
         (s, v, r) => s + v * m.y.values[r],
         0,
       );

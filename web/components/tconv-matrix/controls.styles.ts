@@ -74,6 +74,9 @@ export const controlsStyles = css`
     color: var(--_alert);
     font-size: 0.9rem;
   }
+  .frame > .alert {
+    margin: 0 0 12px;
+  }
   .alert:empty {
     display: none;
   }

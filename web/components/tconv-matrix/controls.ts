@@ -73,7 +73,8 @@ export function renderControls(ctx: ControlsContext) {
             html`<span class="dim-label">${CONFIG_LABELS[key]}</span>${dimInput(ctx, key, 0)}${dimInput(ctx, key, 1)}`,
         )}
       </div>
-      <p id="config-error" class="alert" role="alert">${ctx.error}</p>
+      <!-- The figure's top announces the error (role="alert"); this copy sits by the fields it describes. -->
+      <p id="config-error" class="alert">${ctx.error}</p>
       <div class="formulas" aria-label="Output sizes">
         ${[...model.formulas.conv, ...model.formulas.transposed].map((f) => {
           // "Hout = ⌊…⌋ + 1 = ⌊(4 + …)⌋ + 1 = 2": the rule on one line, the numbers on the next.

@@ -8,11 +8,15 @@ import { live } from 'lit/directives/live.js';
 
 import type { ExplainerModel } from '../../lib/explainer/model-types.js';
 import { type Player, SPEEDS } from '../../lib/explainer/player.js';
-import type { Chapter } from '../../lib/explainer/timeline.js';
+import { type Chapter, stepCounter } from '../../lib/explainer/timeline.js';
 import { type GridSpec, type Item, multiplicationStrip, type ViewSpec } from '../../lib/explainer/views.js';
 import { styleProps } from '../shared/style-props.js';
 import type { Theme } from '../shared/tconv-element.js';
+import { type AnswersContext, renderAnswers } from './answers-view.js';
 import * as icons from './icons.js';
+
+/** The matrices, drawn with their rows and columns numbered from 1. */
+const MATRICES = new Set(['C', 'Ct', 'Cfwd']);
 
 export interface PlayerViewContext {
   model: ExplainerModel;
@@ -30,6 +34,10 @@ export interface PlayerViewContext {
   /** Cells of a grid related to the hovered cell, and cells the frame is about. */
   highlighted(grid: string): Set<number>;
   active(grid: string): Set<number>;
+  /** Cells outlined as another chapter's (chapter 6: the cells that fed the output y(i, j) paints). */
+  ghost(grid: string): Set<number> | undefined;
+  /** The answers under the chapter's grids, less the chapter and frame (read from the player). */
+  answers: Omit<AnswersContext, 'chapter' | 'frame'>;
   onKey(e: KeyboardEvent): void;
   onHover(e: Event): void;
   onActivate(e: Event): void;
@@ -110,11 +118,11 @@ export function renderPlayer(ctx: PlayerViewContext) {
             max=${last}
             step="1"
             .value=${live(String(p.frame))}
-            aria-valuetext=${`Frame ${p.frame + 1} of ${last + 1}`}
+            aria-valuetext=${p.frame === 0 ? 'Intro' : `Step ${stepCounter(ch, p.frame)}`}
             ?disabled=${last === 0}
             @input=${(e: Event) => p.seek(Number((e.target as HTMLInputElement).value))}
           />
-          <span class="counter" id="counter">${p.frame + 1} / ${last + 1}</span>
+          <span class="counter" id="counter">${stepCounter(ch, p.frame)}</span>
         </div>
         <label class="speed"
           >Speed
@@ -215,12 +223,22 @@ function renderGrid(ctx: PlayerViewContext, spec: GridSpec) {
       .scale=${spec.scale}
       .highlighted=${ctx.highlighted(spec.id)}
       .active=${ctx.active(spec.id)}
+      .ghost=${ctx.ghost(spec.id)}
+      ?headers=${MATRICES.has(spec.id)}
     ></tconv-grid>
     ${spec.note ? html`<figcaption class="note">${spec.note}</figcaption>` : nothing}
   </figure>`;
 }
 
 function chapterExtras(ctx: PlayerViewContext, ch: Chapter, frame: number) {
+  const answers = renderAnswers({ ...ctx.answers, chapter: ch.id, frame });
+  // Chapter 7's count of wasted multiplications belongs with its grids; elsewhere the answers come first.
+  return ch.id === 'zeros'
+    ? html`${chapterNotes(ctx, ch, frame)}${answers}`
+    : html`${answers}${chapterNotes(ctx, ch, frame)}`;
+}
+
+function chapterNotes(ctx: PlayerViewContext, ch: Chapter, frame: number) {
   const m = ctx.model;
   if (ch.id === 'transposed' || ch.id === 'transpose') {
     return html`<div class="aside-note">

@@ -35,6 +35,8 @@ import { legacyThemeStyles } from '../shared/theme.styles.js';
 import type { Loading } from '../shared/visibility.js';
 import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '../tconv-grid/tconv-grid.js';
 import '../tconv-grid/tconv-grid.js';
+import { AnswersHost } from './answers-host.js';
+import { answersStyles } from './answers.styles.js';
 import { CellEditor } from './cell-editor.js';
 import { controlsStyles } from './controls.styles.js';
 import { renderControls } from './controls.js';
@@ -134,7 +136,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     loading: { type: String, reflect: true },
   };
 
-  static override styles = [TconvElement.styles, legacyThemeStyles('matrix'), styles, controlsStyles];
+  static override styles = [TconvElement.styles, legacyThemeStyles('matrix'), styles, controlsStyles, answersStyles];
 
   /** Input size: "4x4", "4x3", or "2" for both dimensions (1 … 10). @default '4x4' */
   declare input: string | null;
@@ -179,6 +181,8 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   private _state: Resolved | null = null;
   private _requested: ExplainerConfig | null = null;
   private _error = '';
+  /** The same refusal for the top of the figure, naming the configuration that was asked for. */
+  private _refusal = '';
   private _notices: string[] = [];
   private _chapters: Chapter[] = [];
   private _stepDirty = true;
@@ -209,6 +213,17 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   });
 
   private readonly _motion = new StepMotion(this, (grid) => this._gridEl(grid));
+
+  /** The answers under the grids: the demo writes y and kt, and moves the player. */
+  private readonly _answers = new AnswersHost({
+    tc: () => this._core.tc,
+    chapters: () => this._chapters,
+    setValues: (y, kt) => {
+      this.y = y;
+      if (kt !== undefined) this.kt = kt;
+    },
+    goTo: (chapter, frame) => this.goTo(chapter, frame),
+  });
 
   private readonly _editor = new CellEditor(this, {
     model: () => this._state?.model ?? null,
@@ -337,6 +352,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
       this._focusTab = false;
       void Promise.resolve().then(() => tab?.focus());
     }
+    this._answers.updated(this.renderRoot);
     if (tab && tab.id !== this._shownTab) {
       // Narrow screens scroll the chapter list sideways: keep the current chapter in view.
       this._shownTab = tab.id;
@@ -368,16 +384,16 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     this._notices = r.notices;
     if (r.ok) {
       this._requested = r.state.config;
-      this._error = '';
+      this._error = this._refusal = '';
       this._setState(r.state);
     } else {
       this._requested = r.config;
-      if (this._state) {
-        this._error = `${r.error} The figure still shows the last valid parameters.`;
-      } else {
-        this._error = `${r.error} Showing the default example instead.`;
-        this._setState(resolveDefault(tc));
-      }
+      const then = this._state
+        ? 'The figure still shows the last valid parameters.'
+        : 'Showing the default example instead.';
+      this._error = `${r.error} ${then}`;
+      this._refusal = `${r.refusal} ${then}`;
+      if (!this._state) this._setState(resolveDefault(tc));
     }
   }
 
@@ -409,6 +425,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
         `Ignored step=${quote(text)}: expected a chapter like 3 or a chapter and frame like 3.2.`,
       ];
     } else {
+      if (parsed.notice) this._notices = [...this._notices, parsed.notice];
       this._player.pause();
       this._motion.stop();
       this._player.set(parsed.chapter, parsed.frame);
@@ -554,6 +571,10 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     return html`
       <div class="frame">
         ${
+          // At the top, where a reader who followed a link looks first, not below the player.
+          this._refusal ? html`<p class="alert" id="figure-error" role="alert">${this._refusal}</p>` : nothing
+        }
+        ${
           this._notices.length
             ? html`<ul class="notices" part="notices" role="status">
                 ${this._notices.map((n) => html`<li>${n}</li>`)}
@@ -582,9 +603,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
                     onCopyEmbed: () => void this._copy(embedCode('matrix', this._embedAttrs()), 'The embed code'),
                   })}
                 </div>`
-              : this._error
-                ? html`<p class="alert" role="alert">${this._error}</p>`
-                : nothing
+              : nothing
           }
         </div>
       </div>
@@ -624,6 +643,8 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
       hiddenFor: (spec: GridSpec) => this._motion.hiddenFor(spec),
       highlighted: (grid: string) => this._hoverSets.get(grid) ?? EMPTY,
       active: (grid: string) => this._activeSets.get(grid) ?? EMPTY,
+      ghost: (grid: string) => (grid === 'tout' ? this._answers.ghost(m, ch, p.frame) : undefined),
+      answers: this._answers.context(m, this.theme),
       onKey: this._onKey,
       onHover: this._onHover,
       onActivate: this._onActivate,

@@ -157,8 +157,8 @@ export const styles = css`
     font-size: 0.8125rem;
     font-weight: 600;
     color: var(--_muted);
-    text-transform: uppercase;
-    letter-spacing: 0.06em;
+    /* Not upper-cased: titles name k and k̃, and K would be another symbol. */
+    letter-spacing: 0.02em;
   }
   .item {
     margin: 0;

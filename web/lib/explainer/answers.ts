@@ -13,28 +13,10 @@ import type { Tconv, Tensor } from '../types.js';
 import type { Dims } from './config.js';
 import { derived, weightName } from './derived.js';
 import type { ExplainerModel, Grid } from './model-types.js';
-import { formatNumber } from './timeline.js';
+import { count, formatNumber, list, paramText as pairText, position as at, sizeText as dims } from './text.js';
 
-const rules = new Intl.PluralRules('en');
-
-/** "1 cell", "4 cells": the noun agrees with the number. */
-export function plural(n: number, one: string, other = `${one}s`): string {
-  return `${n} ${rules.select(n) === 'one' ? one : other}`;
-}
-
-/** The 1-based (row, column) of entry i of a grid `cols` wide, as people count. */
-export function at(i: number, cols: number): string {
-  return `(${Math.floor(i / cols) + 1}, ${(i % cols) + 1})`;
-}
-
-const dims = ([h, w]: Dims) => `${h}×${w}`;
-/** "2", or "2×1" when the two dimensions differ. */
-const pairText = ([h, w]: Dims) => (h === w ? String(h) : `${h}×${w}`);
-
-/** "a", "a and b", "a, b and c". */
-function list(items: string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
+/** "1 cell", "4 cells": the noun agrees with the number (text.ts's rule). */
+export const plural = (n: number, one: string, other = `${one}s`): string => count(n, one, other);
 
 /** Up to `max` numbers, then an ellipsis and the last one. */
 function numbers(values: ArrayLike<number>, max = 6): string {
@@ -145,8 +127,8 @@ export function inverse(m: ExplainerModel): InverseAnswer {
   } else if (active && maxDifference > 0) {
     const cell = at(worst, x.cols);
     text =
-      `x does not come back: Cᵀ·(C·vec(x)) differs from x by up to ${formatNumber(maxDifference)}, at ${cell} ` +
-      `(${formatNumber(tout.values[worst])} instead of ${formatNumber(x.values[worst])}). ` +
+      `x does not come back: Cᵀ·(C·vec(x)) differs from x by up to ${formatNumber(maxDifference)}, at ${cell}: ` +
+      `${formatNumber(tout.values[worst])} instead of ${formatNumber(x.values[worst])}. ` +
       (C.rows < C.cols ? `C takes ${C.cols} numbers to ${C.rows}: no matrix can bring back what it dropped. ` : '') +
       `Cᵀ sends each output back along the connections it came from, weighted again: Cᵀ is not C⁻¹.`;
   } else if (active) {
@@ -202,6 +184,11 @@ export interface SizeChoice {
    */
   plain: Grid;
   padded: Grid | null;
+  /** The sizes the text lists (squares when rows and columns agree, else every combination), with their output_padding. */
+  pairs: { size: Dims; outputPadding: Dims }[];
+  /** output_padding of the smallest size and of the next one. */
+  lo: Dims;
+  hi: Dims;
   /** Rows and columns the next size adds (0 or 1 each). */
   added: Dims;
   /** A copy of the kernel reaches the added row or column (all-ones y and kernel through the core). */
@@ -216,7 +203,7 @@ const tensor = ([h, w]: Dims, data: Float32Array): Tensor => ({ shape: [1, 1, h,
 const toGrid = (t: Tensor): Grid => ({ rows: t.shape[2], cols: t.shape[3], values: t.data });
 
 /** The cells of the last row (when added[0]) and last column (when added[1]) of a grid, without repeats. */
-export function addedCells(g: Grid, added: Dims): number[] {
+export function addedCells(g: { rows: number; cols: number }, added: Dims): number[] {
   const cells = new Set<number>();
   if (added[0]) for (let c = 0; c < g.cols; c++) cells.add((g.rows - 1) * g.cols + c);
   if (added[1]) for (let r = 0; r < g.rows; r++) cells.add(r * g.cols + g.cols - 1);
@@ -271,6 +258,9 @@ export function sizeChoice(tc: Tconv, m: ExplainerModel): SizeChoice {
   const text: string[] = [];
   const [rows, cols] = options;
   const symmetric = rows.length === cols.length && rows.every((o, i) => o.size === cols[i].size);
+  const pairs = (symmetric ? rows.map((r, i) => [r, cols[i]]) : rows.flatMap((r) => cols.map((c) => [r, c]))).map(
+    ([r, c]) => ({ size: [r.size, c.size] as Dims, outputPadding: [r.outputPadding, c.outputPadding] as Dims }),
+  );
   const setup = `kernel ${pairText(kernel)}, stride ${pairText(stride)}, padding ${pairText(padding)}${
     dilation[0] > 1 || dilation[1] > 1 ? `, dilation ${pairText(dilation)}` : ''
   }`;
@@ -331,7 +321,7 @@ export function sizeChoice(tc: Tconv, m: ExplainerModel): SizeChoice {
               `padding ${pairText(padding)} had cropped ${them}.`),
     );
   }
-  return { options, plain, padded, added, reached, addedValues, text };
+  return { options, pairs, lo, hi, plain, padded, added, reached, addedValues, text };
 }
 
 // ---- chapter 7: why the kernel flips ----
