@@ -102,6 +102,8 @@ function checkCoverage(text: string, c: CoverageRef) {
     return;
   }
   expect(text).not.toMatch(/too small/);
+  const onBorder = /, (\d+)(?: to (\d+))? times? on it/.exec(text);
+  if (onBorder) expect([num(onBorder[1]), num(onBorder[2] ?? onBorder[1])]).toEqual([c.border!.min, c.border!.max]);
   if (c.min === c.max) {
     const m =
       /(?:covered (\d+) times? everywhere inside the border|inside the border (?:is covered )?(\d+) times?|every output inside the border is covered (\d+) times?)/.exec(

@@ -113,7 +113,7 @@ function summarize(counts: number[][], inside: (P: number, a: 0 | 1) => boolean)
   const whole = insideRows.length === 0 || insideCols.length === 0;
   let min = Infinity;
   let max = -Infinity;
-  let border: CoverageRef['border'] = null;
+  const outside: number[] = [];
   for (let r = 0; r < rows; r++)
     for (let q = 0; q < cols; q++) {
       const v = counts[r][q];
@@ -121,14 +121,15 @@ function summarize(counts: number[][], inside: (P: number, a: 0 | 1) => boolean)
         min = Math.min(min, v);
         max = Math.max(max, v);
       } else {
-        border = { min: Math.min(border?.min ?? v, v), max: Math.max(border?.max ?? v, v) };
+        outside.push(v);
       }
     }
   const varies: [boolean, boolean] = [
     !whole && insideCols.some((q) => insideRows.some((r) => counts[r][q] !== counts[insideRows[0]][q])),
     !whole && insideRows.some((r) => insideCols.some((q) => counts[r][q] !== counts[r][insideCols[0]])),
   ];
-  return { min, max, whole, varies, border: whole ? null : border };
+  const border = whole || outside.length === 0 ? null : { min: Math.min(...outside), max: Math.max(...outside) };
+  return { min, max, whole, varies, border };
 }
 
 /**
