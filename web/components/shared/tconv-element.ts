@@ -29,6 +29,7 @@ export class TconvElement<Events extends object = Record<never, never>> extends 
     theme: { type: String, reflect: true },
   };
 
+  /** "light" or "dark" overrides the page's prefers-color-scheme; absent, the figure follows it. */
   declare theme: Theme | undefined;
 
   /** Events waiting for the end of the current update (see emitAfterUpdate). */

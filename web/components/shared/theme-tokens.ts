@@ -56,13 +56,19 @@ export const TOKEN_NAMES = Object.keys(TOKENS) as TokenName[];
 /** The public custom property of a token: --tconv-accent. */
 export const tokenProperty = (name: TokenName) => `--tconv-${name}`;
 
+/** Old names that are the token's own name: asIs('text') is { text: 'text' }. */
+function asIs<N extends TokenName>(...names: N[]): Record<N, N> {
+  return Object.fromEntries(names.map((name) => [name, name])) as Record<N, N>;
+}
+
 /**
  * Names from before the one theme, still read (blog posts set them): each
- * element's own namespace, --tconv-matrix-accent, --tconv-overlap-accent, …
+ * element's own namespace, --tconv-matrix-accent, --tconv-overlap-accent, …,
+ * as old name → token (--tconv-upsampler-danger is the alert token).
  * For these tokens the old name wins over the shared one on that element.
  */
 export const LEGACY_TOKENS = {
-  matrix: [
+  matrix: asIs(
     'bg',
     'surface',
     'surface-2',
@@ -75,6 +81,13 @@ export const LEGACY_TOKENS = {
     'radius',
     'font',
     'mono',
-  ],
-  overlap: ['text', 'muted', 'accent', 'notice-bg', 'notice', 'font'],
-} satisfies Record<string, TokenName[]>;
+  ),
+  overlap: asIs('text', 'muted', 'accent', 'notice-bg', 'notice', 'font'),
+  upsampler: {
+    ...asIs('bg', 'surface', 'surface-2', 'text', 'muted', 'border', 'accent', 'radius', 'mono'),
+    'accent-text': 'on-accent',
+    danger: 'alert',
+    'danger-bg': 'alert-bg',
+    'font-family': 'font',
+  },
+} satisfies Record<string, Record<string, TokenName>>;

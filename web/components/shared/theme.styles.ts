@@ -15,26 +15,33 @@ import { LEGACY_TOKENS, TOKEN_NAMES, type TokenName, TOKENS, tokenProperty } fro
 
 type Scheme = 'light' | 'dark';
 
-/** `--_name: var(--tconv-name, default);` for every token (of `names`), in one scheme. */
-function declarations(scheme: Scheme, names: readonly TokenName[], legacy?: string): CSSResult {
-  const lines = names.map((name) => {
-    const shared = `var(${tokenProperty(name)}, ${TOKENS[name][scheme]})`;
-    return `--_${name}: ${legacy ? `var(--tconv-${legacy}-${name}, ${shared})` : shared};`;
-  });
+/** `--_name: var(--tconv-name, default);` for every token, in one scheme. */
+function declarations(scheme: Scheme): CSSResult {
+  const lines = TOKEN_NAMES.map((name) => `--_${name}: var(${tokenProperty(name)}, ${TOKENS[name][scheme]});`);
   return unsafeCSS(lines.join('\n'));
 }
 
 /** The theme: light at :host, dark by prefers-color-scheme or theme="dark". */
 export const themeStyles = css`
   :host {
-    ${declarations('light', TOKEN_NAMES)}
+    ${declarations('light')}
     color-scheme: light;
   }
   ${darkTheme(css`
-    ${declarations('dark', TOKEN_NAMES)}
+    ${declarations('dark')}
     color-scheme: dark;
   `)}
 `;
+
+/** `--_token: var(--tconv-<element>-<old>, var(--tconv-token, default));` for each of an element's old names. */
+function legacyDeclarations(element: keyof typeof LEGACY_TOKENS, scheme: Scheme): CSSResult {
+  const names: Record<string, TokenName> = LEGACY_TOKENS[element];
+  const lines = Object.entries(names).map(
+    ([old, name]) =>
+      `--_${name}: var(--tconv-${element}-${old}, var(${tokenProperty(name)}, ${TOKENS[name][scheme]}));`,
+  );
+  return unsafeCSS(lines.join('\n'));
+}
 
 /**
  * An element's names from before the one theme (LEGACY_TOKENS), read first:
@@ -42,12 +49,11 @@ export const themeStyles = css`
  * --tconv-accent on <tconv-matrix>. Goes after themeStyles.
  */
 export function legacyThemeStyles(element: keyof typeof LEGACY_TOKENS): CSSResult {
-  const names = LEGACY_TOKENS[element];
   return css`
     :host {
-      ${declarations('light', names, element)}
+      ${legacyDeclarations(element, 'light')}
     }
-    ${darkTheme(declarations('dark', names, element))}
+    ${darkTheme(legacyDeclarations(element, 'dark'))}
   `;
 }
 
