@@ -2,10 +2,10 @@
 
 import { css } from 'lit';
 
-import { themeStyles } from './theme.js';
+import { innerTheme } from './theme.js';
 
 export const compareStyles = [
-  themeStyles,
+  innerTheme,
   css`
     :host {
       display: block;
@@ -17,7 +17,7 @@ export const compareStyles = [
       height: var(--tconv-upsampler-stage-height, clamp(260px, min(62vh, 75cqw + 60px), 680px));
       overflow: hidden;
       border-radius: var(--_radius) var(--_radius) 0 0;
-      background: var(--_stage);
+      background: var(--_stage-bg);
       touch-action: none;
       user-select: none;
       -webkit-user-select: none;
@@ -46,7 +46,7 @@ export const compareStyles = [
       padding: 5px 10px;
       border-radius: 999px;
       background: var(--_glass);
-      box-shadow: var(--_shadow);
+      box-shadow: var(--_float-shadow);
       font-size: 0.8125rem;
       line-height: 1.2;
       white-space: nowrap;
@@ -106,7 +106,7 @@ export const compareStyles = [
       border-radius: 50%;
       background: var(--_surface);
       color: var(--_text);
-      box-shadow: var(--_shadow);
+      box-shadow: var(--_float-shadow);
     }
     .grip svg {
       width: 18px;
@@ -126,7 +126,7 @@ export const compareStyles = [
       padding: 3px;
       border-radius: 10px;
       background: var(--_glass);
-      box-shadow: var(--_shadow);
+      box-shadow: var(--_float-shadow);
       backdrop-filter: blur(6px);
     }
     .zoom .btn {
@@ -153,7 +153,7 @@ export const compareStyles = [
       padding: 8px 10px;
       border-radius: 10px;
       background: var(--_glass);
-      box-shadow: var(--_shadow);
+      box-shadow: var(--_float-shadow);
       font-size: 0.75rem;
       line-height: 1.35;
       backdrop-filter: blur(6px);

@@ -20,7 +20,7 @@
  * 1 is 100 %. The split handle is a slider: arrows, Page Up/Down, Home/End.
  */
 
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 
 import {
   clampView,
@@ -34,6 +34,7 @@ import {
   type View,
 } from './shared/viewport.js';
 import { styleProps } from '../components/shared/style-props.js';
+import { TconvElement } from '../components/shared/tconv-element.js';
 import { checkerPattern, drawScene, type Layer } from './compare-draw.js';
 import { compareStyles } from './compare-view.styles.js';
 
@@ -54,7 +55,12 @@ function rgba(layer: Layer | null, x: number, y: number, w: number, h: number): 
   return [layer.pixels[i], layer.pixels[i + 1], layer.pixels[i + 2], layer.pixels[i + 3]];
 }
 
-export class TconvUpsamplerCompare extends LitElement {
+export interface TconvUpsamplerCompareEvents {
+  /** The zoom changed: CSS pixels per image pixel. */
+  'tconv-view': { scale: number };
+}
+
+export class TconvUpsamplerCompare extends TconvElement<TconvUpsamplerCompareEvents> {
   static override properties: PropertyDeclarations = {
     imageWidth: { type: Number, attribute: false },
     imageHeight: { type: Number, attribute: false },
@@ -65,13 +71,13 @@ export class TconvUpsamplerCompare extends LitElement {
     leftLabel: { attribute: false },
     rightLabel: { attribute: false },
     gain: { type: Number },
-    theme: { type: String, reflect: true },
     _view: { state: true },
     _split: { state: true },
     _readout: { state: true },
     _stage: { state: true },
   };
 
+  // Not TconvElement.styles: inside <tconv-upsampler>, it inherits the upsampler's font (innerTheme).
   static override styles = compareStyles;
 
   declare imageWidth: number;
@@ -83,7 +89,6 @@ export class TconvUpsamplerCompare extends LitElement {
   declare leftLabel: unknown;
   declare rightLabel: unknown;
   declare gain: number;
-  declare theme: 'light' | 'dark' | undefined;
   declare _view: View;
   declare _split: number;
   declare _readout: Readout | null;
@@ -151,7 +156,7 @@ export class TconvUpsamplerCompare extends LitElement {
     const old = this._view.scale;
     this._view = v;
     if (v.scale !== old) {
-      this.dispatchEvent(new CustomEvent('tconv-view', { detail: { scale: v.scale }, bubbles: true, composed: true }));
+      this.emit('tconv-view', { scale: v.scale });
     }
   }
 

@@ -2,10 +2,10 @@
 
 import { css } from 'lit';
 
-import { themeStyles } from './theme.js';
+import { innerTheme } from './theme.js';
 
 export const kernelStyles = [
-  themeStyles,
+  innerTheme,
   css`
     :host {
       display: block;
@@ -82,8 +82,8 @@ export const kernelStyles = [
       font-size: 0.6875rem;
     }
     .grid input[aria-invalid='true'] {
-      border-color: var(--_danger);
-      box-shadow: 0 0 0 1px var(--_danger);
+      border-color: var(--_alert);
+      box-shadow: 0 0 0 1px var(--_alert);
     }
     .sum {
       margin-top: 6px;
@@ -94,7 +94,7 @@ export const kernelStyles = [
     .problem {
       max-width: 30ch;
       margin: 4px 0 0;
-      color: var(--_danger);
+      color: var(--_alert);
       line-height: 1.35;
     }
     .response h4 {
@@ -125,7 +125,7 @@ export const kernelStyles = [
       line-height: 1.4;
     }
     .verdict strong.bad {
-      color: var(--_danger);
+      color: var(--_alert);
     }
     .verdict strong.good {
       color: color-mix(in srgb, #1a7f4b 80%, var(--_text));

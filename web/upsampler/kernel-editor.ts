@@ -12,7 +12,7 @@
  * typing is debounced, presets and size changes apply at once.
  */
 
-import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 
 import { signedColor, textColorFor } from '../lib/color.js';
 import {
@@ -29,6 +29,7 @@ import {
   type KernelPreset,
 } from './shared/kernels.js';
 import { styleProps } from '../components/shared/style-props.js';
+import { TconvElement } from '../components/shared/tconv-element.js';
 import { kernelStyles } from './kernel-editor.styles.js';
 
 const TYPING_DELAY_MS = 450;
@@ -55,23 +56,27 @@ function compactWeight(v: number): string {
   return formatWeight(Math.round(v * 1000) / 1000).replace(/^(\u2212?)0\./, '$1.');
 }
 
-export class TconvUpsamplerKernel extends LitElement {
+export interface TconvUpsamplerKernelEvents {
+  /** The kernel after an edit. */
+  'tconv-kernel-change': { kernel: Kernel };
+}
+
+export class TconvUpsamplerKernel extends TconvElement<TconvUpsamplerKernelEvents> {
   static override properties: PropertyDeclarations = {
     kernel: { attribute: false },
     stride: { type: Number },
     tile: { attribute: false },
-    theme: { type: String, reflect: true },
     _invalid: { state: true },
     _focused: { state: true },
   };
 
+  // Not TconvElement.styles: inside <tconv-upsampler>, it inherits the upsampler's font (innerTheme).
   static override styles = kernelStyles;
 
   declare kernel: Kernel;
   declare stride: number;
   /** What a flat 1 becomes with this kernel and stride, stride × stride (the core's upsampleGeometry); null until known. */
   declare tile: Float32Array | null;
-  declare theme: 'light' | 'dark' | undefined;
   declare _invalid: Set<number>;
   /** The cell being edited shows its weight in full; the others may be abbreviated. */
   declare _focused: number | null;
@@ -95,10 +100,11 @@ export class TconvUpsamplerKernel extends LitElement {
     clearTimeout(this.typing);
   }
 
-  private emit(kernel: Kernel): void {
+  /** Shows `kernel` and tells the upsampler (tconv-kernel-change). */
+  private change(kernel: Kernel): void {
     clearTimeout(this.typing);
     this.kernel = kernel;
-    this.dispatchEvent(new CustomEvent('tconv-kernel-change', { detail: { kernel }, bubbles: true, composed: true }));
+    this.emit('tconv-kernel-change', { kernel });
   }
 
   private setSize(k: number): void {
@@ -107,14 +113,14 @@ export class TconvUpsamplerKernel extends LitElement {
     const resized = resizeKernel(this.kernel, k);
     // A resized box stays a box; anything else keeps its centre and is renormalised.
     const box = this.kernel.values.every((v) => Math.abs(v - this.kernel.values[0]) < 1e-9);
-    this.emit(box ? presetKernel('box', k) : normalise(resized));
+    this.change(box ? presetKernel('box', k) : normalise(resized));
   }
 
   private applyPreset(p: KernelPreset): void {
     this.drafts.clear();
     this._invalid = new Set();
     if (p === 'random') this.seed = (Math.random() * 2 ** 31) | 0;
-    this.emit(presetKernel(p, this.kernel.size, this.seed));
+    this.change(presetKernel(p, this.kernel.size, this.seed));
   }
 
   private onInput(index: number, e: Event): void {
@@ -134,7 +140,7 @@ export class TconvUpsamplerKernel extends LitElement {
     const values = [...this.kernel.values];
     for (const [i, text] of this.drafts) values[i] = weightOf(text) ?? values[i];
     this.drafts.clear();
-    this.emit({ size: this.kernel.size, values });
+    this.change({ size: this.kernel.size, values });
   }
 
   /** The first refused cell by name, and why: the kernel keeps its last good weights meanwhile. */
@@ -239,7 +245,7 @@ export class TconvUpsamplerKernel extends LitElement {
           title="Scale the weights to sum to 1"
           @click=${() => {
             this.drafts.clear();
-            this.emit(normalise(this.kernel));
+            this.change(normalise(this.kernel));
           }}
         >
           Normalise

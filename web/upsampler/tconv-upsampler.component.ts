@@ -1,50 +1,9 @@
-/**
- * <tconv-upsampler>: up-samples an image of your own with fixed interpolation,
- * transposed convolution and resize-convolution, and compares two results.
- * Every pixel is computed by the tconv core (WebAssembly) in a Web Worker; the
- * page's thread has a core too (from the same bytes), only for the geometry
- * the element shows (output size, the flat-image tile, kernel and padding).
- * Self-contained: it needs no page CSS.
- *
- * Attributes ↔ properties:
- *   src       initial image: a same-origin URL, or a built-in sample "sample:detail" | "sample:text" | "sample:alpha"
- *   methods   the two methods compared, "A,B" (reflected), e.g. "bilinear,transposed";
- *             names: nearest bilinear bicubic transposed-bilinear transposed resize-conv-nearest resize-conv-bilinear
- *   scale     the factor 2 | 3 | 4 (reflected; stride of the convolution methods)
- *   theme     'light' | 'dark' overrides prefers-color-scheme
- *   loading   "lazy" (default): the worker starts, and src is opened, only when the element comes near the
- *             viewport; "eager": at once. open() and the samples start it in any case.
- *   workers   how many cores a large up-sampling may use (default: navigator.hardwareConcurrency, at most 8);
- *             results of 1 Mpx or more are split into bands across that many band workers. 1 = one worker.
- *   busy      (read-only, reflected) present while anything is being computed
- *
- * Events (CustomEvent, bubbles, composed):
- *   tconv-load    { name, width, height, ms }           an image was decoded (or a sample made)
- *   tconv-result  { side: 'a' | 'b', method, width, height, ms, workers }   a result is shown; ms = the
- *                                                       core's time, workers = the cores it used
- *   tconv-error   { message }                           anything refused or failed (also shown, role="alert")
- *
- * Methods:
- *   open(blob, name?)       opens an image file (the same checks as a drop)
- *   cancel()                stops every running computation
- *   getImageData(which)     Promise<ImageData | null>: a copy of 'a', 'b', 'difference' or 'source' pixels
- *
- * Input: drop a file on the element, paste one (Ctrl/⌘+V), the "Open image" picker, or a sample.
- *
- * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
- * properties below do. The layout follows the element's own width (container queries), from 320 px up.
- *
- * CSS custom properties (light / dark defaults in theme.ts):
- *   --tconv-upsampler-font-family, --tconv-upsampler-mono, --tconv-upsampler-radius,
- *   --tconv-upsampler-bg, -surface, -surface-2, -text, -muted, -border, -accent, -accent-text,
- *   --tconv-upsampler-a, -b (the colours of sides A and B), -stage-bg, -checker, -danger, -danger-bg, -focus,
- *   --tconv-upsampler-stage-height (default clamp(260px, min(62vh, 75cqw + 60px), 680px)).
- * Parts: toolbar, source-info, alert, compare (and from it: stage, canvas, handle, zoom-controls, legend, readout),
- *   progress, side (plus side-a / side-b), kernel, footer.
- */
+// <tconv-upsampler>'s class (tconv-upsampler.ts defines the element): the image tool. Its API is the JSDoc
+// on the class, its fields and TconvUpsamplerEvents below, which the custom-elements manifest is made from;
+// its CSS is tconv-upsampler.styles.ts and theme.ts.
 
 import { Task } from '@lit/task';
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 
 import type { Kernel } from './shared/kernels.js';
@@ -66,8 +25,26 @@ import { renderCustom, renderToolbar, type ToolbarContext } from './toolbar.js';
 import { upsamplerStyles } from './tconv-upsampler.styles.js';
 import { type Loading, observeVisibility } from '../components/shared/visibility.js';
 import { styleProps } from '../components/shared/style-props.js';
+import { TconvElement } from '../components/shared/tconv-element.js';
 
 export type { SideId };
+
+/**
+ * The events of <tconv-upsampler> (CustomEvents that bubble and cross shadow roots). The details are object
+ * types written out, not interfaces: the session hands them over as records (SessionEvents.emit).
+ */
+export interface TconvUpsamplerEvents {
+  /** An image was decoded (or a sample made): its name, size and decoding time. */
+  'tconv-load': { name: string; width: number; height: number; ms: number };
+  /** A result is shown: which side, by which method, its size, the core's time (ms) and how many cores it used. */
+  'tconv-result': { side: SideId; method: UpsampleMethod; width: number; height: number; ms: number; workers: number };
+  /** Anything refused or failed; the message is also shown in the element (role="alert"). */
+  'tconv-error': { message: string };
+}
+
+export type TconvLoadDetail = TconvUpsamplerEvents['tconv-load'];
+export type TconvResultDetail = TconvUpsamplerEvents['tconv-result'];
+export type TconvErrorDetail = TconvUpsamplerEvents['tconv-error'];
 
 /** Computations shorter than this show no progress bar. */
 const PROGRESS_DELAY_MS = 100;
@@ -82,12 +59,65 @@ function parseMethods(value: string | null | undefined): [UpsampleMethod, Upsamp
   return [parts[0] as UpsampleMethod, parts[1] as UpsampleMethod];
 }
 
-export class TconvUpsampler extends LitElement {
+/**
+ * Up-samples an image of your own with fixed interpolation, transposed convolution and resize-convolution,
+ * and compares two results. Every pixel is computed by the tconv core (WebAssembly) in a Web Worker; the
+ * page's thread has a core too (from the same bytes), only for the geometry the element shows (output size,
+ * the flat-image tile, kernel and padding). Images never leave the device.
+ *
+ *   <tconv-upsampler src="sample:detail" methods="transposed,resize-conv-nearest" scale="2"></tconv-upsampler>
+ *
+ * Input: drop a file on the element, paste one (Ctrl/⌘+V), the "Open image" picker, or a sample.
+ *
+ * Isolation: Shadow DOM, and `all: initial` at :host: the page's CSS does not reach inside, only the custom
+ * properties below do (on the element or any ancestor; light and dark defaults in
+ * web/components/shared/theme-tokens.ts, and web/upsampler/theme-tokens.ts for its own). The older names
+ * --tconv-upsampler-bg, -surface, -surface-2, -text, -muted, -border, -accent, -radius and -mono, and
+ * -accent-text (now on-accent), -danger (alert), -danger-bg (alert-bg) and -font-family (font) are still
+ * read, and win on this element; --tconv-upsampler-focus still colours focus rings alone. The layout
+ * follows the element's own width (container queries), from 320 px up.
+ *
+ * @summary The image tool: up-sample your own image three ways and compare two results, pixel by pixel.
+ * @cssprop --tconv-font - font family of text and numbers
+ * @cssprop --tconv-mono - font family of the pixel readout and the kernel's weights
+ * @cssprop --tconv-radius - corner radius of the panels and the stage
+ * @cssprop --tconv-bg - background of the output-size fields
+ * @cssprop --tconv-surface - panels, buttons, and the light squares under transparent pixels
+ * @cssprop --tconv-surface-2 - pressed buttons, the factor and view switches, progress tracks
+ * @cssprop --tconv-text - text
+ * @cssprop --tconv-muted - secondary text, notes, the readout's labels
+ * @cssprop --tconv-border - borders of panels, buttons and fields
+ * @cssprop --tconv-accent - the "Open image" button, progress bars, checkboxes, the drop hint, focus rings
+ * @cssprop --tconv-on-accent - text and icons on the accent colour
+ * @cssprop --tconv-alert - error text, the marks of refused weights
+ * @cssprop --tconv-alert-bg - background of the alert
+ * @cssprop --tconv-upsampler-a - side A: its rule, badge and labels
+ * @cssprop --tconv-upsampler-b - side B: its rule, badge and labels
+ * @cssprop --tconv-upsampler-stage-bg - the stage around the image
+ * @cssprop --tconv-upsampler-checker - the dark squares under transparent pixels (the light ones are the surface)
+ * @cssprop [--tconv-upsampler-stage-height=clamp(260px, min(62vh, 75cqw + 60px), 680px)] - height of the stage
+ * @csspart toolbar - open, samples, factor and view controls
+ * @csspart source-info - name, format and sizes of the image shown
+ * @csspart alert - what was refused or failed, with its actions
+ * @csspart compare - the compare view: stage and readout
+ * @csspart stage - the image area, inside compare
+ * @csspart canvas - the canvas the images are drawn on
+ * @csspart handle - the split slider
+ * @csspart zoom-controls - zoom out, level, zoom in, fit
+ * @csspart legend - the difference view's scale
+ * @csspart readout - the pixel values under the pointer
+ * @csspart progress - what is being computed, with its progress bar
+ * @csspart side - each side's panel (also side-a, side-b)
+ * @csspart side-a - side A's panel
+ * @csspart side-b - side B's panel
+ * @csspart kernel - the kernel editor's panel
+ * @csspart footer - the privacy note and the limits
+ */
+export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
   static override properties: PropertyDeclarations = {
     src: { type: String },
     methods: { type: String, reflect: true },
     scale: { type: Number, reflect: true },
-    theme: { type: String, reflect: true },
     busy: { type: Boolean, reflect: true },
     loading: { type: String, reflect: true },
     workers: { type: Number },
@@ -97,14 +127,30 @@ export class TconvUpsampler extends LitElement {
     _tick: { state: true },
   };
 
-  static override styles = upsamplerStyles;
+  static override styles = [TconvElement.styles, upsamplerStyles];
 
+  /** The first image: a URL on the same site, or a sample: "sample:detail", "sample:text" or "sample:alpha". */
   declare src: string;
+  /**
+   * The two methods compared, "A,B": two of nearest, bilinear, bicubic, transposed-bilinear, transposed,
+   * resize-conv-nearest, resize-conv-bilinear. Written when the reader picks another.
+   * @default "transposed,resize-conv-nearest"
+   */
   declare methods: string;
+  /** The factor: 2, 3 or 4 (the stride of the convolution methods). Written when the reader picks another. @default 2 */
   declare scale: number;
-  declare theme: 'light' | 'dark' | undefined;
+  /** Present while anything is being computed. Read-only: the element sets it. */
   declare busy: boolean;
+  /**
+   * "lazy": the worker starts, and src is opened, only when the element comes near the viewport; "eager": at
+   * once. open() and the samples start it in any case.
+   * @default "lazy"
+   */
   declare loading: Loading;
+  /**
+   * How many cores a large result may use: results of 1 Mpx or more are split into bands across that many band
+   * workers; 1 = one worker. Default: navigator.hardwareConcurrency, at most 8.
+   */
   declare workers: number;
   /** The worker was started (the element came near the viewport, or loading="eager"). */
   declare _started: boolean;
@@ -112,11 +158,11 @@ export class TconvUpsampler extends LitElement {
   declare _dragging: boolean;
   declare _tick: number;
 
-  /** Everything shown and computed: the element renders its state. */
+  /** Everything shown and computed: the element renders its state. @internal */
   readonly session = new UpsamplerSession(
     {
       changed: () => this.sessionChanged(),
-      emit: (type, detail) => this.emit(type, detail),
+      emit: (type, detail) => this.sessionEvent(type, detail as TconvUpsamplerEvents[typeof type]),
       workers: () => this.workerCount(),
       now: () => performance.now(),
     },
@@ -394,12 +440,13 @@ export class TconvUpsampler extends LitElement {
 
   // ---- helpers ----
 
-  private emit(type: string, detail: unknown): void {
+  /** What the session reports goes out as the element's event; a new image also resets the factor and the view. */
+  private sessionEvent<K extends keyof TconvUpsamplerEvents>(type: K, detail: TconvUpsamplerEvents[K]): void {
     if (type === 'tconv-load') {
       this.scale = this.session.scale; // an accepted offer to downscale may come with another factor
       void this.updateComplete.then(() => this.compareEl()?.fit());
     }
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    this.emit(type, detail);
   }
 
   private compareEl(): TconvUpsamplerCompare | null {

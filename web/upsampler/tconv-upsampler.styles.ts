@@ -1,20 +1,24 @@
 // The styles of <tconv-upsampler> (tconv-upsampler.component.ts): its frame, toolbar, panels and
-// overlays. Colours come from theme.ts; the layout follows the element's own width (container queries).
+// overlays. They go after TconvElement.styles (isolation, the shared theme); colours come from the theme's
+// tokens and theme.ts. The layout follows the element's own width (container queries).
 
 import { css } from 'lit';
 
-import { isolation } from '../components/shared/isolation.js';
-import { themeStyles } from './theme.js';
+import { controlStyles, upsamplerTokens } from './theme.js';
 
 export const upsamplerStyles = [
-  isolation('0.9375rem', '1.45'),
-  themeStyles,
+  upsamplerTokens,
+  controlStyles,
   css`
+    /* A tool's denser text than the figures' 1rem / 1.5: set again on the top element, as isolation does. */
+    :host,
+    :host > * {
+      font-size: 0.9375rem;
+      line-height: 1.45;
+    }
     :host {
       display: block;
       container-type: inline-size;
-      font-size: 0.9375rem;
-      line-height: 1.45;
     }
     .frame {
       position: relative;
@@ -153,9 +157,9 @@ export const upsamplerStyles = [
       align-items: center;
       gap: 8px 12px;
       padding: 10px 12px;
-      border: 1px solid color-mix(in srgb, var(--_danger) 45%, transparent);
+      border: 1px solid color-mix(in srgb, var(--_alert) 45%, transparent);
       border-radius: var(--_radius);
-      background: var(--_danger-bg);
+      background: var(--_alert-bg);
       color: var(--_text);
       font-size: 0.875rem;
     }
@@ -174,7 +178,7 @@ export const upsamplerStyles = [
       height: 18px;
       margin-right: 8px;
       border-radius: 50%;
-      background: var(--_danger);
+      background: var(--_alert);
       color: var(--_surface);
       font-weight: 700;
       font-size: 0.75rem;
@@ -246,7 +250,7 @@ export const upsamplerStyles = [
       padding: 12px 14px;
       border-radius: 12px;
       background: var(--_glass);
-      box-shadow: var(--_shadow);
+      box-shadow: var(--_float-shadow);
       backdrop-filter: blur(8px);
       font-size: 0.875rem;
     }
@@ -403,7 +407,7 @@ export const upsamplerStyles = [
       padding: 0 8px;
     }
     .side-state.error {
-      color: var(--_danger);
+      color: var(--_alert);
     }
     .kernel {
       grid-column: 1 / -1;

@@ -1,95 +1,69 @@
-// Colours, type and shapes shared by the upsampler's elements: every value is
-// a documented custom property with a light and a dark default, so the element
-// needs nothing from the page's CSS.
+// The upsampler's part of the one theme. Its colours, fonts and radius are the
+// shared tokens (web/components/shared/theme-tokens.ts, --tconv-accent, …), so
+// a page that themes one figure themes them all; its older names
+// (--tconv-upsampler-accent, -danger, …) are still read and win on it. What
+// only the upsampler has stays its own: the colours of sides A and B, the
+// stage and the checkerboard under transparent pixels (theme-tokens.ts here).
+// Also the buttons and focus rings its three elements share.
 
-import { css } from 'lit';
+import { type CSSResult, css, unsafeCSS } from 'lit';
 
-import { MONO, SANS, darkTheme } from '../components/shared/isolation.js';
+import { darkTheme } from '../components/shared/isolation.js';
+import { baseStyles, legacyThemeStyles, themeStyles } from '../components/shared/theme.styles.js';
+import { UPSAMPLER_TOKENS, type UpsamplerTokenName, upsamplerTokenProperty } from './theme-tokens.js';
 
-const lightVars = css`
-  --_bg: var(--tconv-upsampler-bg, #f7f7f5);
-  --_surface: var(--tconv-upsampler-surface, #ffffff);
-  --_surface-2: var(--tconv-upsampler-surface-2, #f0f0ed);
-  --_text: var(--tconv-upsampler-text, #1d2330);
-  --_muted: var(--tconv-upsampler-muted, #5b6474);
-  --_border: var(--tconv-upsampler-border, #d9dbe0);
-  --_accent: var(--tconv-upsampler-accent, #3558d4);
-  --_accent-text: var(--tconv-upsampler-accent-text, #ffffff);
-  --_a: var(--tconv-upsampler-a, #c2410c);
-  --_b: var(--tconv-upsampler-b, #1d4ed8);
-  --_stage: var(--tconv-upsampler-stage-bg, #e6e6e2);
-  --_checker: var(--tconv-upsampler-checker, #d4d4cf);
-  --_danger: var(--tconv-upsampler-danger, #b42318);
-  --_danger-bg: var(--tconv-upsampler-danger-bg, #fdecea);
-  --_focus: var(--tconv-upsampler-focus, #3558d4);
-  --_shadow: 0 1px 2px rgb(20 25 40 / 8%), 0 4px 16px rgb(20 25 40 / 8%);
-  --_glass: rgb(255 255 255 / 86%);
-  color-scheme: light;
-`;
+type Scheme = 'light' | 'dark';
 
-const darkVars = css`
-  --_bg: var(--tconv-upsampler-bg, #16181d);
-  --_surface: var(--tconv-upsampler-surface, #1e2128);
-  --_surface-2: var(--tconv-upsampler-surface-2, #272b33);
-  --_text: var(--tconv-upsampler-text, #e7e9ee);
-  --_muted: var(--tconv-upsampler-muted, #a3abba);
-  --_border: var(--tconv-upsampler-border, #363b45);
-  --_accent: var(--tconv-upsampler-accent, #8aa4ff);
-  --_accent-text: var(--tconv-upsampler-accent-text, #10131a);
-  --_a: var(--tconv-upsampler-a, #fb923c);
-  --_b: var(--tconv-upsampler-b, #7aa2ff);
-  --_stage: var(--tconv-upsampler-stage-bg, #0f1115);
-  --_checker: var(--tconv-upsampler-checker, #1b1e24);
-  --_danger: var(--tconv-upsampler-danger, #ff8a80);
-  --_danger-bg: var(--tconv-upsampler-danger-bg, #3a1d1d);
-  --_focus: var(--tconv-upsampler-focus, #8aa4ff);
-  --_shadow: 0 1px 2px rgb(0 0 0 / 30%), 0 6px 20px rgb(0 0 0 / 30%);
-  --_glass: rgb(30 33 40 / 88%);
-  color-scheme: dark;
-`;
+/**
+ * The element's own tokens in one scheme (read inside as --_<name>), and what is derived from the theme,
+ * not themed: the translucent surface of controls floating over the image (glass) and their shadow, which
+ * the dark scheme keeps (the shared card shadow has none).
+ */
+function declarations(scheme: Scheme): CSSResult {
+  const own = (Object.keys(UPSAMPLER_TOKENS) as UpsamplerTokenName[]).map(
+    (name) => `--_${name}: var(${upsamplerTokenProperty(name)}, ${UPSAMPLER_TOKENS[name][scheme]});`,
+  );
+  const derived =
+    scheme === 'light'
+      ? [
+          '--_glass: color-mix(in srgb, var(--_surface) 86%, transparent);',
+          '--_float-shadow: 0 1px 2px rgb(20 25 40 / 8%), 0 4px 16px rgb(20 25 40 / 8%);',
+        ]
+      : [
+          '--_glass: color-mix(in srgb, var(--_surface) 88%, transparent);',
+          '--_float-shadow: 0 1px 2px rgb(0 0 0 / 30%), 0 6px 20px rgb(0 0 0 / 30%);',
+        ];
+  return unsafeCSS([...own, ...derived].join('\n'));
+}
 
-/** :host defaults, dark via prefers-color-scheme or theme="dark", light forced by theme="light". */
-export const themeStyles = css`
+/** After the shared theme: the old names, the own tokens, and focus rings in the accent colour. */
+export const upsamplerTokens = [
+  legacyThemeStyles('upsampler'),
+  css`
+    :host {
+      ${declarations('light')}
+      /* --tconv-upsampler-focus used to colour focus rings alone; it still does. */
+      --_focus: var(--tconv-upsampler-focus, var(--_accent));
+    }
+    ${darkTheme(declarations('dark'))}
+  `,
+];
+
+/** Buttons, selects and focus rings of the upsampler's elements. */
+export const controlStyles = css`
   :host {
-    ${lightVars}
-    --_font: var(--tconv-upsampler-font-family, ${SANS});
-    --_mono: var(--tconv-upsampler-mono, ${MONO});
-    --_radius: var(--tconv-upsampler-radius, 10px);
     font-family: var(--_font);
     color: var(--_text);
     -webkit-tap-highlight-color: transparent;
-  }
-  ${darkTheme(darkVars)}
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
   }
   :focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
-  button,
-  select,
-  input {
-    font: inherit;
-    color: inherit;
-  }
   select {
     max-width: 100%;
     min-width: 0;
     text-overflow: ellipsis;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
   }
   .btn {
     display: inline-flex;
@@ -124,7 +98,7 @@ export const themeStyles = css`
   .btn.primary {
     background: var(--_accent);
     border-color: var(--_accent);
-    color: var(--_accent-text);
+    color: var(--_on-accent);
   }
   .btn.primary:hover {
     background: color-mix(in srgb, var(--_accent) 88%, var(--_text));
@@ -153,3 +127,10 @@ export const themeStyles = css`
     }
   }
 `;
+
+/**
+ * The whole theme of the elements inside <tconv-upsampler> (the compare view
+ * and the kernel editor): no isolation of their own, since only the
+ * upsampler's shadow root contains them, and they inherit its font and size.
+ */
+export const innerTheme = [themeStyles, baseStyles, upsamplerTokens, controlStyles];
