@@ -1,11 +1,12 @@
 // End-to-end tests of the explainer page in real Chromium (Debian's, driven by
-// playwright-core) against `vite build` + `vite preview`. Everything is read
-// back from the rendered DOM (through the open shadow roots of <tconv-matrix>
-// and <tconv-grid>); the expected numbers are computed here, in the test
-// process, by the same WASM core loaded in Node.
+// playwright-core) against the site the global setup built for every suite
+// (support.ts serves it). Everything is read back from the rendered DOM
+// (through the open shadow roots of <tconv-matrix> and <tconv-grid>); the
+// expected numbers are computed here, in the test process, by the same WASM
+// core loaded in Node. Every test fails if a page it opened logged an error
+// (consoleChecks) or asked another origin for anything.
 
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../../web/lib/explainer/config.js';
@@ -14,20 +15,20 @@ import { chapters } from '../../web/lib/explainer/timeline.js';
 import { presetValues } from '../../web/lib/explainer/values.js';
 import { type TokenName, TOKENS } from '../../web/components/shared/theme-tokens.js';
 import { createTconv, type Tconv, type Tensor } from '../../web/lib/node.js';
-import { launchChromium, root } from './support.js';
+import { consoleChecks, launchChromium, serveSite, type SiteServer } from './support.js';
 
-const outDir = 'build/site-test-explainer';
+const checks = consoleChecks();
 
-let server: PreviewServer;
+let server: SiteServer;
 let browser: Browser;
 let url: string;
 let tc: Tconv;
 /**
- * What the pages opened by the running test did wrong: console errors,
- * uncaught errors, requests to other origins. Checked and emptied after each
- * test (afterEach below), so no test sees another's.
+ * Requests the pages opened by the running test made to another origin (the
+ * site promises none). Checked and emptied after each test (afterEach below),
+ * so no test sees another's.
  */
-const problems: string[] = [];
+const foreign: string[] = [];
 
 const SEED_X = [4, 5, 8, 7, 1, 8, 8, 8, 3, 6, 6, 4, 6, 5, 7, 8];
 const SEED_K = [1, 4, 1, 1, 4, 3, 3, 3, 1];
@@ -49,18 +50,13 @@ interface OpenOptions {
   onRequest?: (url: string) => void;
 }
 
-/** Counts the page's console errors, uncaught errors and requests to another origin as problems. */
+/** Fails the running test on the page's console errors and uncaught errors (consoleChecks), and its requests to another origin. */
 function watch(page: Page): void {
+  checks.watch(page);
   const origin = new URL(url).origin;
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${page.url()})`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${String(e)} (${page.url()})`));
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin) {
-      problems.push(`request to another origin: ${u}`);
-    }
+    if (!u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin) foreign.push(u);
   });
 }
 
@@ -165,19 +161,14 @@ const token = (name: TokenName, scheme: 'light' | 'dark') => rgb(TOKENS[name][sc
 
 beforeAll(async () => {
   tc = await createTconv();
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, open: false },
-  });
-  url = server.resolvedUrls!.local[0];
+  // The site the global setup built for every suite.
+  server = await serveSite();
+  url = server.url;
   browser = await launchChromium();
 });
 
 afterEach(() => {
-  expect(problems.splice(0), 'console errors, uncaught errors and foreign requests of this test').toEqual([]);
+  expect(foreign.splice(0), 'requests to another origin').toEqual([]);
 });
 
 afterAll(async () => {
@@ -206,7 +197,7 @@ describe('the seed example', () => {
   it('slides the kernel: 4×4 → 2×2 = 122, 148, 126, 134, with the sum of products narrated', async () => {
     const { page, context } = await open('?step=1.1');
     expect(await narration(page)).toBe(
-      'Output (0, 0): 1·4 + 4·5 + 1·8 + 1·1 + 4·8 + 3·8 + 3·3 + 3·6 + 1·6 = 122. Many inputs, one output.',
+      'Output (1, 1): 1·4 + 4·5 + 1·8 + 1·1 + 4·8 + 3·8 + 3·3 + 3·6 + 1·6 = 122. Many inputs, one output.',
     );
     const x = await readGrid(page, 'xpad');
     expect(x!.label).toBe('Input x (4×4)');
