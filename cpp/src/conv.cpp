@@ -39,6 +39,14 @@ constexpr std::int64_t kMaxBorderRatio = 4;
 // direct phase gather, which packs nothing, is faster.
 constexpr std::size_t kGemmMinChannels = 16;
 
+// conv2d's matrix product (conv2d_gemm) from this many output channels per
+// group, a full panel of its 4-row tiles, when the fused rows cannot run
+// (column stride > 1): with fewer, the empty rows cost more than the direct
+// loop's repeated reads (8 → 1 channels, 128², stride 2: 0.24 ms against 0.14;
+// 1 → 8: 0.04 against 0.16; 256 → 512 at 16² → 8², the DCGAN discriminator's
+// shape: 10.6 ms against 132, natively).
+constexpr std::size_t kConv2dGemmMinOutputs = 4;
+
 // Feature maps up to this many input pixels (16×16) make the weights the bulk
 // of the work: one product over whole columns (Wᵀ·X) reuses them best.
 constexpr std::size_t kColumnsMaxInputPixels = 256;
@@ -111,21 +119,12 @@ void set_output(ConvGeometry& g, const Pair& out, const Pair& stride, const Pair
   g.dilation = dilation;
 }
 
-Shape output_shape(const ConvGeometry& g) {
+}  // namespace
+
+Shape detail::output_shape(const ConvGeometry& g) {
   if (g.unbatched) return {g.out_channels, g.out_h, g.out_w};
   return {g.batch, g.out_channels, g.out_h, g.out_w};
 }
-
-// The output tensor, uninitialised: the fused kernels write every pixel once
-// (bias + sum), which saves a pass over an output that can be much larger
-// than the input. Paths that accumulate start from fill_bias.
-xt::xarray<float> allocate_output(std::string_view function, const ConvGeometry& g, const std::string& cause) {
-  const Shape shape = output_shape(g);
-  checked_element_count(function, "output", shape, cause);
-  return xt::xarray<float>::from_shape(shape);
-}
-
-}  // namespace
 
 Pair detail::conv_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size,
                               const Pair& stride, const Pair& padding, const Pair& dilation) {
@@ -166,20 +165,24 @@ Pair conv2d_output_size(const Pair& input_size, const Pair& kernel_size, const C
 
 Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_size,
                                   const ConvTranspose2dParams& params) {
-  check_pair(kConvTranspose2d, "input_size", input_size, Rule::positive);
-  check_pair(kConvTranspose2d, "kernel_size", kernel_size, Rule::positive);
-  check_pair(kConvTranspose2d, "stride", params.stride, Rule::positive);
-  check_pair(kConvTranspose2d, "padding", params.padding, Rule::non_negative);
-  check_pair(kConvTranspose2d, "output_padding", params.output_padding, Rule::non_negative);
-  check_pair(kConvTranspose2d, "dilation", params.dilation, Rule::positive);
-  check_integer(kConvTranspose2d, "groups", params.groups, Rule::positive);
+  return detail::transposed_output_size(kConvTranspose2d, input_size, kernel_size, params);
+}
+
+Pair detail::transposed_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size,
+                                    const ConvTranspose2dParams& params) {
+  check_pair(function, "input_size", input_size, Rule::positive);
+  check_pair(function, "kernel_size", kernel_size, Rule::positive);
+  check_pair(function, "stride", params.stride, Rule::positive);
+  check_pair(function, "padding", params.padding, Rule::non_negative);
+  check_pair(function, "output_padding", params.output_padding, Rule::non_negative);
+  check_pair(function, "dilation", params.dilation, Rule::positive);
+  check_integer(function, "groups", params.groups, Rule::positive);
   for (int d = 0; d < 2; ++d) {
     // torch's rule: output_padding only chooses among the sizes a stride or a
     // dilation leave ambiguous, so it must be below one of them.
     if (params.output_padding[d] >= params.stride[d] && params.output_padding[d] >= params.dilation[d]) {
-      fail(kConvTranspose2d, "output_padding " + format_pair(params.output_padding) +
-                                 " must be smaller than either stride " + format_pair(params.stride) + " or dilation " +
-                                 format_pair(params.dilation));
+      fail(function, "output_padding " + format_pair(params.output_padding) + " must be smaller than either stride " +
+                         format_pair(params.stride) + " or dilation " + format_pair(params.dilation));
     }
   }
   Wide exact[2];
@@ -189,84 +192,108 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
   }
   // Every other term is at least 1: only the padding makes the output empty.
   if (exact[0] < 1 || exact[1] < 1) {
-    fail(kConvTranspose2d, "padding " + format_pair(params.padding) + " is too large: output size " +
-                               format_wide_pair(exact[0], exact[1]) +
-                               " is too small, each dimension must be at least 1");
+    fail(function, "padding " + format_pair(params.padding) + " is too large: output size " +
+                       format_wide_pair(exact[0], exact[1]) + " is too small, each dimension must be at least 1");
   }
   if (exact[0] > Wide(kMaxElements) || exact[1] > Wide(kMaxElements)) {
-    fail(kConvTranspose2d, "input_size " + format_pair(input_size) + ", stride " + format_pair(params.stride) +
-                               ", dilation " + format_pair(params.dilation) + " and kernel_size " +
-                               format_pair(kernel_size) + " give output size " + format_wide_pair(exact[0], exact[1]) +
-                               ", larger than the limit of " + std::to_string(kMaxElements));
+    fail(function, "input_size " + format_pair(input_size) + ", stride " + format_pair(params.stride) + ", dilation " +
+                       format_pair(params.dilation) + " and kernel_size " + format_pair(kernel_size) +
+                       " give output size " + format_wide_pair(exact[0], exact[1]) + ", larger than the limit of " +
+                       std::to_string(kMaxElements));
   }
   return {std::int64_t(exact[0]), std::int64_t(exact[1])};
 }
 
-xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                         const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
-  ConvGeometry g = describe(kConv2d, input, weight, params.groups, "(out_channels, in_channels/groups, kH, kW)");
+ConvGeometry detail::conv2d_geometry(std::string_view function, const xt::xarray<float>& input,
+                                     const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
+                                     const Conv2dParams& params) {
+  ConvGeometry g = describe(function, input, weight, params.groups, "(out_channels, in_channels/groups, kH, kW)");
   g.out_channels = weight.shape()[0];
   const std::size_t group_in = weight.shape()[1];
   const Wide expected = Wide(group_in) * params.groups;  // exact for any groups up to 2^53
   if (expected != Wide(g.in_channels)) {
-    fail(kConv2d, "input has " + std::to_string(g.in_channels) + " channels but weight " +
-                      format_shape(shape_of(weight)) + " with groups " + std::to_string(params.groups) + " expects " +
-                      format_wide(expected) + " channels (weight.shape[1] * groups)");
+    fail(function, "input has " + std::to_string(g.in_channels) + " channels but weight " +
+                       format_shape(shape_of(weight)) + " with groups " + std::to_string(params.groups) + " expects " +
+                       format_wide(expected) + " channels (weight.shape[1] * groups)");
   }
   g.groups = std::size_t(params.groups);  // it divides in_channels
   if (g.out_channels % g.groups != 0) {
-    fail(kConv2d, "out_channels " + std::to_string(g.out_channels) + " (weight.shape[0]) must be divisible by groups " +
-                      std::to_string(g.groups));
+    fail(function, "out_channels " + std::to_string(g.out_channels) +
+                       " (weight.shape[0]) must be divisible by groups " + std::to_string(g.groups));
   }
-  check_bias(kConv2d, bias, g.out_channels);
-  const Pair out = conv2d_output_size({std::int64_t(g.in_h), std::int64_t(g.in_w)},
-                                      {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
+  check_bias(function, bias, g.out_channels);
+  const Pair out = detail::conv_output_size(function, {std::int64_t(g.in_h), std::int64_t(g.in_w)},
+                                            {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params.stride,
+                                            params.padding, params.dilation);
   set_output(g, out, params.stride, params.padding, params.dilation);
-
   // Only padding makes the output larger than the input (which is within the limit).
-  xt::xarray<float> output =
-      allocate_output(kConv2d, g, params.padding == Pair{0, 0} ? "" : "from padding " + format_pair(params.padding));
-  const float* bias_data = bias ? bias->data() : nullptr;
+  checked_element_count(function, "output", detail::output_shape(g),
+                        params.padding == Pair{0, 0} ? "" : "from padding " + format_pair(params.padding));
+  return g;
+}
+
+void detail::conv2d_compute(const ConvGeometry& g, const float* input, const float* weight, const float* bias,
+                            float* output) {
   if (g.stride[1] == 1 && detail::blocked_band_fits(g)) {
-    detail::conv2d_blocked(g, input.data(), weight.data(), bias_data, output.data());
+    detail::conv2d_blocked(g, input, weight, bias, output);
+  } else if (g.out_channels / g.groups >= kConv2dGemmMinOutputs && detail::gemm_fits(g)) {
+    detail::fill_bias(g, bias, output);
+    detail::conv2d_gemm(g, input, weight, output);
   } else {
-    detail::fill_bias(g, bias_data, output.data());
-    detail::conv2d_rows(g, input.data(), weight.data(), output.data());
+    detail::fill_bias(g, bias, output);
+    detail::conv2d_rows(g, input, weight, output);
   }
+}
+
+xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                         const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
+  const ConvGeometry g = detail::conv2d_geometry(kConv2d, input, weight, bias, params);
+  // Uninitialised: the fused kernels write every pixel once (bias + sum),
+  // which saves a pass over an output that can be much larger than the
+  // input. Paths that accumulate start from fill_bias.
+  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
+  detail::conv2d_compute(g, input.data(), weight.data(), bias ? bias->data() : nullptr, output.data());
   return output;
 }
 
-xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
-  ConvGeometry g =
-      describe(kConvTranspose2d, input, weight, params.groups, "(in_channels, out_channels/groups, kH, kW)");
+ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
+                                               const xt::xarray<float>& weight,
+                                               const std::optional<xt::xarray<float>>& bias,
+                                               const ConvTranspose2dParams& params) {
+  ConvGeometry g = describe(function, input, weight, params.groups, "(in_channels, out_channels/groups, kH, kW)");
   if (weight.shape()[0] != g.in_channels) {
-    fail(kConvTranspose2d, "input has " + std::to_string(g.in_channels) + " channels but weight " +
-                               format_shape(shape_of(weight)) + " expects " + std::to_string(weight.shape()[0]) +
-                               " channels (weight.shape[0])");
+    fail(function, "input has " + std::to_string(g.in_channels) + " channels but weight " +
+                       format_shape(shape_of(weight)) + " expects " + std::to_string(weight.shape()[0]) +
+                       " channels (weight.shape[0])");
   }
   if (std::int64_t(g.in_channels) % params.groups != 0) {  // in int64: groups may be up to 2^53
-    fail(kConvTranspose2d, "in_channels " + std::to_string(g.in_channels) +
-                               " (weight.shape[0]) must be divisible by groups " + std::to_string(params.groups));
+    fail(function, "in_channels " + std::to_string(g.in_channels) + " (weight.shape[0]) must be divisible by groups " +
+                       std::to_string(params.groups));
   }
   g.groups = std::size_t(params.groups);
   const std::size_t group_out = weight.shape()[1];
   g.out_channels = group_out * g.groups;
-  check_bias(kConvTranspose2d, bias, g.out_channels,
+  check_bias(function, bias, g.out_channels,
              ": weight.shape[1] * groups = " + std::to_string(group_out) + " * " + std::to_string(g.groups));
-  const Pair out = conv_transpose2d_output_size({std::int64_t(g.in_h), std::int64_t(g.in_w)},
-                                                {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
+  const Pair out = detail::transposed_output_size(function, {std::int64_t(g.in_h), std::int64_t(g.in_w)},
+                                                  {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
+  checked_element_count(function, "output", detail::output_shape(g),
+                        "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
+                            " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) +
+                            ")");
+  return g;
+}
 
-  xt::xarray<float> output =
-      allocate_output(kConvTranspose2d, g,
-                      "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
-                          " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) + ")");
+xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+  const ConvGeometry g = detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params);
+  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
   // An empty batch (or channel count) has nothing to compute; the
   // algorithms would still size their scratch by the output's width.
   if (output.size() == 0) return output;
   const float* bias_data = bias ? bias->data() : nullptr;
-  const std::size_t group_in = g.in_channels / g.groups;
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   // Scratch each algorithm needs, in floats: the phase algorithms hold a
   // group's input with its zero border (or bands of it), the column product
   // at least one input row of Wᵀ·X. Both only depend on the geometry.

@@ -6,9 +6,11 @@
 //
 // Where each part lives:
 //   conv.cpp                   public API: argument checks, output sizes, which algorithm runs
+//   backward.cpp               conv2d_backward / conv_transpose2d_backward, the weight gradient
 //   conv_plan.cpp              phase plan, zero-bordered copies and bands of the input
 //   fused_rows.hpp / .cpp      the register-blocked row kernels both directions share
 //   conv2d_direct.cpp          conv2d: the fused rows at column stride 1, else a direct loop
+//   conv2d_gemm.cpp            conv2d: im2col and a matrix product (strided, 4+ output channels)
 //   conv_transpose_direct.cpp  conv_transpose2d: scatter and the phase gathers
 //   conv_transpose_gemm.cpp    conv_transpose2d: matrix products per phase or over whole columns
 #pragma once
@@ -16,8 +18,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "tconv/conv.hpp"
 #include "tconv/validate.hpp"
 
 namespace tconv::detail {
@@ -29,6 +34,26 @@ struct ConvGeometry {
   Pair stride, padding, dilation;
   bool unbatched;
 };
+
+// The validated geometry of conv2d / conv_transpose2d(input, weight, bias,
+// params), every message naming `function` (the backward passes check their
+// arguments with the forward's rules), the output's element count included.
+ConvGeometry conv2d_geometry(std::string_view function, const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                             const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params);
+ConvGeometry conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
+                                       const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
+                                       const ConvTranspose2dParams& params);
+
+// (N, C_out, H_out, W_out), or (C_out, H_out, W_out) for an unbatched input.
+Shape output_shape(const ConvGeometry& g);
+
+// conv2d's choice of algorithm and the call: writes every element of `out`.
+// Any geometry whose sizes fit the limits, not only a validated call's: the
+// backward of conv_transpose2d asks for fewer output rows than conv2d's size
+// formula gives (the rows output_padding added) and may have more padding
+// than a conv2d input could.
+void conv2d_compute(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                    float* out_data);
 
 // Sets every output plane to its bias (or zero), for the loops that accumulate.
 void fill_bias(const ConvGeometry& g, const float* bias, float* out) noexcept;
@@ -106,6 +131,13 @@ bool blocked_band_fits(const ConvGeometry& g);
 void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                     float* out_data);
 void conv2d_rows(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+
+// conv2d (conv2d_gemm.cpp): im2col and a matrix product, for layers with a
+// few output channels or more whose column stride rules out the fused rows;
+// it accumulates, and runs when gemm_fits (one output row of its column
+// matrix fits kColumnFloats).
+bool gemm_fits(const ConvGeometry& g);
+void conv2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
 // conv_transpose2d (conv_transpose_direct.cpp). `direct` writes bias + sum;
 // the scatter accumulates.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "tconv/conv.hpp"
 #include "tconv/validate.hpp"
 
 namespace tconv::detail {
@@ -55,5 +56,9 @@ inline Range valid_range(std::size_t count, std::int64_t step, std::int64_t offs
 /// conv2d's output size for `function`'s messages; validates every argument.
 Pair conv_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size, const Pair& stride,
                       const Pair& padding, const Pair& dilation);
+
+/// conv_transpose2d's output size for `function`'s messages; validates every argument.
+Pair transposed_output_size(std::string_view function, const Pair& input_size, const Pair& kernel_size,
+                            const ConvTranspose2dParams& params);
 
 }  // namespace tconv::detail
