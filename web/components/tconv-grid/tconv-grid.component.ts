@@ -419,6 +419,7 @@ export class TconvGrid extends TconvElement<TconvGridEvents> {
       cls += ' ' + shown[1];
       if (!this.showValues || text.length > ctx.small) cls += ' nv';
       else if (text.length > ctx.full) cls += ' long';
+      else if (text.length === ctx.full) cls += ' full';
       label += text;
       if (kind === 'pad') label += ', padding';
       else if (kind === 'inserted') label += ', inserted zero';

@@ -178,6 +178,11 @@ export const styles = css`
     font-size: calc(var(--_fs) * 0.78);
     letter-spacing: -0.02em;
   }
+  /* As many characters as a cell holds at full size (1620, −123): a little smaller, so they fit the small cells too. */
+  .cell.full {
+    font-size: calc(var(--_fs) * 0.86);
+    letter-spacing: -0.04em;
+  }
   /* value present in the text (and the accessible name) but not drawn */
   .cell.nv {
     color: transparent;
