@@ -277,11 +277,44 @@ describe('output_padding picks the size that comes back', () => {
     const seed = sizeChoice(tc, await model(SEED));
     expect(seed.padded).toBeNull();
     expect(seed.text[0]).toContain('only a 4×4 input gives a 2×2 output');
+    // Kernel 3 at stride 2: ⌊(n − 3) / 2⌋ + 1 = 2 for n = 5 and 6 only.
+    const two = [3, 4, 5, 6, 7, 8].filter((n) => Math.floor((n - 3) / 2) + 1 === 2);
+    expect(seed.text[1]).toContain(
+      `At stride 2, conv2d would map both ${two.map((n) => `${n}×${n}`).join(' and ')} inputs to 2×2`,
+    );
+  });
+
+  it('at stride 1, names the two sizes stride 2 would map to the same output', async () => {
+    const tc = await tconv();
+    let checked = 0;
+    for (const k of [1, 2, 3, 5])
+      for (const p of [0, 1, 2])
+        for (const d of [1, 2])
+          for (const n of [3, 6, 8]) {
+            if (n + 2 * p < d * (k - 1) + 1) continue;
+            const m = await model(
+              { ...SEED, input: [n, n], kernel: [k, k], padding: [p, p], dilation: [d, d] },
+              'count',
+            );
+            const text = sizeChoice(tc, m).text.join(' ');
+            const out = m.outputSize[0];
+            const sizes = range(80)
+              .map((i) => i + 1)
+              .filter((i) => i + 2 * p >= d * (k - 1) + 1 && Math.floor((i + 2 * p - d * (k - 1) - 1) / 2) + 1 === out);
+            if (sizes.length === 2) {
+              expect(text).toContain(
+                `At stride 2, conv2d would map both ${sizes[0]}×${sizes[0]} and ${sizes[1]}×${sizes[1]} inputs to ${out}×${out}`,
+              );
+              checked++;
+            } else expect(text).not.toContain('At stride 2');
+          }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('lists exactly the input sizes conv2d maps to the output, over random configurations', async () => {
     const tc = await tconv();
     let withChoice = 0;
+    let examples = 0;
     for (const m of await randomModels(250, 14)) {
       const c = m.config;
       const a = sizeChoice(tc, m);
@@ -301,6 +334,23 @@ describe('output_padding picks the size that comes back', () => {
       }
       if (!a.padded) {
         expect(a.options[0].length + a.options[1].length).toBe(2);
+        const example = /At stride 2, conv2d would map both (\d+)×\1 and (\d+)×\2 inputs/.exec(a.text.join(' '));
+        if (example) {
+          // The sizes the formula maps to this output at stride 2, in both dimensions.
+          const atTwo = (d: number) =>
+            range(60)
+              .map((n) => n + 1)
+              .filter((n) => n + 2 * c.padding[d] >= c.dilation[d] * (c.kernel[d] - 1) + 1)
+              .filter(
+                (n) =>
+                  Math.floor((n + 2 * c.padding[d] - c.dilation[d] * (c.kernel[d] - 1) - 1) / 2) + 1 ===
+                  m.outputSize[d],
+              );
+          expect(c.stride).toEqual([1, 1]);
+          expect(atTwo(0)).toEqual([Number(example[1]), Number(example[2])]);
+          expect(atTwo(1)).toEqual([Number(example[1]), Number(example[2])]);
+          examples++;
+        }
         continue;
       }
       withChoice++;
@@ -321,6 +371,7 @@ describe('output_padding picks the size that comes back', () => {
       for (const line of a.text) expect(grammarErrors(line)).toEqual([]);
     }
     expect(withChoice).toBeGreaterThan(50);
+    expect(examples).toBeGreaterThan(0);
   });
 });
 

@@ -179,7 +179,12 @@ function inverseDemo(ctx: AnswersContext) {
     ${
       a.active
         ? html`<div class="grids" role="group" aria-label="x beside Cᵀ·C·vec(x)">
-              <figure class="item">${smallGrid(ctx, 'x-inverse', 'x', m.x, { normal: true })}</figure>
+              <figure class="item">
+                ${
+                  // One colour scale for both: x looks as small beside what came back as it is.
+                  smallGrid(ctx, 'x-inverse', 'x', m.x, { normal: true, scale: m.toutMaxAbs })
+                }
+              </figure>
               <span
                 class="op"
                 role="img"
@@ -190,6 +195,7 @@ function inverseDemo(ctx: AnswersContext) {
                 ${smallGrid(ctx, 'back', 'Cᵀ·C·vec(x)', m.tout, {
                   active: a.worst >= 0 && a.maxDifference > 0 ? new Set([a.worst]) : new Set(),
                   normal: true,
+                  scale: m.toutMaxAbs,
                 })}
               </figure>
             </div>

@@ -210,25 +210,42 @@ export function addedCells(g: { rows: number; cols: number }, added: Dims): numb
   return [...cells].sort((a, b) => a - b);
 }
 
-export function sizeChoice(tc: Tconv, m: ExplainerModel): SizeChoice {
-  const { kernel, stride, padding, dilation, outputPadding, input } = m.config;
-  const out = m.outputSize;
+interface Geometry {
+  kernel: Dims;
+  stride: Dims;
+  padding: Dims;
+  dilation: Dims;
+}
+
+/**
+ * Per dimension, the input sizes conv2d maps to `out`, each with the output_padding that gives it back: the
+ * core's transposed size for every output_padding it accepts, kept when conv2d maps it back to `out`.
+ */
+function sizeOptions(tc: Tconv, out: Dims, g: Geometry, outputPadding: Dims): [SizeOption[], SizeOption[]] {
   const options: [SizeOption[], SizeOption[]] = [[], []];
+  const conv = { stride: g.stride, padding: g.padding, dilation: g.dilation };
   for (const d of [0, 1] as const) {
     // output_padding must stay below the stride or the dilation (the core checks it); it picks a size
-    // conv2d maps back to the output only below the stride, which the round trip below decides.
-    for (let op = 0; op < Math.max(stride[d], dilation[d]); op++) {
+    // conv2d maps back to the output only below the stride, which the round trip decides.
+    for (let op = 0; op < Math.max(g.stride[d], g.dilation[d]); op++) {
       const pair: Dims = d === 0 ? [op, outputPadding[1]] : [outputPadding[0], op];
       let size: Dims;
       try {
-        size = tc.convTranspose2dOutputSize(out, kernel, { stride, padding, dilation, outputPadding: pair });
+        size = tc.convTranspose2dOutputSize(out, g.kernel, { ...conv, outputPadding: pair });
       } catch {
         continue; // heavy padding: this output_padding leaves no row at all
       }
-      const back = tc.conv2dOutputSize(size, kernel, { stride, padding, dilation });
+      const back = tc.conv2dOutputSize(size, g.kernel, conv);
       if (back[d] === out[d]) options[d].push({ size: size[d], outputPadding: op });
     }
   }
+  return options;
+}
+
+export function sizeChoice(tc: Tconv, m: ExplainerModel): SizeChoice {
+  const { kernel, stride, padding, dilation, outputPadding, input } = m.config;
+  const out = m.outputSize;
+  const options = sizeOptions(tc, out, { kernel, stride, padding, dilation }, outputPadding);
   // The two smallest sizes: the output_padding of each, and what the second adds.
   const lo: Dims = [options[0][0].outputPadding, options[1][0].outputPadding];
   const hi: Dims = [options[0][1]?.outputPadding ?? lo[0], options[1][1]?.outputPadding ?? lo[1]];
@@ -275,6 +292,17 @@ export function sizeChoice(tc: Tconv, m: ExplainerModel): SizeChoice {
       `With ${setup}, only a ${rows[0].size}×${cols[0].size} input gives a ${dims(out)} output, ` +
         `so the transposed convolution’s size is fixed: output_padding has nothing to choose.`,
     );
+    // What a stride would change: the same kernel at stride 2, and the sizes it maps to this output.
+    const two =
+      stride[0] === 1 && stride[1] === 1
+        ? sizeOptions(tc, out, { kernel, stride: [2, 2], padding, dilation }, [0, 0])
+        : null;
+    if (two && two[0].length === 2 && two[1].length === 2 && two[0].every((o, i) => o.size === two[1][i].size)) {
+      text.push(
+        `At stride 2, conv2d would map both ${two[0].map((o) => `${o.size}×${o.size}`).join(' and ')} inputs ` +
+          `to ${dims(out)}, and output_padding (0 or 1) would pick which one comes back.`,
+      );
+    }
   } else {
     const sizes = symmetric
       ? `${rows.length === 2 ? 'both ' : ''}${list(rows.map((o) => `${o.size}×${o.size}`))} inputs`
@@ -346,9 +374,9 @@ export function flipText(m: ExplainerModel): string[] {
   return [
     ...why,
     `In conv_arithmetic’s animations (Dumoulin and Visin) blue is the zero-inserted input and cyan the output. ` +
-      `This page colours cells by value instead: their blue grid is our zero-inserted y (dotted cells are the ` +
-      `inserted zeros, hatched ones the padding: their white squares), their cyan grid is our output, and their ` +
-      `moving shadow is our ring around the current window.`,
+      `This page colours cells by value instead: their blue grid is our “Zero-inserted y” (dotted cells are the ` +
+      `inserted zeros, hatched ones the padding: their white squares), their cyan grid is our output ` +
+      `“Zero-inserted y ⊛ k̃”, and their moving shadow is our ring around the current window.`,
   ];
 }
 
