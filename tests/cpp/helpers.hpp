@@ -27,6 +27,14 @@ inline xt::xarray<float> vector_of(std::initializer_list<float> values) {
   return v;
 }
 
+/// A tensor of `shape` holding `values` in row-major order (xarray's nested
+/// braces are ambiguous when a dimension has one element: {{{{5}}}}).
+inline xt::xarray<float> tensor(const Shape& shape, std::initializer_list<float> values) {
+  xt::xarray<float> t = xt::xarray<float>::from_shape(shape);
+  std::copy(values.begin(), values.end(), t.begin());
+  return t;
+}
+
 inline double dot(const xt::xarray<float>& a, const xt::xarray<float>& b) {
   double sum = 0;
   for (std::size_t i = 0; i < a.size(); ++i) sum += double(a.data()[i]) * double(b.data()[i]);
