@@ -11,10 +11,12 @@
 
 #include "call.hpp"
 #include "convert.hpp"
+#include "tconv/backward.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_matrix.hpp"
 #include "tconv/image.hpp"
 #include "tconv/interpolate.hpp"
+#include "tconv/pixel_shuffle.hpp"
 
 namespace tconv::js {
 namespace {
@@ -23,6 +25,59 @@ val interpolate_js(const TensorArg& input, const val& options) {
   return guarded("interpolate", [&] {
     const InterpolateOptions parsed = to_interpolate_options(options);
     return to_js(interpolate(to_tensor("interpolate", "input", input), parsed));
+  });
+}
+
+// ---------------------------------------------------------------- backward passes and pixel shuffle
+// Plain Embind values (not call.hpp's record): these are not called per
+// frame, so the conversions' few microseconds do not matter; each tensor
+// still crosses in one bulk copy each way.
+
+val gradients_js(const ConvGradients& gradients) {
+  val result = val::object();
+  result.set("gradInput", to_js(gradients.grad_input));
+  result.set("gradWeight", to_js(gradients.grad_weight));
+  result.set("gradBias", to_js(gradients.grad_bias));
+  return result;
+}
+
+val conv2d_backward_js(const TensorArg& grad_output, const TensorArg& input, const TensorArg& weight,
+                       const ConvOptions& options) {
+  constexpr std::string_view f = "conv2d_backward";
+  return guarded(f, [&] {
+    // The order of the checks, as conv2d's: options, then each tensor in turn
+    // (converted as a call's arguments, they would be in no set order).
+    const Conv2dParams params = to_conv2d_params(f, options);
+    const auto g = to_tensor(f, "grad_output", grad_output);
+    const auto x = to_tensor(f, "input", input);
+    return gradients_js(conv2d_backward(g, x, to_tensor(f, "weight", weight), params));
+  });
+}
+
+val conv_transpose2d_backward_js(const TensorArg& grad_output, const TensorArg& input, const TensorArg& weight,
+                                 const ConvOptions& options) {
+  constexpr std::string_view f = "conv_transpose2d_backward";
+  return guarded(f, [&] {
+    const ConvTranspose2dParams params = to_conv_transpose2d_params(f, options);
+    const auto g = to_tensor(f, "grad_output", grad_output);
+    const auto x = to_tensor(f, "input", input);
+    return gradients_js(conv_transpose2d_backward(g, x, to_tensor(f, "weight", weight), params));
+  });
+}
+
+val pixel_shuffle_js(const TensorArg& input, double upscale_factor) {
+  constexpr std::string_view f = "pixel_shuffle";
+  return guarded(f, [&] {
+    const std::int64_t factor = checked_integer(f, "upscale_factor", upscale_factor, Rule::positive);
+    return to_js(pixel_shuffle(to_tensor(f, "input", input), factor));
+  });
+}
+
+val pixel_unshuffle_js(const TensorArg& input, double downscale_factor) {
+  constexpr std::string_view f = "pixel_unshuffle";
+  return guarded(f, [&] {
+    const std::int64_t factor = checked_integer(f, "downscale_factor", downscale_factor, Rule::positive);
+    return to_js(pixel_unshuffle(to_tensor(f, "input", input), factor));
   });
 }
 
@@ -302,6 +357,10 @@ EMSCRIPTEN_BINDINGS(tconv) {
   function("convMatrix", &conv_matrix_js);
   function("conv2dOutputSize", &conv2d_output_size_js);
   function("convTranspose2dOutputSize", &conv_transpose2d_output_size_js);
+  function("conv2dBackward", &conv2d_backward_js);
+  function("convTranspose2dBackward", &conv_transpose2d_backward_js);
+  function("pixelShuffle", &pixel_shuffle_js);
+  function("pixelUnshuffle", &pixel_unshuffle_js);
   value_object<BandArg>("BandArg")
       .field("imageHeight", &BandArg::image_height)
       .field("firstRow", &BandArg::first_row)

@@ -5,18 +5,23 @@
 import type {
   CoreModule,
   RawBand,
+  RawConvGradients,
   RawConvCallLayout,
   RawConvOptions,
   RawError,
   RawImage,
   RawSlotLayout,
+  RawTensor,
   RawUpsampleSpec,
 } from '../wasm/core.mjs';
 import * as args from './args.js';
 import type {
+  Conv2dBackwardOptions,
   Conv2dOptions,
+  ConvGradients,
   ConvMatrix,
   ConvMatrixOptions,
+  ConvTranspose2dBackwardOptions,
   ConvTranspose2dOptions,
   InterpolateOptions,
   Limits,
@@ -33,6 +38,8 @@ import type {
 
 const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
 const CONV_TRANSPOSE_KEYS = [...CONV_KEYS, 'outputPadding'] as const;
+const BACKWARD_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
+const TRANSPOSED_BACKWARD_KEYS = [...BACKWARD_KEYS, 'outputPadding'] as const;
 const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
 const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
@@ -56,6 +63,23 @@ function convOptions(fn: string, o: Snapshot<(typeof CONV_TRANSPOSE_KEYS)[number
     outputPadding: args.pair(fn, 'outputPadding', o.outputPadding, 0),
     groups: args.number(fn, 'groups', o.groups, 1),
   };
+}
+
+/**
+ * A checked tensor as the Embind functions take it. A view of the module's
+ * own memory is copied first: the core allocates its tensors before it copies
+ * the elements in, and an allocation that grows the memory detaches that view.
+ */
+function embindTensor(core: CoreModule, t: args.TensorArg): RawTensor {
+  return { data: t.data.buffer === core.HEAPF32.buffer ? t.data.slice() : t.data, shape: t.shape };
+}
+
+/** The three tensors of a backward call, each read once and checked. */
+function backwardTensors(core: CoreModule, fn: string, gradOutput: unknown, input: unknown, weight: unknown) {
+  const g = args.tensor(fn, 'gradOutput', gradOutput);
+  const x = args.tensor(fn, 'input', input);
+  const w = args.tensor(fn, 'weight', weight);
+  return [embindTensor(core, g), embindTensor(core, x), embindTensor(core, w)] as const;
 }
 
 function rowPair(fn: string, name: string, value: unknown): [number, number] {
@@ -271,6 +295,37 @@ export function wrapCore(core: CoreModule): Tconv {
       const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
       return convCall(core, layout, fn, true, x, w, bias, convOptions(fn, o));
+    },
+
+    conv2dBackward(gradOutput: Tensor, input: Tensor, weight: Tensor, options?: Conv2dBackwardOptions): ConvGradients {
+      const fn = 'conv2dBackward';
+      const [g, x, w] = backwardTensors(core, fn, gradOutput, input, weight);
+      const o = convOptions(fn, args.options(fn, options, BACKWARD_KEYS));
+      return unwrap<RawConvGradients>(core.conv2dBackward(g, x, w, o));
+    },
+
+    convTranspose2dBackward(
+      gradOutput: Tensor,
+      input: Tensor,
+      weight: Tensor,
+      options?: ConvTranspose2dBackwardOptions,
+    ): ConvGradients {
+      const fn = 'convTranspose2dBackward';
+      const [g, x, w] = backwardTensors(core, fn, gradOutput, input, weight);
+      const o = convOptions(fn, args.options(fn, options, TRANSPOSED_BACKWARD_KEYS));
+      return unwrap<RawConvGradients>(core.convTranspose2dBackward(g, x, w, o));
+    },
+
+    pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+      const fn = 'pixelShuffle';
+      const x = embindTensor(core, args.tensor(fn, 'input', input));
+      return unwrap(core.pixelShuffle(x, args.number(fn, 'upscaleFactor', upscaleFactor, NaN)));
+    },
+
+    pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+      const fn = 'pixelUnshuffle';
+      const x = embindTensor(core, args.tensor(fn, 'input', input));
+      return unwrap(core.pixelUnshuffle(x, args.number(fn, 'downscaleFactor', downscaleFactor, NaN)));
     },
 
     interpolate(input: Tensor, options: InterpolateOptions): Tensor {

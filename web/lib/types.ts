@@ -21,6 +21,22 @@ export interface ConvTranspose2dOptions extends Conv2dOptions {
   outputPadding?: Pair;
 }
 
+/** The options of conv2dBackward: conv2d's, less the bias (its gradient does not depend on it). */
+export type Conv2dBackwardOptions = Omit<Conv2dOptions, 'bias'>;
+
+/** The options of convTranspose2dBackward: convTranspose2d's, less the bias. */
+export type ConvTranspose2dBackwardOptions = Omit<ConvTranspose2dOptions, 'bias'>;
+
+/** ∂L/∂input, ∂L/∂weight and ∂L/∂bias of a convolution, given ∂L/∂output: what torch.autograd computes. */
+export interface ConvGradients {
+  /** The input's shape. */
+  gradInput: Tensor;
+  /** The weight's shape. */
+  gradWeight: Tensor;
+  /** [C_out]: the output gradient summed over the batch, rows and columns. */
+  gradBias: Tensor;
+}
+
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
 
 export interface InterpolateOptions {
@@ -169,6 +185,29 @@ export interface Tconv {
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
   /** torch.nn.functional.conv_transpose2d: weight (Cin, Cout/groups, kH, kW). */
   convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor;
+  /**
+   * The gradients torch.autograd computes for conv2d(input, weight, bias, options), given
+   * gradOutput = ∂L/∂output (conv2d's output shape). gradInput is convTranspose2d(gradOutput, weight)
+   * with the outputPadding that gives back the input's size: the transposed convolution is conv2d's backward pass.
+   */
+  conv2dBackward(gradOutput: Tensor, input: Tensor, weight: Tensor, options?: Conv2dBackwardOptions): ConvGradients;
+  /**
+   * The gradients of convTranspose2d(input, weight, bias, options), given gradOutput (its output shape);
+   * gradInput is conv2d(gradOutput, weight).
+   */
+  convTranspose2dBackward(
+    gradOutput: Tensor,
+    input: Tensor,
+    weight: Tensor,
+    options?: ConvTranspose2dBackwardOptions,
+  ): ConvGradients;
+  /**
+   * torch.nn.functional.pixel_shuffle: (*, C·r², H, W) → (*, C, H·r, W·r), channel c·r² + i·r + j
+   * going to offset (i, j) of each r × r block (sub-pixel convolution's rearrangement).
+   */
+  pixelShuffle(input: Tensor, upscaleFactor: number): Tensor;
+  /** torch.nn.functional.pixel_unshuffle, pixelShuffle's inverse: (*, C, H·r, W·r) → (*, C·r², H, W). */
+  pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor;
   /** torch.nn.functional.interpolate on (N, C, H, W). */
   interpolate(input: Tensor, options: InterpolateOptions): Tensor;
   /** The convolution matrix C of a single-channel kernel (default kernel: 1, 2, …, kH·kW). */

@@ -22,6 +22,13 @@ export interface RawConvOptions {
   groups: number;
 }
 
+/** The gradients of a convolution (conv2dBackward, convTranspose2dBackward). */
+export interface RawConvGradients {
+  gradInput: RawTensor;
+  gradWeight: RawTensor;
+  gradBias: RawTensor;
+}
+
 export interface RawInterpolateOptions {
   mode: string;
   size: RawPair | null;
@@ -129,6 +136,21 @@ export interface CoreModule {
   convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;
   conv2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
   convTranspose2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
+  /** options.outputPadding is not read. */
+  conv2dBackward(
+    gradOutput: RawTensor,
+    input: RawTensor,
+    weight: RawTensor,
+    options: RawConvOptions,
+  ): RawConvGradients | RawError;
+  convTranspose2dBackward(
+    gradOutput: RawTensor,
+    input: RawTensor,
+    weight: RawTensor,
+    options: RawConvOptions,
+  ): RawConvGradients | RawError;
+  pixelShuffle(input: RawTensor, upscaleFactor: number): RawTensor | RawError;
+  pixelUnshuffle(input: RawTensor, downscaleFactor: number): RawTensor | RawError;
   upsampleImage(
     data: Uint8Array | Uint8ClampedArray,
     width: number,
