@@ -16,6 +16,9 @@ const tc = wrapCore(core);
 const x = randomTensor([1, 2, 16, 16], 1);
 const w = randomTensor([2, 2, 3, 3], 2);
 const bias = new Float32Array([0.5, -0.5]);
+const grad = randomTensor([1, 2, 8, 8], 3); // conv2d(x, w, { padding: 1, stride: 2 })'s shape
+const eightChannels = randomTensor([2, 8, 4, 4], 5);
+const gradT = randomTensor([1, 2, 32, 32], 4); // convTranspose2d(x, w, { stride: 2, padding: 1, outputPadding: 1 })'s
 const image = { data: new Uint8ClampedArray(8 * 8 * 4).fill(77), width: 8, height: 8 };
 
 const calls: Record<string, (tc: Tconv) => unknown> = {
@@ -46,6 +49,10 @@ const calls: Record<string, (tc: Tconv) => unknown> = {
   upsampleInputRows: (tc) => tc.upsampleInputRows(image, { method: 'bicubic', factor: 3 }, [2, 5]),
   imageDifference: (tc) => tc.imageDifference(image, image, 4),
   bilinearKernel: (tc) => tc.bilinearKernel(3),
+  conv2dBackward: (tc) => tc.conv2dBackward(grad, x, w, { padding: 1, stride: 2 }),
+  convTranspose2dBackward: (tc) => tc.convTranspose2dBackward(gradT, x, w, { stride: 2, padding: 1, outputPadding: 1 }),
+  pixelShuffle: (tc) => tc.pixelShuffle(eightChannels, 2),
+  pixelUnshuffle: (tc) => tc.pixelUnshuffle(x, 4),
   'conv2d error': (tc) => tc.conv2d(x, w, { groups: 3 }),
   'convTranspose2d error': (tc) => tc.convTranspose2d(x, w, { stride: 2, outputPadding: 2 }),
   'interpolate error': (tc) => tc.interpolate(x, { mode: 'nearest', scaleFactor: 0 }),
@@ -62,6 +69,9 @@ const calls: Record<string, (tc: Tconv) => unknown> = {
       },
     ),
   'convMatrix error': (tc) => tc.convMatrix({ inputSize: [2, 2], kernelSize: [3, 3] }),
+  'conv2dBackward error': (tc) => tc.conv2dBackward(x, x, w),
+  'convTranspose2dBackward error': (tc) => tc.convTranspose2dBackward(gradT, x, w, { groups: 2, outputPadding: 1 }),
+  'pixelShuffle error': (tc) => tc.pixelShuffle(x, 3),
 };
 
 describe('no memory leaks', () => {
