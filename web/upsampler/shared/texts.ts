@@ -1,7 +1,8 @@
 // The upsampler's explanatory texts and number formats. DOM-free.
 
 import type { UpsampleGeometry } from '../../lib/types.js';
-import type { UpsampleMethod } from './protocol.js';
+import { list } from '../../lib/explainer/text.js';
+import { METHOD_LABELS, METHODS, takesAlignCorners, type UpsampleMethod } from './protocol.js';
 
 /**
  * What each method does, in a sentence or two, for a factor f and the editor's
@@ -39,8 +40,22 @@ export function methodNote(method: UpsampleMethod, f: number, k: number, g: Upsa
   }
 }
 
+/** The lead of the align-corners figure (align-figure.ts): what the option chooses. */
 export const ALIGN_CORNERS_NOTE =
-  'Align corners maps the centres of the corner pixels onto each other (torch align_corners=True) instead of the image edges.';
+  'Align corners chooses what lines up when an image is resized: its edges (off, the default) or the centres of its ' +
+  'corner pixels (on, torch’s align_corners=True).';
+
+/**
+ * Which methods take align corners (protocol.ts takesAlignCorners), and whether `method`, a side's, does:
+ * "Only Bilinear and Bicubic take it, so the box is greyed out for this side’s method (Nearest)."
+ */
+export function alignMethodsNote(method: UpsampleMethod): string {
+  const takers = METHODS.filter(takesAlignCorners).map((m) => METHOD_LABELS[m]);
+  const all = `Only ${list(takers)} ${takers.length === 1 ? 'takes' : 'take'} it`;
+  return takesAlignCorners(method)
+    ? `${all}.`
+    : `${all}, so the box is greyed out for this side’s method (${METHOD_LABELS[method]}).`;
+}
 
 /** "3.2 ms", "812 ms", "12.3 s" */
 export function formatMs(ms: number): string {
