@@ -15,8 +15,9 @@ import {
   type UpsampleMethod,
 } from './shared/protocol.js';
 import type { SideId, UpsamplerSession } from './shared/session.js';
-import { ALIGN_CORNERS_NOTE, coresNote, formatMs, methodNote } from './shared/texts.js';
+import { coresNote, formatMs, methodNote } from './shared/texts.js';
 import { icons } from './icons.js';
+import './align-figure.js';
 
 export interface PanelContext {
   session: UpsamplerSession;
@@ -145,7 +146,7 @@ export function renderSide(c: PanelContext, id: SideId) {
         )}
       </optgroup>
     </select>
-    <label class="check" title=${ALIGN_CORNERS_NOTE}>
+    <label class="check">
       <input
         type="checkbox"
         .checked=${live(s.alignCorners && takesAlignCorners(method))}
@@ -154,6 +155,7 @@ export function renderSide(c: PanelContext, id: SideId) {
       />
       Align corners
     </label>
+    <tconv-upsampler-align .factor=${f} .method=${method} side=${id.toUpperCase()}></tconv-upsampler-align>
     <p class="note">${methodNote(method, f, c.session.kernel.size, c.session.sideGeometry(id))}</p>
     <div class="side-foot">
       ${state}
