@@ -5,6 +5,10 @@
 // equals conv2d(x); a call is refused (InvalidArgument) exactly when its
 // arguments are invalid or its result exceeds tconv's element limit (an
 // algorithm the caller chose may also refuse for its scratch; automatic may not).
+// The backward pass of every computed call accepts it, has the input's, the
+// weight's and (C_out) shapes, and is the forward's adjoint against the
+// reference: ⟨x, grad_input⟩ = ⟨w, grad_weight⟩ = ⟨output − bias, g⟩, and
+// grad_bias sums g per channel, within float rounding.
 //
 // Bytes, in order (harness.hpp says how each kind is read):
 //   conv:        broken? [kind] · algorithm (transposed only) · batched · batch · groups used ·
@@ -17,6 +21,7 @@
 #include <cinttypes>
 
 #include "reference.hpp"
+#include "tconv/backward.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_matrix.hpp"
 
@@ -110,6 +115,62 @@ bool well_formed(const ConvCase& c, bool transposed) {
   return !c.bias || c.bias->size() == out_channels;
 }
 
+// The backward pass of a computed call: gradients of ⟨output, g⟩ for a fixed
+// pseudo-random g, checked through the adjoint identities against the
+// reference's values (bias removed) with the reference's rounding scale.
+void check_backward(const ConvCase& c, bool transposed, const ConvSizes& s, const Reference& ref) {
+  const char* function = transposed ? "conv_transpose2d_backward" : "conv2d_backward";
+  const std::size_t plane = s.out_h * s.out_w;
+  xt::xarray<float> g =
+      xt::xarray<float>::from_shape(c.input.dimension() == 4 ? Shape{s.batch, s.out_channels, s.out_h, s.out_w}
+                                                             : Shape{s.out_channels, s.out_h, s.out_w});
+  for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = float((i * 2654435761u >> 13) % 255) / 127.0f - 1.0f;
+  const std::optional<tconv::ConvGradients> r = attempt(function, Expect::success, [&] {
+    return transposed ? tconv::conv_transpose2d_backward(g, c.input, c.weight,
+                                                         {c.stride, c.padding, c.output_padding, c.dilation, c.groups})
+                      : tconv::conv2d_backward(g, c.input, c.weight, {c.stride, c.padding, c.dilation, c.groups});
+  });
+  require(r->grad_input.shape() == c.input.shape(), "grad_input's shape is not the input's");
+  require(r->grad_weight.shape() == c.weight.shape(), "grad_weight's shape is not the weight's");
+  require(r->grad_bias.dimension() == 1 && r->grad_bias.size() == s.out_channels, "grad_bias is not (C_out)");
+  double forward = 0, scale = 0;
+  std::vector<double> bias_sums(s.out_channels, 0.0), bias_scale(s.out_channels, 0.0);
+  for (std::size_t o = 0; o < g.size(); ++o) {
+    const std::size_t channel = (o / plane) % s.out_channels;
+    forward += double(g.data()[o]) * (ref.value[o] - (c.bias ? double((*c.bias)(channel)) : 0.0));
+    scale += std::fabs(double(g.data()[o])) * ref.magnitude[o];
+    bias_sums[channel] += g.data()[o];
+    bias_scale[channel] += std::fabs(double(g.data()[o]));
+  }
+  double x_sum = 0, w_sum = 0;  // bounds on every gradient value, as |g| ≤ 1
+  for (float v : c.input) x_sum += std::fabs(double(v));
+  for (float v : c.weight) w_sum += std::fabs(double(v));
+  if (!(scale < 1e30 && x_sum < 1e30 && w_sum < 1e30)) return;  // a gradient may overflow float
+  // Each gradient value sums at most every product of the call: batch × output
+  // pixels for a weight, channels × taps for an input pixel; each product may
+  // also lose a subnormal step, which the dot product scales by |x| or |w|.
+  const double terms = double(std::max({ref.terms, s.batch * plane, s.out_channels * s.kernel_h * s.kernel_w}) + 2);
+  const double rounding = 2 * terms * FLT_EPSILON * scale;
+  const double input_tolerance = rounding + 2 * terms * FLT_TRUE_MIN * (x_sum + double(g.size()));
+  const double weight_tolerance = rounding + 2 * terms * FLT_TRUE_MIN * (w_sum + double(g.size()));
+  double input_side = 0, weight_side = 0;
+  for (std::size_t i = 0; i < c.input.size(); ++i) input_side += double(c.input.data()[i]) * r->grad_input.data()[i];
+  for (std::size_t i = 0; i < c.weight.size(); ++i)
+    weight_side += double(c.weight.data()[i]) * r->grad_weight.data()[i];
+  if (!(std::fabs(input_side - forward) <= input_tolerance) ||
+      !(std::fabs(weight_side - forward) <= weight_tolerance)) {
+    die("%s is not the adjoint: <x, grad_input> = %.9g, <w, grad_weight> = %.9g, <output, g> = %.9g (tolerances %.3g, "
+        "%.3g)",
+        function, input_side, weight_side, forward, input_tolerance, weight_tolerance);
+  }
+  for (std::size_t ch = 0; ch < s.out_channels; ++ch) {
+    const double bound = double(g.size() + 2) * FLT_EPSILON * bias_scale[ch];
+    if (!(std::fabs(double(r->grad_bias(ch)) - bias_sums[ch]) <= bound)) {
+      die("%s: grad_bias[%zu] = %.9g, expected %.9g", function, ch, double(r->grad_bias(ch)), bias_sums[ch]);
+    }
+  }
+}
+
 void run_conv(Reader& in, bool transposed) {
   const ConvCase c = decode(in, transposed);
   const char* function = transposed ? "conv_transpose2d" : "conv2d";
@@ -171,6 +232,7 @@ void run_conv(Reader& in, bool transposed) {
   const Reference ref = transposed ? conv_transpose2d_reference(s, c.input.data(), c.weight.data(), bias)
                                    : conv2d_reference(s, c.input.data(), c.weight.data(), bias);
   compare(function, result.data(), result.size(), ref);
+  check_backward(c, transposed, s, ref);
 }
 
 }  // namespace
