@@ -12,7 +12,7 @@ using test::dot;
 using test::random_tensor;
 using test::tensor;
 
-// The article's example, as in test_conv.cpp.
+// The article's example, as in conv_reference.hpp.
 const xt::xarray<float> kSeedInput = {{{{4, 5, 8, 7}, {1, 8, 8, 8}, {3, 6, 6, 4}, {6, 5, 7, 8}}}};
 const xt::xarray<float> kSeedKernel = {{{{1, 4, 1}, {1, 4, 3}, {3, 3, 1}}}};
 
@@ -340,7 +340,7 @@ TEST(backward, an_empty_batch_has_zero_weight_and_bias_gradients) {
 }
 
 TEST(conv_transpose2d_backward, huge_stride_padding_and_dilation_cost_nothing_beyond_the_tensors) {
-  // The forward's far-reaching cases (test_conv.cpp): the adjoint conv2d and
+  // The forward's far-reaching cases (test_conv_transpose.cpp): the adjoint conv2d and
   // the weight gradient skip what lands on the padding instead of bordering with it.
   std::mt19937 rng(16);
   ConvTranspose2dParams wide;
