@@ -183,3 +183,121 @@ export function roundedUp(k: Dims, s: Dims): Dims {
     return r;
   }) as Dims;
 }
+
+// ---- chapters 9 and 10: gradients and gradient descent ----
+
+/** The padded input's value at (r, q) of the padded grid: x inside, 0 on the padding. */
+function padded(c: ExplainerConfig, x: ArrayLike<number>, r: number, q: number): number {
+  const [a, b] = [r - c.padding[0], q - c.padding[1]];
+  return a >= 0 && a < c.input[0] && b >= 0 && b < c.input[1] ? x[a * c.input[1] + b] : 0;
+}
+
+/**
+ * ∂L/∂x and ∂L/∂k of L = Σ g ⊙ conv2d(x, k), from the chain rule on the sliding window: output (oh, ow)
+ * adds k(i, j)·xpad(oh·s + i·d, ow·s + j·d), so it sends g(oh, ow)·k(i, j) to that x and g(oh, ow)·xpad(…) to k(i, j).
+ */
+export function convGradients(c: ExplainerConfig, x: ArrayLike<number>, k: ArrayLike<number>, g: ArrayLike<number>) {
+  const { input, kernel, stride: s, padding: p, dilation: d } = c;
+  const out = dims.map((a) => convLength(input[a], kernel[a], s[a], p[a], d[a])) as Dims;
+  const gradInput = new Float64Array(input[0] * input[1]);
+  const gradWeight = new Float64Array(kernel[0] * kernel[1]);
+  /** Per weight, per output: the padded-input value it multiplied. */
+  const met: number[][] = Array.from({ length: kernel[0] * kernel[1] }, () => []);
+  for (let oh = 0; oh < out[0]; oh++)
+    for (let ow = 0; ow < out[1]; ow++) {
+      const gv = g[oh * out[1] + ow];
+      for (let i = 0; i < kernel[0]; i++)
+        for (let j = 0; j < kernel[1]; j++) {
+          const t = i * kernel[1] + j;
+          const [r, q] = [oh * s[0] + i * d[0], ow * s[1] + j * d[1]];
+          const xv = padded(c, x, r, q);
+          met[t].push(xv);
+          gradWeight[t] += gv * xv;
+          const [a, b] = [r - p[0], q - p[1]];
+          if (a >= 0 && a < input[0] && b >= 0 && b < input[1]) gradInput[a * input[1] + b] += gv * k[t];
+        }
+    }
+  return { out, gradInput, gradWeight, met };
+}
+
+/**
+ * A, the matrix taking the weights to the transposed convolution's output: A[o][t] is the y value tap t
+ * carries to output o (the scatter of chapter 6, one tap at a time).
+ */
+export function weightsToOutput(
+  c: ExplainerConfig,
+  y: ArrayLike<number>,
+): { A: number[][]; out: Dims; transposed: Dims } {
+  const { input, kernel, stride: s, padding: p, dilation: d, outputPadding: op } = c;
+  const out = dims.map((a) => convLength(input[a], kernel[a], s[a], p[a], d[a])) as Dims;
+  const transposed = dims.map((a) => transposedLength(out[a], kernel[a], s[a], p[a], d[a], op[a])) as Dims;
+  const A = Array.from({ length: transposed[0] * transposed[1] }, () =>
+    new Array<number>(kernel[0] * kernel[1]).fill(0),
+  );
+  for (let oh = 0; oh < out[0]; oh++)
+    for (let ow = 0; ow < out[1]; ow++)
+      for (let i = 0; i < kernel[0]; i++)
+        for (let j = 0; j < kernel[1]; j++) {
+          const [r, q] = [oh * s[0] + i * d[0] - p[0], ow * s[1] + j * d[1] - p[1]];
+          if (r < 0 || r >= transposed[0] || q < 0 || q >= transposed[1]) continue;
+          A[r * transposed[1] + q][i * kernel[1] + j] += y[oh * out[1] + ow];
+        }
+  return { A, out, transposed };
+}
+
+const matVec64 = (A: number[][], w: ArrayLike<number>) => A.map((row) => row.reduce((acc, a, t) => acc + a * w[t], 0));
+
+/** AᵀA's largest row sum of absolute values (Gershgorin's bound on its largest eigenvalue), and that eigenvalue by power iteration. */
+export function gram(A: number[][], taps: number) {
+  const G = Array.from({ length: taps }, (_, t) =>
+    Array.from({ length: taps }, (_, u) => A.reduce((acc, row) => acc + row[t] * row[u], 0)),
+  );
+  const gershgorin = Math.max(0, ...G.map((row) => row.reduce((acc, v) => acc + Math.abs(v), 0)));
+  let v = Array.from({ length: taps }, (_, t) => 1 + t / taps);
+  let lambda = 0;
+  for (let it = 0; it < 500; it++) {
+    const next = G.map((row) => row.reduce((acc, g, u) => acc + g * v[u], 0));
+    const norm = Math.hypot(...next);
+    if (norm === 0) break;
+    lambda = norm / Math.hypot(...v);
+    v = next.map((e) => e / norm);
+  }
+  return { G, gershgorin, lambda, unreached: G.map((row, t) => row[t]).flatMap((g, t) => (g === 0 ? [t] : [])) };
+}
+
+/** torch's bilinear interpolation (align_corners=False) of an h×w grid to size, from its definition. */
+export function bilinear(v: ArrayLike<number>, [h, w]: Dims, [H, W]: Dims): Float64Array {
+  const out = new Float64Array(H * W);
+  const source = (dst: number, n: number, N: number) => {
+    const src = Math.max(0, (dst + 0.5) * (n / N) - 0.5);
+    const i0 = Math.min(Math.floor(src), n - 1);
+    return { i0, i1: Math.min(i0 + 1, n - 1), f: src - i0 };
+  };
+  for (let r = 0; r < H; r++)
+    for (let q = 0; q < W; q++) {
+      const a = source(r, h, H);
+      const b = source(q, w, W);
+      const at = (i: number, j: number) => v[i * w + j];
+      out[r * W + q] =
+        (1 - a.f) * ((1 - b.f) * at(a.i0, b.i0) + b.f * at(a.i0, b.i1)) +
+        a.f * ((1 - b.f) * at(a.i1, b.i0) + b.f * at(a.i1, b.i1));
+    }
+  return out;
+}
+
+/** Gradient descent on mean((A·w − target)²) in double precision: the weights and loss after each of `steps` steps. */
+export function descend(A: number[][], target: ArrayLike<number>, init: ArrayLike<number>, lr: number, steps: number) {
+  const n = A.length;
+  let w = Array.from(init);
+  const losses: number[] = [];
+  const weights: number[][] = [];
+  for (let i = 0; i <= steps; i++) {
+    const residual = matVec64(A, w).map((o, r) => o - target[r]);
+    losses.push(residual.reduce((acc, e) => acc + e * e, 0) / n);
+    weights.push(w);
+    if (i === steps) break;
+    const grad = w.map((_, t) => A.reduce((acc, row, r) => acc + (2 / n) * residual[r] * row[t], 0));
+    w = w.map((v, t) => v - lr * grad[t]);
+  }
+  return { losses, weights, output: (i: number) => matVec64(A, weights[i]) };
+}

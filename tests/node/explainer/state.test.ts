@@ -22,6 +22,7 @@ import {
   type Resolved,
   stateParams,
   type StateText,
+  LEARN_KEYS,
   textForDim,
   VALUE_KEYS,
   valuesTextFor,
@@ -34,7 +35,7 @@ import { configs } from './support.js';
 function textOf(params: URLSearchParams): StateText {
   const text = emptyText();
   for (const key of CONFIG_KEYS) text[key] = params.get(PARAM_NAMES[key]);
-  for (const key of ['values', ...VALUE_KEYS] as const) text[key] = params.get(key);
+  for (const key of ['values', ...VALUE_KEYS, ...LEARN_KEYS] as const) text[key] = params.get(key);
   return text;
 }
 
@@ -92,6 +93,27 @@ describe('resolving the attributes', () => {
     );
   });
 
+  it('reads chapters 9 and 10’s g, seed, target and learning rate, with a notice for each it cannot read', async () => {
+    const tc = await tconv();
+    const r = resolve(tc, { ...emptyText(), grad: 'ones', seed: '42', target: 'bilinear', lr: '0.02' });
+    expect(r.ok && r.notices).toEqual([]);
+    if (!r.ok) return;
+    expect(r.state.options).toEqual({ gradSource: 'ones', learn: { seed: 42, target: 'bilinear', lr: 0.02 } });
+    expect(r.state.model.learning.lr).toBe(0.02);
+    expect(stateParams(r.state).toString()).toBe('input=4&kernel=3&grad=ones&seed=42&target=bilinear&lr=0.02');
+    const bad = resolve(tc, { ...emptyText(), grad: 'x', seed: '0', target: 'paint', lr: '-1' });
+    expect(bad.ok && bad.notices).toEqual([
+      'Ignored grad="x": expected y or ones. Using y.',
+      'Ignored seed="0": expected a whole number from 1 to 999999. Using 1.',
+      'Ignored target="paint": expected kernel or bilinear. Using kernel.',
+      'Ignored lr="-1": expected a positive number such as 0.05. Using the safe rate.',
+    ]);
+    if (!bad.ok) return;
+    expect(bad.state.options).toEqual({ gradSource: 'y', learn: { seed: 1, target: 'kernel', lr: null } });
+    expect(stateParams(bad.state).toString()).toBe('input=4&kernel=3');
+    expect(bad.state.model.learning.lr).toBe(bad.state.model.learning.safeLr);
+  });
+
   it('turns on independent weights for Cᵀ with an empty kt, and writes it back empty', async () => {
     const s = await resolved({ kt: '' });
     expect(s.values.kt).not.toBeNull();
@@ -106,14 +128,21 @@ describe('resolving the attributes', () => {
       preset: fc.constantFrom(...PRESETS.map((p) => p.id)),
       edit: fc.subarray([...VALUE_KEYS]),
       value: fc.integer({ min: -99, max: 99 }),
+      learn: fc.record({
+        grad: fc.constantFrom(null, 'y', 'ones'),
+        seed: fc.option(fc.integer({ min: 1, max: 999_999 }).map(String)),
+        target: fc.constantFrom(null, 'kernel', 'bilinear'),
+        lr: fc.option(fc.double({ min: 1e-4, max: 10, noNaN: true }).map((v) => String(Number(v.toPrecision(3))))),
+      }),
     });
     let checked = 0;
-    for (const { config, preset, edit, value } of fc.sample(states, { numRuns: 60, seed: 41 })) {
+    for (const { config, preset, edit, value, learn } of fc.sample(states, { numRuns: 60, seed: 41 })) {
       const base = resolve(tc, {
         ...textOf(new URLSearchParams()),
         ...configText(config),
         values: preset,
         kt: config.independent ? '' : null,
+        ...learn,
       });
       if (!base.ok) continue;
       // Edit the first entry of each chosen grid (kt only when Cᵀ has weights of its own).
@@ -129,6 +158,9 @@ describe('resolving the attributes', () => {
       expect(again.ok && again.notices).toEqual([]);
       if (!again.ok) continue;
       expect(again.state.config).toEqual(first.state.config);
+      expect(again.state.options).toEqual(first.state.options);
+      expect(again.state.options.learn.lr).toBe(learn.lr === null ? null : Number(learn.lr));
+      expect(Array.from(again.state.model.learning.losses)).toEqual(Array.from(first.state.model.learning.losses));
       expect(again.state.preset).toBe(preset);
       expect(again.state.edited).toEqual(first.state.edited);
       for (const key of VALUE_KEYS) {
@@ -198,15 +230,19 @@ describe('what the controls and links write', () => {
     expect([...FIGURE_ATTRIBUTES].sort()).toEqual(
       [
         'dilation',
+        'grad',
         'input',
         'k',
         'kernel',
         'kt',
+        'lr',
         'output-padding',
         'padding',
+        'seed',
         'speed',
         'step',
         'stride',
+        'target',
         'values',
         'x',
         'y',

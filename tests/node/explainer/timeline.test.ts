@@ -12,11 +12,13 @@ const narration = async (c: Partial<ExplainerConfig>, chapter: number, frame: nu
   chapters(await model({ ...DEFAULT_CONFIG, ...c }))[chapter - 1].frames[frame].narration;
 
 describe('chapters', () => {
-  it('has eight chapters whose frames follow the model, counted from 1', async () => {
+  it('has ten chapters whose frames follow the model, counted from 1', async () => {
     const m: ExplainerModel = await model(DEFAULT_CONFIG);
     const all = chapters(m);
-    expect(all.map((c) => c.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(all.map((c) => c.frames.length)).toEqual([5, 5, 5, 6, 3, 6, 3 + 16 + 1, 3]);
+    expect(all.map((c) => c.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Chapter 9: intro, ∂L/∂x, conv_transpose2d, 9 weights, the correlation, the names; chapter 10: the start and 18 iterations.
+    expect(all.map((c) => c.frames.length)).toEqual([5, 5, 5, 6, 3, 6, 3 + 16 + 1, 3, 3 + 9 + 2, 1 + 18]);
+    expect(all.slice(8).map((c) => c.title)).toEqual(['Where the name comes from', 'Learning the weights']);
     expect(all[0].frames[1].narration).toBe(
       'Output (1, 1): 1·4 + 4·5 + 1·8 + 1·1 + 4·8 + 3·8 + 3·3 + 3·6 + 1·6 = 122. Many inputs, one output.',
     );
@@ -75,15 +77,40 @@ describe('chapters', () => {
   });
 });
 
+describe('chapters 9 and 10 for the seed', () => {
+  it('follows g = y back through Cᵀ and reads each weight’s gradient as sums, the seed’s numbers', async () => {
+    const nine = chapters(await model(DEFAULT_CONFIG))[8];
+    // ∂L/∂x(3, 3) = Σ over the outputs x(3, 3) fed of weight · g: out(1, 1) through w₉, …, out(2, 2) through w₅.
+    expect(nine.frames[1].narration).toContain('∂L/∂x(3, 3) = 1·2 + 3·1 + 3·4 + 4·4 = 33, the largest');
+    expect(nine.frames[2].narration).toContain('With g = y it is chapter 6’s Cᵀ·vec(y): they agree exactly.');
+    expect(nine.frames[3].narration).toBe(
+      '∂L/∂w₁ = Σ over the 4 outputs of g times the value w₁ multiplied there = 2·4 + 1·5 + 4·1 + 4·8 = 49.',
+    );
+    expect(nine.frames.at(-1)!.narration).toContain('“Deconvolution” is a misnomer');
+  });
+
+  it('trains the seed’s kernel back from a random start, the loss falling at every shown step', async () => {
+    const ten = chapters(await model(DEFAULT_CONFIG))[9];
+    // y = 2, 1, 4, 4 at stride 1: the centre weight w₅ carries y to the four middle outputs, each of which receives all
+    // of y, so its row of the Gram matrix sums to (2 + 1 + 4 + 4)² = 121, the largest; the safe rate is 16 / (2·121)
+    // = 0.06611… rounded down.
+    expect(ten.frames[0].narration).toContain('lr = 0.0661, the safe rate 1/L, where L = 2/N × 121 = 2/16 × 121');
+    expect(ten.frames[1].narration).toMatch(/^Iteration 1: loss \S+, down from \S+ at the start; w\S+ moved most/);
+    for (const f of ten.frames.slice(1)) expect(f.narration).toContain('down from');
+    expect(ten.frames.at(-1)!.narration).toMatch(/After 100 steps the loss went from \S+ to \S+, without rising once/);
+  });
+});
+
 describe('steps', () => {
   it('reads "C.F" as chapter C, step F (0 = the intro), with a notice when the step does not exist', async () => {
     const all = chapters(await model(DEFAULT_CONFIG));
     expect(parseStep('4.2', all)).toEqual({ chapter: 4, frame: 2, notice: null });
-    expect(parseStep('9.9', all)).toEqual({
-      chapter: 8,
-      frame: 2,
-      notice: 'Step 9.9 does not exist: there are 8 chapters; showing 8.2, the last step.',
+    expect(parseStep('11.30', all)).toEqual({
+      chapter: 10,
+      frame: 18,
+      notice: 'Step 11.30 does not exist: there are 10 chapters; showing 10.18, the last step.',
     });
+    expect(parseStep('9.9', all)).toEqual({ chapter: 9, frame: 9, notice: null });
     expect(parseStep('6.9', all)!.notice).toBe(
       'Step 6.9 does not exist: chapter 6 has 5 steps; showing 6.5, its last.',
     );

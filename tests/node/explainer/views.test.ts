@@ -9,6 +9,7 @@ import type { ExplainerModel } from '../../../web/lib/explainer/model-types.js';
 import { chapters } from '../../../web/lib/explainer/timeline.js';
 import { related } from '../../../web/lib/explainer/relations.js';
 import { cellSize, type GridSpec, highlightSets, multiplicationStrip, view } from '../../../web/lib/explainer/views.js';
+import { learnedCt } from '../../../web/lib/explainer/views-gradient.js';
 import { model, randomModels, reachedBy, range } from './support.js';
 
 const grids = (m: ExplainerModel, chapter: Parameters<typeof view>[1], frame: number) =>
@@ -49,6 +50,13 @@ function modelArrays(m: ExplainerModel): Set<Float32Array> {
     o.balanced.counts.values,
     o.resize.counts.values,
     derived(m).Ct.values,
+    derived(m).CtC.values,
+    m.gradient.g.values,
+    m.gradient.Ctg.values,
+    m.gradient.gradInput.values,
+    m.gradient.gradWeight.values,
+    m.learning.target.values,
+    ...m.learning.snapshots.flatMap((s) => [s.weights.values, s.output.values, learnedCt(s).values]),
   ]);
 }
 
@@ -154,6 +162,48 @@ describe('what each frame has computed so far', () => {
     expect(hidden(2, 'heatResize')).toBe(0);
     // One colour scale for the three maps.
     expect(new Set(grids(m, 'overlap', 2).map((g) => g.scale))).toEqual(new Set([m.overlap.maxCount]));
+  });
+});
+
+describe('chapters 9 and 10, frame by frame', () => {
+  it('computes ∂L/∂x on the first step, then one weight’s gradient per frame, ringing what each weight met', async () => {
+    for (const m of await randomModels(20, 23)) {
+      const K = m.k.values.length;
+      const n = m.x.values.length;
+      expect(notComputed(gridOf(m, 'gradient', 0, 'gx')).size).toBe(n);
+      expect(notComputed(gridOf(m, 'gradient', 0, 'Ctg')).size).toBe(n);
+      expect(notComputed(gridOf(m, 'gradient', 1, 'gx')).size).toBe(0);
+      const all = chapters(m)[8];
+      for (let f = 0; f < all.frames.length; f++) {
+        // Frame 3 + t computes weight t (the intro, ∂L/∂x and conv_transpose2d come first).
+        const done = Math.max(0, Math.min(K, f - 2));
+        expect(notComputed(gridOf(m, 'gradient', f, 'gk')).size, `frame ${f}`).toBe(K - done);
+      }
+      for (let t = 0; t < K; t++) {
+        const sets = highlightSets(m, view(m, 'gradient', 3 + t), all.frames[3 + t].active);
+        // The window's cell under weight t at every output, read off the definition of the padded input's windows.
+        const cells = new Set(m.windows.map((taps) => taps[t]));
+        expect(sets.get('xpad')).toEqual(cells);
+        expect(sets.get('g')).toEqual(new Set(range(m.y.values.length)));
+        expect(sets.get('gk')).toEqual(new Set([t]));
+      }
+    }
+  });
+
+  it('draws chapter 10’s iteration f: its weights, their Cᵀ, its output and the steady target', async () => {
+    for (const m of await randomModels(10, 24)) {
+      const L = m.learning;
+      L.snapshots.forEach((s, f) => {
+        expect(gridOf(m, 'learn', f, 'w').values).toBe(s.weights.values);
+        expect(gridOf(m, 'learn', f, 'learned').values).toBe(s.output.values);
+        expect(gridOf(m, 'learn', f, 'target').values).toBe(L.target.values);
+        const ct = gridOf(m, 'learn', f, 'Ctw');
+        // Entry (c, r) of the drawn Cᵀ is entry (r, c) of the snapshot's forward matrix.
+        for (let r = 0; r < s.Ct.rows; r++)
+          for (let c = 0; c < s.Ct.cols; c++) expect(ct.values[c * s.Ct.rows + r]).toBe(s.Ct.values[r * s.Ct.cols + c]);
+      });
+      expect(grids(m, 'learn', 0).some((g) => g.id === 'k')).toBe(L.settings.target === 'kernel');
+    }
   });
 });
 

@@ -151,7 +151,7 @@ export function gradient(m: ExplainerModel): GradientAnswer {
   let text =
     'Cᵀ is exactly conv2d’s backward pass: for any g, Cᵀ·vec(g) is the gradient of Σ g ⊙ conv2d(x, k) ' +
     'with respect to x, and PyTorch computes conv2d’s input gradient with conv_transpose2d. ' +
-    'Hence the name: transposed convolution.';
+    'Hence the name: transposed convolution (chapter 9 follows the gradient through).';
   let cell = -1;
   if (!shared) {
     text += ' (With independent weights this Cᵀ is not C’s transpose: the gradient would use k.)';
@@ -385,7 +385,7 @@ export function flipText(m: ExplainerModel): string[] {
 export interface Name {
   term: string;
   text: string;
-  /** Where the page shows it: the Cᵀ ≠ C⁻¹ demo and the gradient line are in chapter 6, zero insertion in chapter 7. */
+  /** Where the page shows it: the transpose in chapter 5, the Cᵀ ≠ C⁻¹ demo in chapter 6, zero insertion in chapter 7, the gradient in chapter 9. */
   chapter: number;
 }
 
@@ -408,8 +408,8 @@ export function names(m: ExplainerModel): Name[] {
     { term: 'Up-convolution', text: 'U-Net’s name, for a layer that up-samples.', chapter: 6 },
     {
       term: 'Backward convolution',
-      text: 'it is the gradient of conv2d with respect to its input (chapter 6).',
-      chapter: 6,
+      text: 'it is the gradient of conv2d with respect to its input, as chapter 9 shows.',
+      chapter: 9,
     },
   ];
 }

@@ -26,6 +26,11 @@ export interface Derived {
   CtZeros: Set<number>;
   CfwdSubs: string[];
   CfwdZeros: Set<number>;
+  /** Chapter 9's Cᵀ: C of chapters 2 and 4 turned over, (H·W) × (Hout·Wout). */
+  CtC: MatrixGrid;
+  CtCSubs: string[];
+  CtCZeros: Set<number>;
+  CtCText: (i: number) => string;
   kflipSubs: string[];
   /** Accessible text of matrix entries ('structural zero'), one function per matrix so grids are not repainted. */
   CText: (i: number) => string;
@@ -100,6 +105,8 @@ export function derived(m: ExplainerModel): Derived {
   const CZeros = zerosOf(m.C.source);
   const CtZeros = zerosOf(Ct.source);
   const CfwdZeros = zerosOf(m.Ct.source);
+  const CtC = transposeLayout(m.C);
+  const CtCZeros = zerosOf(CtC.source);
   d = {
     kernelSubs,
     CSubs: sourceSubs(m.C.source),
@@ -109,6 +116,10 @@ export function derived(m: ExplainerModel): Derived {
     CtZeros,
     CfwdSubs: sourceSubs(m.Ct.source),
     CfwdZeros,
+    CtC,
+    CtCSubs: sourceSubs(CtC.source),
+    CtCZeros,
+    CtCText: zeroText(CtCZeros),
     kflipSubs: kernelSubs.slice().reverse(),
     CText: zeroText(CZeros),
     CtText: zeroText(CtZeros),

@@ -46,7 +46,17 @@ export type GridId =
   | 'ziout' // stride-1 convolution of zi with kflip (= tout)
   | 'heat' // overlap counts of the transposed convolution
   | 'heatBalanced' // overlap counts with the kernel rounded up to a multiple of the stride
-  | 'heatResize'; // overlap counts of resize-then-convolve
+  | 'heatResize' // overlap counts of resize-then-convolve
+  | 'g' // chapter 9: the gradient on conv2d's output, Hout×Wout
+  | 'vecg' // vec(g), (Hout·Wout)×1
+  | 'CtC' // C of chapters 2 and 4, drawn transposed: (H·W)×(Hout·Wout)
+  | 'Ctg' // Cᵀ·vec(g), (H·W)×1
+  | 'gx' // ∂L/∂x from conv2dBackward, H×W
+  | 'gk' // ∂L/∂k from conv2dBackward, kH×kW
+  | 'w' // chapter 10: the weights being learned, kH×kW
+  | 'Ctw' // Cᵀ with the learned weights
+  | 'learned' // conv_transpose2d(y, w), H′×W′
+  | 'target'; // what the learned output should match, H′×W′
 
 export type CellRef = `${GridId}:${number}`;
 
@@ -76,6 +86,89 @@ export interface Agreement {
   zeroInsertionVsTout: number;
   /** Differences up to this count as agreeing (float32 rounding of sums in a different order). */
   tolerance: number;
+}
+
+/** Chapter 9's gradient g on conv2d's output: the figure's y (L = Σ y ⊙ conv2d(x, k)), or ones (L = Σ conv2d(x, k)). */
+export type GradSource = 'y' | 'ones';
+
+/** Why chapter 9's Cᵀ·vec(g) is or is not chapter 6's product, number for number. */
+export type Chapter6Match = 'same' | 'ones' | 'independent' | 'size';
+
+/** Chapter 9: L = Σ g ⊙ conv2d(x, k) and its gradients, from the core. */
+export interface GradientModel {
+  source: GradSource;
+  g: Grid;
+  /** Cᵀ·vec(g) as a matrix product in the core, C being chapters 2 and 4's matrix: (H·W)×1. */
+  Ctg: Grid;
+  /** conv2dBackward's ∂L/∂x (H×W) and ∂L/∂k (kH×kW). */
+  gradInput: Grid;
+  gradWeight: Grid;
+  /**
+   * conv_transpose2d(g, k) with the output_padding that gives x's size back; null when padding crops that
+   * output to nothing (conv_transpose2d refuses it; the gradient still exists).
+   */
+  transposed: Grid | null;
+  outputPadding: Dims | null;
+  /** x correlated with g (conv2d of x with g as the kernel, stride and dilation swapped), cut to kH×kW, from the core. */
+  correlation: Grid;
+  /** Per weight t, the padded-input cell it multiplied for each output r (m.windows[r][t]). */
+  taps: number[][];
+  chapter6: Chapter6Match;
+  agreement: {
+    CtgVsGradInput: number;
+    transposedVsGradInput: number | null;
+    correlationVsGradWeight: number;
+    /** chapter 6's Cᵀ·vec(y) against ∂L/∂x, when chapter6 is 'same'; else null. */
+    chapter6VsGradInput: number | null;
+    tolerance: number;
+  };
+}
+
+/** Chapter 10's target: k's own output conv_transpose2d(y, k), or y up-sampled bilinearly to H′×W′. */
+export type LearnTarget = 'kernel' | 'bilinear';
+
+export interface LearnSettings {
+  /** Seed of the starting kernel. */
+  seed: number;
+  target: LearnTarget;
+  /** The learning rate, or null for the safe default. */
+  lr: number | null;
+}
+
+/** One state of chapter 10's training, as a frame shows it. */
+export interface LearnSnapshot {
+  iteration: number;
+  weights: Grid;
+  /** conv_transpose2d(y, weights) from the core. */
+  output: Grid;
+  /** The forward matrix of the weights on the H′×W′ output (drawn transposed, like chapter 6's). */
+  Ct: MatrixGrid;
+  loss: number;
+}
+
+/** Chapter 10: Cᵀ's layout fixed, its weights learned by gradient descent on the mean squared error. */
+export interface LearningModel {
+  settings: LearnSettings;
+  /** The rate used: settings.lr, or safeLr. */
+  lr: number;
+  /** 1/L rounded down to three significant digits, L bounding the gradient's Lipschitz constant: the loss cannot rise. */
+  safeLr: number;
+  /** Bound on the largest eigenvalue of AᵀA (A: weights → output): the largest Gershgorin row sum of the core's Gram matrix. */
+  gramBound: number;
+  target: Grid;
+  init: Float32Array;
+  /** Mean squared error after 0, 1, …, ITERATIONS steps. */
+  losses: number[];
+  /** The states the frames show: frame 0 the start, frame f iteration shown[f]. */
+  snapshots: LearnSnapshot[];
+  /** Weights whose copies of y land on no output: their gradient is 0 and they never move. */
+  unreached: number[];
+  /** The first step at which the loss rose by more than float32 rounding (lossNoise), or -1. */
+  firstRise: number;
+  /** Largest |value| of the target and of every output computed: the scale of the outputs' rounding. */
+  largest: number;
+  /** Colour scales steady over the iterations: weights (with k), outputs (with the target). */
+  scales: { weights: number; output: number };
 }
 
 export interface ExplainerModel {
@@ -137,6 +230,8 @@ export interface ExplainerModel {
     /** Nearest up-sampling by the stride, then a stride-1 convolution with the same kernel. */
     resize: OverlapView;
   };
+  gradient: GradientModel;
+  learning: LearningModel;
   /** The output-size formulas with the current numbers, e.g. "Hout = ⌊(4 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 2". */
   formulas: { conv: string[]; transposed: string[] };
 }

@@ -5,10 +5,24 @@
 
 import type { ConvTranspose2dOptions, Tconv, Tensor } from '../types.js';
 import type { Dims, ExplainerConfig } from './config.js';
+import {
+  grid,
+  matrixProducts,
+  maxAbs,
+  maxDifference,
+  tensor,
+  toGrid,
+  transposeValues,
+  transposedMatrix,
+} from './core-ops.js';
+import { buildGradients } from './gradients.js';
+import { DEFAULT_LEARN, train } from './learn.js';
 import type {
   CellKind,
   ExplainerModel,
   ExplainerValues,
+  GradSource,
+  LearnSettings,
   Grid,
   LayoutGrid,
   MatrixGrid,
@@ -22,9 +36,6 @@ export const OVERLAP_INPUT: Dims = [6, 6];
 
 export type BuildResult = { ok: true; model: ExplainerModel } | { ok: false; error: string };
 
-const grid = (rows: number, cols: number, values: Float32Array): Grid => ({ rows, cols, values });
-const tensor = ([h, w]: Dims, data: Float32Array): Tensor => ({ shape: [1, 1, h, w], data });
-const toGrid = (t: Tensor): Grid => grid(t.shape[2], t.shape[3], t.data);
 const dimsText = ([h, w]: Dims) => `${h}×${w}`;
 
 /** The core's message without its function prefix, as a sentence. */
@@ -113,23 +124,6 @@ function slidingWindows(out: Dims, kernel: Dims, stride: Dims, dilation: Dims, c
   return windows;
 }
 
-/** Rows of a conv matrix whose output pixel lies inside [keep] of an output `size` wide grid. */
-function keepOutputRows(m: MatrixGrid, size: Dims, keep: Dims): MatrixGrid {
-  if (size[0] === keep[0] && size[1] === keep[1]) return m;
-  const rows = keep[0] * keep[1];
-  const values = new Float32Array(rows * m.cols);
-  const source = new Int32Array(rows * m.cols);
-  for (let oh = 0; oh < keep[0]; oh++) {
-    for (let ow = 0; ow < keep[1]; ow++) {
-      const from = (oh * size[1] + ow) * m.cols;
-      const to = (oh * keep[1] + ow) * m.cols;
-      values.set(m.values.subarray(from, from + m.cols), to);
-      source.set(m.source.subarray(from, from + m.cols), to);
-    }
-  }
-  return { rows, cols: m.cols, values, source };
-}
-
 function overlapView(counts: Tensor, kernel: Dims, stride: Dims): OverlapView {
   let min = Infinity;
   let max = -Infinity;
@@ -138,12 +132,6 @@ function overlapView(counts: Tensor, kernel: Dims, stride: Dims): OverlapView {
     max = Math.max(max, v);
   }
   return { kernel, stride, counts: toGrid(counts), min, max };
-}
-
-function maxAbs(values: Float32Array): number {
-  let m = 0;
-  for (const v of values) m = Math.max(m, Math.abs(v));
-  return m;
 }
 
 function ones(n: number): Float32Array {
@@ -199,40 +187,6 @@ function paintedOneByOne(tc: Tconv, y: Grid, weight: Tensor, options: ConvTransp
   );
 }
 
-/**
- * A·v for every v in `vectors`, in the core: a 1×1 convolution is a matrix
- * product, so conv2d of input [n, k, 1, 1] (the vectors) with weight
- * [m, k, 1, 1] (A, row-major m×k) gives [n, m, 1, 1], the products.
- */
-function matrixProducts(
-  tc: Tconv,
-  a: { rows: number; cols: number; values: Float32Array },
-  vectors: Float32Array[],
-): Grid[] {
-  const data = new Float32Array(vectors.length * a.cols);
-  vectors.forEach((v, i) => data.set(v, i * a.cols));
-  const out = tc.conv2d(
-    { shape: [vectors.length, a.cols, 1, 1], data },
-    { shape: [a.rows, a.cols, 1, 1], data: a.values },
-  );
-  return vectors.map((_, i) => grid(a.rows, 1, out.data.slice(i * a.rows, (i + 1) * a.rows)));
-}
-
-/** The matrix as stored transposed: entry (c, r) of the result is (r, c) of m (an index shuffle). */
-function transposeValues(m: { rows: number; cols: number; values: Float32Array }) {
-  const values = new Float32Array(m.values.length);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) values[c * m.rows + r] = m.values[r * m.cols + c];
-  return { rows: m.cols, cols: m.rows, values };
-}
-
-/** Largest |a − b| over two equally long arrays (Infinity when the lengths differ: they cannot agree). */
-function maxDifference(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
-
 /** y's first i entries, the rest zero, for i = 0 … Hout·Wout: what chapter 6 has painted after i steps. */
 function prefixes(y: Float32Array): Float32Array[] {
   return Array.from({ length: y.length + 1 }, (_, i) => {
@@ -242,7 +196,20 @@ function prefixes(y: Float32Array): Float32Array[] {
   });
 }
 
-export function buildModel(tc: Tconv, config: ExplainerConfig, values: ExplainerValues): BuildResult {
+/** What chapters 9 and 10 start from, besides the configuration and values. */
+export interface ModelOptions {
+  gradSource: GradSource;
+  learn: LearnSettings;
+}
+
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { gradSource: 'y', learn: DEFAULT_LEARN };
+
+export function buildModel(
+  tc: Tconv,
+  config: ExplainerConfig,
+  values: ExplainerValues,
+  options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+): BuildResult {
   const { input, kernel, stride, padding, dilation, outputPadding } = config;
   const conv = outputSizeOf(tc, config);
   if (!conv.ok) return conv;
@@ -280,16 +247,8 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
   const xpad = layoutPadded(x, padding);
   const windows = slidingWindows(outputSize, kernel, stride, dilation, xpad.cols);
 
-  // Cᵀ: the forward matrix on the H'×W' input the transposed convolution
-  // produces. With output_padding ≥ stride (allowed when below the dilation)
-  // that convolution has an extra output row/column, which y does not have.
-  const ctSize = tc.conv2dOutputSize(transposedSize, kernel, convOptions);
-  const ctFull = tc.convMatrix({ inputSize: transposedSize, kernelSize: kernel, ...convOptions }, kt);
-  const Ct = keepOutputRows(
-    { rows: ctFull.rows, cols: ctFull.cols, values: ctFull.data, source: ctFull.source },
-    ctSize,
-    outputSize,
-  );
+  // Cᵀ: the forward matrix on the H′×W′ output the transposed convolution produces.
+  const Ct = transposedMatrix(tc, config, transposedSize, outputSize, kt);
   const y = grid(outputSize[0], outputSize[1], values.y);
   const transposedOptions = { ...convOptions, outputPadding };
   const toutPartial = paintedOneByOne(tc, y, tensor(kernel, kt), transposedOptions);
@@ -322,6 +281,11 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
     // Sums of the same products in another order differ by float32 rounding only.
     tolerance: 1e-5 * Math.max(1, toutMaxAbs, maxAbs(out.values)),
   };
+
+  // Chapter 9: conv2d's gradients for g on its output; chapter 10: Cᵀ's weights learned.
+  const base = { config, values, outputSize, transposedSize, x, k, C, windows, Cty };
+  const gradient = buildGradients(tc, base, options.gradSource);
+  const learning = train(tc, base, options.learn);
 
   const [H, W] = input;
   const [kH, kW] = kernel;
@@ -357,6 +321,8 @@ export function buildModel(tc: Tconv, config: ExplainerConfig, values: Explainer
       border,
     },
     overlap,
+    gradient,
+    learning,
     formulas: {
       conv: [
         `Hout = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 = ⌊(${H} + 2·${padding[0]} − ${dilation[0]}·(${kH} − 1) − 1) / ${stride[0]}⌋ + 1 = ${outputSize[0]}`,

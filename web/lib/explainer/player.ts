@@ -13,6 +13,8 @@ export const FRAME_MS: Record<ChapterId, number> = {
   transposed: 2100,
   zeros: 1400,
   overlap: 2800,
+  gradient: 2600,
+  learn: 1200,
 };
 
 /** Share of a frame's time its moving parts take. */

@@ -96,6 +96,43 @@ function build(model: ExplainerModel): Index {
     link(index, ref('kt', t), ref('kflip', nk - 1 - t));
     if (sharedWeights) link(index, ref('kt', t), ref('k', t));
   }
+  // Chapter 9: g ↔ vec(g) ↔ the output it sits on; Cᵀ's entry (c, r) joins g(r) to ∂L/∂x(c); weight t's
+  // gradient ↔ the cells it multiplied and g.
+  const g = model.gradient;
+  for (let r = 0; r < C.rows; r++) group(index, [ref('g', r), ref('vecg', r), ref('out', r)]);
+  for (let c = 0; c < C.cols; c++) group(index, [ref('gx', c), ref('Ctg', c), ref('x', c)]);
+  for (let r = 0; r < C.rows; r++) {
+    for (let c = 0; c < C.cols; c++) {
+      if (C.source[r * C.cols + c] < 0) continue;
+      const entry = ref('CtC', transposedIndex(C, r, c));
+      for (const other of [
+        ref('g', r),
+        ref('vecg', r),
+        ref('gx', c),
+        ref('Ctg', c),
+        ref('k', C.source[r * C.cols + c]),
+      ])
+        link(index, entry, other);
+      link(index, ref('g', r), ref('gx', c));
+    }
+  }
+  g.taps.forEach((cells, t) => {
+    link(index, ref('gk', t), ref('k', t));
+    for (const p of cells) link(index, ref('gk', t), ref('xpad', p));
+    for (let r = 0; r < cells.length; r++) link(index, ref('gk', t), ref('g', r));
+  });
+  // Chapter 10: the learned Cᵀ has chapter 6's layout; the output and the target share positions.
+  for (let r = 0; r < Ct.rows; r++) {
+    for (let c = 0; c < Ct.cols; c++) {
+      const t = Ct.source[r * Ct.cols + c];
+      if (t < 0) continue;
+      const entry = ref('Ctw', transposedIndex(Ct, r, c));
+      for (const other of [ref('vecy', r), ref('learned', c), ref('w', t)]) link(index, entry, other);
+      link(index, ref('vecy', r), ref('learned', c));
+    }
+  }
+  for (let o = 0; o < model.learning.target.values.length; o++) link(index, ref('learned', o), ref('target', o));
+  for (let t = 0; t < nk; t++) link(index, ref('w', t), ref('k', t));
   // Zero insertion: data cells are y's pixels; each output's window.
   for (let p = 0; p < z.zi.kinds.length; p++) {
     if (z.zi.dataIndex[p] >= 0) link(index, ref('zi', p), ref('y', z.zi.dataIndex[p]));

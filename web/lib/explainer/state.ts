@@ -17,14 +17,23 @@ import {
   quote,
 } from './config.js';
 import type { ExplainerModel, ExplainerValues } from './model-types.js';
-import { buildModel, outputSizeOf } from './model.js';
+import { GRAD_SOURCES } from './gradients.js';
+import { DEFAULT_LEARN, LEARN_TARGETS } from './learn.js';
+import type { GradSource, LearnTarget } from './model-types.js';
+import { buildModel, DEFAULT_MODEL_OPTIONS, type ModelOptions, outputSizeOf } from './model.js';
 import { formatValues, parseValues, type Preset, presetGrid, presetValues, PRESETS, resizeGrid } from './values.js';
 
 export type ValueKey = 'x' | 'k' | 'y' | 'kt';
 export const VALUE_KEYS: ValueKey[] = ['x', 'k', 'y', 'kt'];
 
+/** Attributes of chapters 9 and 10: the gradient g, and the training's seed, target and learning rate. */
+export type LearnKey = 'grad' | 'seed' | 'target' | 'lr';
+export const LEARN_KEYS: LearnKey[] = ['grad', 'seed', 'target', 'lr'];
+
 /** The element's state as attribute text; null = attribute absent. */
-export type StateText = Record<ConfigKey, string | null> & Record<ValueKey, string | null> & { values: string | null };
+export type StateText = Record<ConfigKey, string | null> &
+  Record<ValueKey, string | null> &
+  Record<LearnKey, string | null> & { values: string | null };
 
 export interface Resolved {
   config: ExplainerConfig;
@@ -32,6 +41,8 @@ export interface Resolved {
   values: ExplainerValues;
   /** Which grids hold values given explicitly (edited), rather than the preset's. */
   edited: Record<ValueKey, boolean>;
+  /** Chapter 9's g and chapter 10's training. */
+  options: ModelOptions;
   model: ExplainerModel;
 }
 
@@ -74,6 +85,39 @@ export function isPreset(text: string | null): text is Preset {
 
 const count = ([h, w]: Dims) => h * w;
 
+/** Largest seed a link may give (the starting kernel is mulberry32's, from any 32-bit number). */
+export const MAX_SEED = 999_999;
+
+/**
+ * Reads chapters 9 and 10's attributes: g ('y' or 'ones'), the seed (a whole number 1 … MAX_SEED),
+ * the target ('kernel' or 'bilinear') and the learning rate (a positive number; absent = the safe
+ * rate). What cannot be read falls back to the default with a notice.
+ */
+export function parseLearnText(text: Pick<StateText, LearnKey>, notices: string[]): ModelOptions {
+  const options: ModelOptions = { gradSource: DEFAULT_MODEL_OPTIONS.gradSource, learn: { ...DEFAULT_LEARN } };
+  if (text.grad !== null) {
+    const hit = GRAD_SOURCES.find((g) => g.id === text.grad);
+    if (hit) options.gradSource = hit.id as GradSource;
+    else notices.push(`Ignored grad=${quote(text.grad)}: expected y or ones. Using y.`);
+  }
+  if (text.seed !== null) {
+    const seed = /^\s*\d{1,6}\s*$/.test(text.seed) ? Number(text.seed) : NaN;
+    if (seed >= 1 && seed <= MAX_SEED) options.learn.seed = seed;
+    else notices.push(`Ignored seed=${quote(text.seed)}: expected a whole number from 1 to ${MAX_SEED}. Using 1.`);
+  }
+  if (text.target !== null) {
+    const hit = LEARN_TARGETS.find((t) => t.id === text.target);
+    if (hit) options.learn.target = hit.id as LearnTarget;
+    else notices.push(`Ignored target=${quote(text.target)}: expected kernel or bilinear. Using kernel.`);
+  }
+  if (text.lr !== null) {
+    const lr = /^\s*(\d+(\.\d*)?|\.\d+)(e-?\d{1,2})?\s*$/i.test(text.lr) ? Number(text.lr) : NaN;
+    if (lr > 0 && lr <= 1e6) options.learn.lr = lr;
+    else notices.push(`Ignored lr=${quote(text.lr)}: expected a positive number such as 0.05. Using the safe rate.`);
+  }
+  return options;
+}
+
 /** Reads the state text: notices for what was ignored, then the model (or why there is none). */
 export function resolve(tc: Tconv, text: StateText): Resolution {
   const params = new URLSearchParams();
@@ -109,9 +153,10 @@ export function resolve(tc: Tconv, text: StateText): Resolution {
       );
     }
   }
-  const built = buildModel(tc, config, values);
+  const options = parseLearnText(text, notices);
+  const built = buildModel(tc, config, values, options);
   if (!built.ok) return refused(built.error, config, notices);
-  return { ok: true, state: { config, preset, values, edited, model: built.model }, notices };
+  return { ok: true, state: { config, preset, values, edited, options, model: built.model }, notices };
 }
 
 /** The default figure, shown when the requested one cannot be drawn and nothing was drawn before. */
@@ -134,6 +179,10 @@ export function emptyText(): StateText {
     k: null,
     y: null,
     kt: null,
+    grad: null,
+    seed: null,
+    target: null,
+    lr: null,
   };
 }
 
@@ -146,6 +195,11 @@ export function stateParams(s: Resolved): URLSearchParams {
     if (key === 'kt' && v !== null && !s.edited.kt) params.set('kt', '');
     else if (v && s.edited[key]) params.set(key, formatValues(v));
   }
+  const { gradSource, learn } = s.options;
+  if (gradSource !== DEFAULT_MODEL_OPTIONS.gradSource) params.set('grad', gradSource);
+  if (learn.seed !== DEFAULT_LEARN.seed) params.set('seed', String(learn.seed));
+  if (learn.target !== DEFAULT_LEARN.target) params.set('target', learn.target);
+  if (learn.lr !== null) params.set('lr', String(learn.lr));
   return params;
 }
 
@@ -204,6 +258,7 @@ export const FIGURE_ATTRIBUTES: readonly string[] = [
   ...CONFIG_KEYS.map((key) => PARAM_NAMES[key]),
   'values',
   ...VALUE_KEYS,
+  ...LEARN_KEYS,
   'step',
   'speed',
 ];

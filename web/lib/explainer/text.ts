@@ -38,6 +38,18 @@ export function position(i: number, cols: number): string {
   return `(${Math.floor(i / cols) + 1}, ${(i % cols) + 1})`;
 }
 
+/**
+ * A number to `digits` significant digits, for values that span many orders of magnitude (losses,
+ * learning rates): "287", "25.6", "0.00264", "1.79e−6", with a real minus sign.
+ */
+export function formatSignificant(v: number, digits = 3): string {
+  if (v === 0 || !Number.isFinite(v)) return formatNumber(v);
+  const a = Math.abs(v);
+  const text =
+    a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+  return text.replace('e+', 'e').replace(/-/g, '−');
+}
+
 /** "3.7e−7": small differences in scientific notation, with a real minus sign. */
 export function formatSmall(v: number): string {
   if (v === 0) return '0';
@@ -75,4 +87,19 @@ export function sizeChange(from: Dims, to: Dims): string {
 export function list(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** "1·4 + 4·5 + … = 122" from weights and the values under them (at least one); the total is the core's. */
+export function sumText(weights: number[], inputs: number[], total: number): string {
+  const terms = weights.map((w, i) => `${formatNumber(w)}·${formatNumber(inputs[i])}`);
+  const shown = terms.length > 9 ? [...terms.slice(0, 8), '…'] : terms;
+  return `${shown.join(' + ')} = ${formatNumber(total)}`;
+}
+
+/** How two results compare, from their measured largest difference. */
+export function agreeText(difference: number, tolerance: number, both: string): string {
+  if (difference === 0) return `${both} agree exactly`;
+  if (difference <= tolerance)
+    return `${both} agree to float32 rounding (largest difference ${formatSmall(difference)})`;
+  return `${both} differ, by up to ${formatSmall(difference)}`;
 }

@@ -10,11 +10,25 @@ import type { CellRef, ExplainerModel, GridId } from './model-types.js';
 import { overlapSettingsOf } from './overlap-settings.js';
 import { balancedSentence, CAVEAT, resizeSentence, transposedSentence } from './overlap-text.js';
 import { transposedIndex } from './relations.js';
-import { count, formatNumber, formatSmall, list, paramText, plural, position, sizeChange, sizeText } from './text.js';
+import { gradientChapter } from './timeline-gradient.js';
+import { learnChapter } from './timeline-learn.js';
+import {
+  agreeText,
+  count,
+  formatNumber,
+  list,
+  paramText,
+  plural,
+  position,
+  sizeChange,
+  sizeText,
+  sumText,
+} from './text.js';
 
 export { formatNumber };
 
-export type ChapterId = 'slide' | 'build' | 'flatten' | 'multiply' | 'transpose' | 'transposed' | 'zeros' | 'overlap';
+export type ChapterId =
+  'slide' | 'build' | 'flatten' | 'multiply' | 'transpose' | 'transposed' | 'zeros' | 'overlap' | 'gradient' | 'learn';
 
 export interface Frame {
   /** One or two sentences for the live region. */
@@ -36,21 +50,6 @@ const refs = (grid: GridId, indices: Iterable<number>): CellRef[] =>
   Array.from(indices, (i) => `${grid}:${i}` as CellRef);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const isOne = (d: Dims) => d[0] === 1 && d[1] === 1;
-
-/** "1·4 + 4·5 + … = 122" from weights and the values under them (at least one); the total is the core's. */
-function sumText(weights: number[], inputs: number[], total: number): string {
-  const terms = weights.map((w, i) => `${formatNumber(w)}·${formatNumber(inputs[i])}`);
-  const shown = terms.length > 9 ? [...terms.slice(0, 8), '…'] : terms;
-  return `${shown.join(' + ')} = ${formatNumber(total)}`;
-}
-
-/** How two results compare, from their measured largest difference. */
-function agreeText(difference: number, tolerance: number, both: string): string {
-  if (difference === 0) return `${both} agree exactly`;
-  if (difference <= tolerance)
-    return `${both} agree to float32 rounding (largest difference ${formatSmall(difference)})`;
-  return `${both} differ, by up to ${formatSmall(difference)}`;
-}
 
 function slide(m: ExplainerModel): Chapter {
   const { out, xpad, windows, k } = m;
@@ -437,7 +436,9 @@ function overlap(m: ExplainerModel): Chapter {
 }
 
 export function chapters(model: ExplainerModel): Chapter[] {
-  return [slide, build, flatten, multiply, transpose, transposed, zeros, overlap].map((f) => f(model));
+  return [slide, build, flatten, multiply, transpose, transposed, zeros, overlap, gradientChapter, learnChapter].map(
+    (f) => f(model),
+  );
 }
 
 export interface Step {

@@ -3,6 +3,7 @@
 
 import type { Dims } from './config.js';
 import type { ExplainerValues } from './model-types.js';
+import { mulberry32 } from './random.js';
 
 export type Preset = 'seed' | 'count' | 'ones' | 'random';
 
@@ -26,17 +27,8 @@ function counting(n: number): Float32Array {
 
 /** Small integers in [lo, hi] from a seeded generator (mulberry32), so a link reproduces them. */
 export function randomIntegers(n: number, seed: number, lo = -3, hi = 5): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = lo + Math.floor(u * (hi - lo + 1));
-  }
-  return out;
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + Math.floor(next() * (hi - lo + 1)));
 }
 
 /** One preset grid; 'seed' falls back to counting where the seed has no grid of that size. */

@@ -5,91 +5,21 @@
 // (an index shuffle), and decides which cells are shown, hidden or faded.
 // It does no arithmetic on the values; every number is the model's.
 
-import type { CellKind, CellRef, ExplainerModel, Grid, GridId } from './model-types.js';
+import type { CellRef, ExplainerModel } from './model-types.js';
+import { type CellSize, column, grid, type GridSpec, op, range, type ViewGridId, type ViewSpec } from './view-parts.js';
 import { derived, forwardOfTransposed, ZERO_SETUP } from './derived.js';
 import { mapCaption, mapSubject, mapTitle } from './overlap-text.js';
 import { type OverlapMap, overlapSettingsOf } from './overlap-settings.js';
 import { indicesIn, transposedIndex } from './relations.js';
 import { sizeText } from './text.js';
 import type { ChapterId } from './timeline.js';
+import { gradientView, learnView } from './views-gradient.js';
 
-/** Grid ids drawn by the element: the model's, plus C's forward layout in chapter 5 (indices map onto Cᵀ's). */
-export type ViewGridId = GridId | 'Cfwd';
+export type { CellSize, GridSpec, Item, OpSpec, RowSpec, ViewGridId, ViewSpec } from './view-parts.js';
+export { cellSize } from './view-parts.js';
 
-export type CellSize = 'normal' | 'small' | 'compact';
 /** Heat maps use smaller cells than their size alone would pick (three of them share a row). */
 const heat = (rows: number): CellSize => (rows > 20 ? 'compact' : 'small');
-
-export interface GridSpec {
-  type: 'grid';
-  id: ViewGridId;
-  label: string;
-  rows: number;
-  cols: number;
-  values: Float32Array;
-  kinds?: CellKind[];
-  /** Cells with index ≥ revealed are not yet computed. */
-  revealed?: number;
-  /** Further cells not yet computed. */
-  hidden?: Set<number>;
-  faded?: Set<number>;
-  subscripts?: string[];
-  /** Accessible description per cell (structural zeros). */
-  cellText?: (index: number) => string;
-  /** Fixed colour scale (max |value|) so colours do not shift while a result fills in. */
-  scale?: number;
-  size: CellSize;
-  /** A short line under the grid. */
-  note?: string;
-}
-
-export interface OpSpec {
-  type: 'op';
-  text: string;
-  /** Spoken name of the operator. */
-  label: string;
-}
-
-export type Item = GridSpec | OpSpec;
-
-export interface RowSpec {
-  items: Item[];
-  /** A heading above the row. */
-  title?: string;
-}
-
-export interface ViewSpec {
-  rows: RowSpec[];
-}
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-export function cellSize(rows: number, cols: number): CellSize {
-  const n = rows * cols;
-  if (cols > 24 || rows > 20 || n > 640) return 'compact';
-  if (cols > 9 || rows > 9 || n > 64) return 'small';
-  return 'normal';
-}
-
-function grid(id: ViewGridId, label: string, g: Grid, extra: Partial<GridSpec> = {}): GridSpec {
-  return {
-    type: 'grid',
-    id,
-    label,
-    rows: g.rows,
-    cols: g.cols,
-    values: g.values,
-    size: cellSize(g.rows, g.cols),
-    ...extra,
-  };
-}
-
-/** A vector drawn as a column. */
-function column(id: ViewGridId, label: string, values: Float32Array, extra: Partial<GridSpec> = {}): GridSpec {
-  return grid(id, label, { rows: values.length, cols: 1, values }, extra);
-}
-
-const op = (text: string, label: string): OpSpec => ({ type: 'op', text, label });
 
 // ---- the chapters' views ----
 
@@ -343,6 +273,8 @@ const VIEWS: Record<ChapterId, (m: ExplainerModel, frame: number) => ViewSpec> =
   transposed: transposedView,
   zeros: zerosView,
   overlap: overlapView,
+  gradient: gradientView,
+  learn: learnView,
 };
 
 export function view(m: ExplainerModel, chapter: ChapterId, frame: number): ViewSpec {
