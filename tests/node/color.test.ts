@@ -5,7 +5,19 @@
 // independently of the module's own helpers.
 import { describe, expect, it } from 'vitest';
 
-import { contrastRatio, scalePosition, signedColor, textColorFor, textColorOn } from '../../web/lib/color.js';
+import {
+  compositeOver,
+  contrastOf,
+  contrastRatio,
+  flatten,
+  luminance as wcagLuminance,
+  parseCssColor,
+  scalePosition,
+  schemeFor,
+  signedColor,
+  textColorFor,
+  textColorOn,
+} from '../../web/lib/color.js';
 
 const HEX = /^#[0-9a-f]{6}$/;
 
@@ -184,5 +196,67 @@ describe('textColorFor', () => {
       expect(contrastRatio(fg, bg)).toBeCloseTo(contrast(fg, bg), 10);
     }
     expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 10);
+  });
+});
+
+// The figures' scheme follows the page behind them (TconvElement): these read
+// computed colours, blend translucent layers and compare against WCAG's
+// formula, recomputed above (luminance, contrast) from the hex strings.
+describe('page colours: parsing, blending, contrast and scheme', () => {
+  const hexOf = ([r, g, b]: readonly number[]) =>
+    '#' + [r, g, b].map((c) => Math.round(c).toString(16).padStart(2, '0')).join('');
+
+  it('parses what getComputedStyle writes, and refuses what it cannot read', () => {
+    expect(parseCssColor('rgb(18, 20, 24)')).toEqual([18, 20, 24, 1]);
+    expect(parseCssColor('rgba(0, 0, 0, 0)')).toEqual([0, 0, 0, 0]);
+    expect(parseCssColor('rgba(255, 255, 255, 0.5)')).toEqual([255, 255, 255, 0.5]);
+    expect(parseCssColor('rgb(10 20 30 / 25%)')).toEqual([10, 20, 30, 0.25]);
+    expect(parseCssColor('#121418')).toEqual([18, 20, 24, 1]);
+    expect(parseCssColor('#fff')).toEqual([255, 255, 255, 1]);
+    expect(parseCssColor('#00000080')?.[3]).toBeCloseTo(128 / 255, 6);
+    expect(parseCssColor('transparent')).toEqual([0, 0, 0, 0]);
+    for (const bad of ['oklch(0.5 0.1 200)', 'color(srgb 1 0 0)', 'red', 'rgb(1, 2)', 'rgb(a, b, c)', ''])
+      expect(parseCssColor(bad), bad).toBeNull();
+  });
+
+  it('agrees with WCAG’s formula, including its known reference values', () => {
+    expect(contrastOf([0, 0, 0, 1], [255, 255, 255, 1])).toBeCloseTo(21, 10);
+    // #767676 is the lightest grey that passes AA on white (4.54:1).
+    expect(contrastOf(parseCssColor('#767676')!, [255, 255, 255, 1])).toBeCloseTo(4.54, 2);
+    expect(contrastOf(parseCssColor('#777777')!, [255, 255, 255, 1])).toBeLessThan(4.5);
+    for (const [a, b] of [
+      ['#121418', '#e6e9ef'],
+      ['#1d2330', '#fbfbfd'],
+      ['#5b3fd6', '#ffffff'],
+      ['#a0a8b8', '#1a1e26'],
+    ]) {
+      expect(wcagLuminance(parseCssColor(a)!)).toBeCloseTo(luminance(a), 12);
+      expect(contrastOf(parseCssColor(a)!, parseCssColor(b)!)).toBeCloseTo(contrast(a, b), 12);
+    }
+  });
+
+  it('blends translucent layers over what is under them, nearest first', () => {
+    const white: [number, number, number, number] = [255, 255, 255, 1];
+    expect(compositeOver([0, 0, 0, 0.5], white)).toEqual([127.5, 127.5, 127.5, 1]);
+    expect(compositeOver([0, 0, 0, 0], white)).toEqual(white);
+    expect(compositeOver([10, 20, 30, 1], white)).toEqual([10, 20, 30, 1]);
+    // Two half-black layers over white leave a quarter of the white.
+    expect(flatten([[0, 0, 0, 0.5], [0, 0, 0, 0.5]], white)).toEqual([63.75, 63.75, 63.75, 1]);
+    // The nearest layer is on top: red at 50 % over opaque blue over white is purple, no white left.
+    expect(flatten([[255, 0, 0, 0.5], [0, 0, 255, 1]], white)).toEqual([127.5, 0, 127.5, 1]);
+    expect(flatten([], white)).toEqual(white);
+  });
+
+  it('picks the dark scheme exactly where white text beats black text', () => {
+    for (const hex of ['#ffffff', '#fbfbfd', '#000000', '#121418', '#767676', '#777777', '#808080', '#6b6b6b']) {
+      const expected = contrast('#ffffff', hex) > contrast('#000000', hex) ? 'dark' : 'light';
+      expect(schemeFor(parseCssColor(hex)!), hex).toBe(expected);
+    }
+    expect(schemeFor(parseCssColor('#121418')!)).toBe('dark');
+    expect(schemeFor(parseCssColor('#ffffff')!)).toBe('light');
+    // A dark blog behind a 20 % white veil is still dark.
+    const veiled = flatten([[255, 255, 255, 0.2]], parseCssColor('#121418')!);
+    expect(hexOf(veiled)).toBe('#414346');
+    expect(schemeFor(veiled)).toBe('dark');
   });
 });

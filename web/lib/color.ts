@@ -91,14 +91,29 @@ export function signedColor(value: number, maxAbs: number, dark: boolean): strin
   return oklabToHex(t <= 0.5 ? mix(ramp.neutral, middle, t * 2) : mix(middle, end, (t - 0.5) * 2));
 }
 
-/** WCAG 2 relative luminance of '#rrggbb'. */
-export function relativeLuminance(hex: string): number {
-  const n = parseInt(hex.slice(1), 16);
+/** A colour as sRGB channels 0..255 and alpha 0..1. */
+export type Rgba = readonly [r: number, g: number, b: number, a: number];
+
+/** WCAG 2 relative luminance of sRGB channels 0..255 (alpha ignored). */
+export function luminance([r, g, b]: Rgba | readonly [number, number, number]): number {
   const lin = (c: number) => {
     const x = c / 255;
     return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
   };
-  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG 2 relative luminance of '#rrggbb'. */
+export function relativeLuminance(hex: string): number {
+  const n = parseInt(hex.slice(1), 16);
+  return luminance([(n >> 16) & 255, (n >> 8) & 255, n & 255]);
+}
+
+/** WCAG 2 contrast ratio (1..21) of two opaque colours. */
+export function contrastOf(a: Rgba, b: Rgba): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
 /** WCAG 2 contrast ratio of two '#rrggbb' colours (1..21). */
@@ -106,6 +121,57 @@ export function contrastRatio(a: string, b: string): number {
   const la = relativeLuminance(a);
   const lb = relativeLuminance(b);
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/**
+ * A CSS colour as getComputedStyle writes it — 'rgb(r, g, b)', 'rgba(r, g, b, a)',
+ * the space syntax 'rgb(r g b / a)', '#rgb', '#rrggbb', '#rrggbbaa' or
+ * 'transparent' — or null for anything else (named colours, color(), oklch(), …).
+ */
+export function parseCssColor(text: string): Rgba | null {
+  const s = text.trim().toLowerCase();
+  if (s === 'transparent') return [0, 0, 0, 0];
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(s);
+  if (hex) {
+    const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join('') : hex[1];
+    const at = (i: number) => parseInt(h.slice(i, i + 2), 16);
+    return [at(0), at(2), at(4), h.length === 8 ? at(6) / 255 : 1];
+  }
+  const fn = /^rgba?\(\s*([^)]*)\)$/.exec(s);
+  if (!fn) return null;
+  const parts = fn[1].split(/\s*[,/]\s*|\s+/).filter(Boolean);
+  if (parts.length !== 3 && parts.length !== 4) return null;
+  const num = (p: string, scale: number) => (p.endsWith('%') ? (parseFloat(p) / 100) * scale : parseFloat(p));
+  const [r, g, b] = parts.slice(0, 3).map((p) => num(p, 255));
+  const a = parts.length === 4 ? num(parts[3], 1) : 1;
+  const all = [r, g, b, a];
+  if (all.some((x) => !Number.isFinite(x))) return null;
+  const clamp = (x: number, max: number) => Math.min(max, Math.max(0, x));
+  return [clamp(r, 255), clamp(g, 255), clamp(b, 255), clamp(a, 1)];
+}
+
+/** `top` painted over `bottom` (source-over in sRGB, as browsers blend backgrounds). */
+export function compositeOver(top: Rgba, bottom: Rgba): Rgba {
+  const a = top[3] + bottom[3] * (1 - top[3]);
+  if (a === 0) return [0, 0, 0, 0];
+  const ch = (i: 0 | 1 | 2) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a;
+  return [ch(0), ch(1), ch(2), a];
+}
+
+/**
+ * Layers of colour from the nearest (first) to the farthest, painted over
+ * `canvas`: the colour the eye sees behind them.
+ */
+export function flatten(layers: readonly Rgba[], canvas: Rgba): Rgba {
+  return layers.reduceRight((under, layer) => compositeOver(layer, under), canvas);
+}
+
+/**
+ * The scheme that suits a background: 'dark' when white text contrasts with
+ * it more than black text does (relative luminance below ~0.179), else 'light'.
+ */
+export function schemeFor(background: Rgba): 'light' | 'dark' {
+  return contrastOf([255, 255, 255, 1], background) > contrastOf([0, 0, 0, 1], background) ? 'dark' : 'light';
 }
 
 /** The text colour with the better contrast on `background`, at least 4.5:1 (falls back to black or white). */
