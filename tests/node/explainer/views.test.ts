@@ -9,6 +9,7 @@ import type { ExplainerModel } from '../../../web/lib/explainer/model-types.js';
 import { chapters } from '../../../web/lib/explainer/timeline.js';
 import { related } from '../../../web/lib/explainer/relations.js';
 import { cellSize, type GridSpec, highlightSets, multiplicationStrip, view } from '../../../web/lib/explainer/views.js';
+import { oneDecimal, shortNumber } from '../../../web/lib/explainer/view-parts.js';
 import { learnedCt } from '../../../web/lib/explainer/views-gradient.js';
 import { model, randomModels, reachedBy, range } from './support.js';
 
@@ -252,5 +253,20 @@ describe('linked highlighting in a view', () => {
     const t = highlightSets(m, view(m, 'transpose', 2), ['Ct:9']);
     expect(t.get('Ct')).toEqual(new Set([9]));
     expect(t.get('Cfwd')).toEqual(new Set([1 * 16 + 2]));
+  });
+});
+
+describe('numbers that may blow up', () => {
+  it('fit a cell: decimals below 100, whole numbers, then a power of ten; a real minus and no −0', () => {
+    expect([3.14159, 99.996, 100.48, -2177.4, 40721, -0.001, 2.5].map((v) => shortNumber(v))).toEqual([
+      '3.14',
+      '100',
+      '100',
+      '−2177',
+      '4e4',
+      '0',
+      '2.5',
+    ]);
+    expect([11.41, -2177, 0.04].map(oneDecimal)).toEqual(['11.4', '−2e3', '0']);
   });
 });

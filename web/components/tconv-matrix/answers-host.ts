@@ -23,6 +23,7 @@ export class AnswersHost {
   private _sizeChoice: { model: ExplainerModel; value: SizeChoice } | null = null;
   private _ghost: { model: ExplainerModel; entry: number; cells: Set<number> } | null = null;
   private _focusDemo = false;
+  private _focusTab = false;
 
   constructor(private readonly _options: AnswersHostOptions) {}
 
@@ -42,17 +43,30 @@ export class AnswersHost {
       theme,
       sizeChoice: () => this._sizeChoiceOf(m),
       onInverseDemo: (on) => this._inverseDemo(m, on),
-      onShowDemo: () => {
-        const chapters = this._options.chapters();
-        const demo = chapters.findIndex((c) => c.id === 'transposed');
-        this._focusDemo = true;
-        this._options.goTo(demo + 1, chapters[demo].frames.length - 1);
+      onShowDemo: () => this.showDemo(),
+      onShowGradient: () => {
+        const chapter = this._options.chapters().findIndex((c) => c.id === 'gradient');
+        this._focusTab = true;
+        this._options.goTo(chapter + 1, 0);
       },
     };
   }
 
-  /** After an update: focus the demo's button when the names box sent the reader to it. */
+  /** Goes to chapter 6's last frame and focuses the demo's button (from chapter 5's names box and chapter 9). */
+  showDemo(): void {
+    const chapters = this._options.chapters();
+    const demo = chapters.findIndex((c) => c.id === 'transposed');
+    this._focusDemo = true;
+    this._options.goTo(demo + 1, chapters[demo].frames.length - 1);
+  }
+
+  /** After an update: focus the demo's button, or the chapter tab, when a link in the answers moved the player. */
   updated(root: ParentNode): void {
+    if (this._focusTab) {
+      // The button that moved the player is gone with its chapter: focus goes to the new chapter's tab.
+      this._focusTab = false;
+      root.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+    }
     if (!this._focusDemo) return;
     this._focusDemo = false;
     const demo = root.querySelector<HTMLElement>('#inverse-demo');

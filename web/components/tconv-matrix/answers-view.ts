@@ -2,7 +2,8 @@
 // writes the sentences from the model): in chapter 5 which input size comes
 // back (output_padding) and the operation's names; in chapter 6 the cells
 // y(i, j) paints against those that fed out(i, j), the Cᵀ ≠ C⁻¹ demo and the
-// gradient; in chapter 7 why the kernel flips. Templates only: the element
+// gradient (with the way to chapter 9); in chapter 7 why the kernel flips; in chapter 9 the names again.
+// Templates only: the element
 // owns the state and passes it in.
 
 import { html, nothing } from 'lit';
@@ -32,6 +33,8 @@ export interface AnswersContext {
   onInverseDemo(on: boolean): void;
   /** Goes to chapter 6's demo (from the names box). */
   onShowDemo(): void;
+  /** Goes to chapter 9, where the names come from (from the names box and chapter 6's gradient line). */
+  onShowGradient(): void;
 }
 
 /** The entry of y chapter 6 paints at this frame (frame i paints entry i − 1), or -1 on its first and last frames. */
@@ -70,6 +73,8 @@ export function renderAnswers(ctx: AnswersContext) {
       return html`${connectivityFigure(ctx)}${inverseDemo(ctx)}`;
     case 'zeros':
       return flipBox(ctx);
+    case 'gradient':
+      return namesBox(ctx);
     default:
       return nothing;
   }
@@ -133,7 +138,11 @@ function namesBox(ctx: AnswersContext) {
                   ? html`<button type="button" class="text-btn" id="show-demo" @click=${ctx.onShowDemo}>
                       Try the demo in chapter 6
                     </button>`
-                  : nothing
+                  : n.chapter === 9 && ctx.chapter !== 'gradient'
+                    ? html`<button type="button" class="text-btn" id="show-gradient" @click=${ctx.onShowGradient}>
+                        Follow the gradient in chapter 9
+                      </button>`
+                    : nothing
               }
             </dd>
           </div>`,
@@ -202,7 +211,12 @@ function inverseDemo(ctx: AnswersContext) {
             <p class="result" id="inverse-result" role="status">${a.text}</p>`
         : html`<p class="result" id="inverse-result" role="status"></p>`
     }
-    <p class="gradient" id="gradient">${g.text}</p>
+    <p class="gradient" id="gradient">
+      ${g.text}
+      <button type="button" class="text-btn" id="to-gradient" @click=${ctx.onShowGradient}>
+        Where the name comes from: chapter 9
+      </button>
+    </p>
   </section>`;
 }
 

@@ -7,7 +7,14 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { live } from 'lit/directives/live.js';
 
-import { type EditTarget, editedCell, parseEdit, refusal, VALUE_NAMES } from '../../lib/explainer/editing.js';
+import {
+  type EditTarget,
+  editedCell,
+  editTarget,
+  parseEdit,
+  refusal,
+  VALUE_NAMES,
+} from '../../lib/explainer/editing.js';
 import type { ExplainerModel } from '../../lib/explainer/model-types.js';
 import { editedText, type ValueKey } from '../../lib/explainer/state.js';
 import type { ViewGridId } from '../../lib/explainer/views.js';
@@ -59,6 +66,19 @@ export class CellEditor implements ReactiveController {
 
   hostDisconnected(): void {
     window.removeEventListener('scroll', this.onScroll, { capture: true });
+  }
+
+  /**
+   * A grid's cell was activated: opens the editor when the cell stands for a value of x, k, y or kt
+   * (editing.ts says which); returns whether it opened.
+   */
+  activate(gridId: string, index: number): boolean {
+    const m = this.options.model();
+    const target = m ? editTarget(m, gridId, index) : null;
+    const values = target && m ? (target.key === 'kt' ? m.values.kt : m.values[target.key]) : null;
+    if (!target || !values) return false;
+    this.edit(target, gridId as ViewGridId, index, values[target.index]);
+    return true;
   }
 
   /** Opens the editor on `cell` of `grid` for `target`, showing `value`, and focuses it. */

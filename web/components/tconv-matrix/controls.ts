@@ -7,8 +7,11 @@ import { live } from 'lit/directives/live.js';
 
 import { CONFIG_KEYS, type ConfigKey, type ExplainerConfig, LIMITS } from '../../lib/explainer/config.js';
 import type { ExplainerModel } from '../../lib/explainer/model-types.js';
+import type { Resolved } from '../../lib/explainer/state.js';
 import { type Preset, PRESETS } from '../../lib/explainer/values.js';
+import type { AttributeControls } from './attribute-controls.js';
 import * as icons from './icons.js';
+import type { Sharing } from './sharing.js';
 
 export const CONFIG_LABELS: Record<ConfigKey, string> = {
   input: 'Input size',
@@ -58,6 +61,32 @@ function dimInput(ctx: ControlsContext, key: ConfigKey, dim: 0 | 1) {
       if (/^\d{1,3}$/.test(text)) ctx.onDim(key, dim, Number(text));
     }}
   />`;
+}
+
+/** The side panel of a resolved figure, its controls writing attributes and its copy buttons sharing it. */
+export function renderSidePanel(
+  state: Resolved,
+  requested: ExplainerConfig | null,
+  error: string,
+  controls: Pick<AttributeControls, 'onDim' | 'onPreset' | 'onIndependent'>,
+  sharing: Sharing,
+) {
+  return renderControls({
+    requested: requested ?? state.config,
+    model: state.model,
+    preset: state.preset,
+    edited: state.edited.x || state.edited.k || state.edited.y || state.edited.kt,
+    independent: state.values.kt !== null,
+    error,
+    snippet: sharing.snippet(state.model),
+    status: sharing.status,
+    onDim: controls.onDim,
+    onPreset: controls.onPreset,
+    onIndependent: controls.onIndependent,
+    onCopyCode: () => sharing.copyCode(state.model),
+    onCopyLink: () => sharing.copyLink(),
+    onCopyEmbed: () => sharing.copyEmbed(),
+  });
 }
 
 export function renderControls(ctx: ControlsContext) {

@@ -13,6 +13,8 @@ import { type GridSpec, type Item, multiplicationStrip, type ViewSpec } from '..
 import { styleProps } from '../shared/style-props.js';
 import type { Theme } from '../shared/tconv-element.js';
 import { type AnswersContext, renderAnswers } from './answers-view.js';
+import { type GradientControls, renderGradient } from './chapter-gradient.js';
+import { type LearnControls, renderLearn } from './chapter-learn.js';
 import * as icons from './icons.js';
 
 /** The matrices, drawn with their rows and columns numbered from 1. */
@@ -45,6 +47,9 @@ export interface PlayerViewContext {
   onZoom(): void;
   onIndependent(on: boolean): void;
   onTryStride(): void;
+  /** Chapter 9's choice of g, and chapter 10's training controls. */
+  gradient: GradientControls;
+  learn: LearnControls;
 }
 
 export function renderPlayer(ctx: PlayerViewContext) {
@@ -161,6 +166,7 @@ export function renderPlayer(ctx: PlayerViewContext) {
         @tconv-cell-hover=${ctx.onHover}
         @tconv-cell-activate=${ctx.onActivate}
       >
+        ${leadingExtras(ctx, ch, p.frame)}
         ${v.rows.map(
           (row) =>
             html`<div class="row">
@@ -176,6 +182,14 @@ export function renderPlayer(ctx: PlayerViewContext) {
       </p>
     </div>
   </section>`;
+}
+
+/** Narrow screens scroll the chapter list sideways: the current chapter's tab is kept in the middle of it. */
+export function centreTab(tab: HTMLElement): void {
+  const list = tab.parentElement!;
+  if (list.scrollWidth > list.clientWidth) {
+    list.scrollLeft = tab.offsetLeft - list.offsetLeft - (list.clientWidth - tab.offsetWidth) / 2;
+  }
 }
 
 function button(label: string, icon: unknown, action: () => void, inert: boolean, ready = false) {
@@ -221,6 +235,7 @@ function renderGrid(ctx: PlayerViewContext, spec: GridSpec) {
       .subscripts=${spec.subscripts}
       .cellText=${spec.cellText}
       .scale=${spec.scale}
+      .format=${spec.format}
       .highlighted=${ctx.highlighted(spec.id)}
       .active=${ctx.active(spec.id)}
       .ghost=${ctx.ghost(spec.id)}
@@ -228,6 +243,17 @@ function renderGrid(ctx: PlayerViewContext, spec: GridSpec) {
     ></tconv-grid>
     ${spec.note ? html`<figcaption class="note">${spec.note}</figcaption>` : nothing}
   </figure>`;
+}
+
+/** Chapters 9 and 10's own controls come before their grids: they change what the grids show (and the loss curve is what to watch). */
+function leadingExtras(ctx: PlayerViewContext, ch: Chapter, frame: number) {
+  const m = ctx.model;
+  if (ch.id === 'gradient') return renderGradient(m.gradient.source, ctx.gradient);
+  if (ch.id === 'learn') {
+    const L = m.learning;
+    return renderLearn(L, L.snapshots[Math.min(frame, L.snapshots.length - 1)].iteration, ctx.learn);
+  }
+  return nothing;
 }
 
 function chapterExtras(ctx: PlayerViewContext, ch: Chapter, frame: number) {

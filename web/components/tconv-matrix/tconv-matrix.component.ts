@@ -4,32 +4,24 @@
 
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 
-import { CONFIG_KEYS, type ConfigKey, type ExplainerConfig, quote } from '../../lib/explainer/config.js';
-import { transposedOfForward } from '../../lib/explainer/derived.js';
-import { editTarget } from '../../lib/explainer/editing.js';
+import { CONFIG_KEYS, type ExplainerConfig, quote } from '../../lib/explainer/config.js';
 import { type Flight, flights } from '../../lib/explainer/flights.js';
 import type { ExplainerModel } from '../../lib/explainer/model-types.js';
 import { type Move, Player } from '../../lib/explainer/player.js';
-import { related } from '../../lib/explainer/relations.js';
-import { pytorchSnippet } from '../../lib/explainer/snippet.js';
 import {
   configText,
   figureParams,
+  LEARN_KEYS,
   paramsText,
   resolve,
   type Resolved,
   resolveDefault,
   stateParams,
   type StateText,
-  textForDim,
-  type ValueKey,
 } from '../../lib/explainer/state.js';
 import { type Chapter, chapters, formatStep, parseStep } from '../../lib/explainer/timeline.js';
-import type { Preset } from '../../lib/explainer/values.js';
-import { type GridSpec, highlightSets, view, type ViewGridId } from '../../lib/explainer/views.js';
-import { copyText } from '../shared/clipboard.js';
+import { type GridSpec, view, type ViewGridId } from '../../lib/explainer/views.js';
 import { CoreController } from '../shared/core-controller.js';
-import { embedCode } from '../shared/embed-code.js';
 import { TconvElement } from '../shared/tconv-element.js';
 import { legacyThemeStyles } from '../shared/theme.styles.js';
 import type { Loading } from '../shared/visibility.js';
@@ -37,11 +29,15 @@ import type { TconvCellActivateDetail, TconvCellHoverDetail, TconvGrid } from '.
 import '../tconv-grid/tconv-grid.js';
 import { AnswersHost } from './answers-host.js';
 import { answersStyles } from './answers.styles.js';
+import { attributeControls } from './attribute-controls.js';
 import { CellEditor } from './cell-editor.js';
 import { controlsStyles } from './controls.styles.js';
-import { renderControls } from './controls.js';
+import { gradientsStyles } from './gradients.styles.js';
+import { renderSidePanel } from './controls.js';
+import { Highlights } from './highlights.js';
 import { playerKey } from './keyboard.js';
-import { renderPlayer } from './player-view.js';
+import { centreTab, type PlayerViewContext, renderPlayer } from './player-view.js';
+import { Sharing } from './sharing.js';
 import { StepMotion } from './step-motion.js';
 import { styles } from './tconv-matrix.styles.js';
 
@@ -66,9 +62,7 @@ export interface TconvMatrixEvents {
   'tconv-error': { message: string };
 }
 
-const TEXT_PROPS = [...CONFIG_KEYS, 'values', 'x', 'k', 'y', 'kt'] as const;
-
-const EMPTY: Set<number> = new Set();
+const TEXT_PROPS = [...CONFIG_KEYS, 'values', 'x', 'k', 'y', 'kt', ...LEARN_KEYS] as const;
 
 /** How long a new chapter takes to fade in (opacity only: the chips of its first step read the cells' boxes). */
 const CHAPTER_FADE_MS = 320;
@@ -76,7 +70,8 @@ const CHAPTER_FADE_MS = 320;
 export { FIGURE_ATTRIBUTES } from '../../lib/explainer/state.js';
 
 /**
- * How a convolution becomes a matrix C, and how Cᵀ up-samples, in eight chapters that play, pause, step and scrub.
+ * How a convolution becomes a matrix C, how Cᵀ up-samples, why it is conv2d's backward pass and how its weights are
+ * learned, in ten chapters that play, pause, step and scrub.
  * Every number comes from the WASM core through web/lib/explainer; the element only lays the model out. The
  * attributes are the explainer page's URL parameters (a link's query string copies over as is); invalid or
  * out-of-range text falls back to the default with a visible notice. The page, not the element, updates the URL.
@@ -88,7 +83,7 @@ export { FIGURE_ATTRIBUTES } from '../../lib/explainer/state.js';
  * theme-tokens.ts), and so are the grids' (see tconv-grid). The older names --tconv-matrix-bg, -surface,
  * -surface-2, -text, -muted, -border, -accent, -accent-soft, -alert, -radius, -font and -mono win on this element.
  *
- * @summary The explainer: a convolution as the matrix C, and Cᵀ·vec(y) up-sampling, in eight animated chapters.
+ * @summary The explainer: a convolution as the matrix C, Cᵀ·vec(y) up-sampling, its gradient and its training, in ten animated chapters.
  * @cssprop --tconv-font - font family of text and numbers
  * @cssprop --tconv-mono - font family of code and formulas
  * @cssprop --tconv-radius - corner radius of cards
@@ -129,6 +124,10 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     k: { type: String, reflect: true },
     y: { type: String, reflect: true },
     kt: { type: String, reflect: true },
+    grad: { type: String, reflect: true },
+    seed: { type: String, reflect: true },
+    target: { type: String, reflect: true },
+    lr: { type: String, reflect: true },
     step: { type: String, reflect: true },
     speed: { type: Number, reflect: true },
     autoplay: { type: Boolean, reflect: true },
@@ -136,7 +135,14 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     loading: { type: String, reflect: true },
   };
 
-  static override styles = [TconvElement.styles, legacyThemeStyles('matrix'), styles, controlsStyles, answersStyles];
+  static override styles = [
+    TconvElement.styles,
+    legacyThemeStyles('matrix'),
+    styles,
+    controlsStyles,
+    answersStyles,
+    gradientsStyles,
+  ];
 
   /** Input size: "4x4", "4x3", or "2" for both dimensions (1 … 10). @default '4x4' */
   declare input: string | null;
@@ -160,6 +166,14 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   declare y: string | null;
   /** Weights of Cᵀ: absent = the kernel k; present and empty = independent, with the preset's values; a list. */
   declare kt: string | null;
+  /** Chapter 9's gradient on conv2d's output: "y" (L = Σ y ⊙ conv2d(x, k)) or "ones" (L = Σ conv2d(x, k)). @default 'y' */
+  declare grad: string | null;
+  /** Chapter 10: seed of the starting kernel, a whole number 1 … 999999. @default '1' */
+  declare seed: string | null;
+  /** Chapter 10: what the learned up-sampling should match, "kernel" (k's own output) or "bilinear" (y up-sampled). @default 'kernel' */
+  declare target: string | null;
+  /** Chapter 10: the learning rate, a positive number; absent = the safe rate 1/L, at which the loss cannot rise. */
+  declare lr: string | null;
   /** "3" (chapter 3, first frame) or "3.2" (chapter 3, frame 2); written as the player moves. Absent: chapter 1. */
   declare step: string | null;
   /** Playback speed factor; the player's menu offers 0.25 … 4. */
@@ -188,20 +202,14 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   private _stepDirty = true;
   private _readyFired = false;
   private _autoplayDone = false;
-  private _hover: string | null = null;
-  private _hoverKey = '';
-  private _hoverSets = new Map<string, Set<number>>();
-  private _activeKey = '';
-  private _activeSets = new Map<string, Set<number>>();
+  private readonly _highlights = new Highlights();
   private _entering = false;
   private _announce = '';
   private _focusTab = false;
   private _zoom = false;
   private _shownTab = '';
-  private _status = '';
   private _lastParams = '';
   private _lastStep = '';
-  private _snippet: { model: ExplainerModel; text: string } | null = null;
   private _reduced: MediaQueryList | null = null;
 
   private _player = new Player({
@@ -354,12 +362,8 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     }
     this._answers.updated(this.renderRoot);
     if (tab && tab.id !== this._shownTab) {
-      // Narrow screens scroll the chapter list sideways: keep the current chapter in view.
       this._shownTab = tab.id;
-      const list = tab.parentElement!;
-      if (list.scrollWidth > list.clientWidth) {
-        list.scrollLeft = tab.offsetLeft - list.offsetLeft - (list.clientWidth - tab.offsetWidth) / 2;
-      }
+      centreTab(tab);
     }
     if (this._entering) {
       this._entering = false;
@@ -404,8 +408,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     this._state = state;
     this._chapters = chapters(state.model);
     this._player.set(this._player.chapter, this._player.frame);
-    this._hoverKey = '';
-    this._activeKey = '';
+    this._highlights.reset();
     const params = paramsText(stateParams(state));
     if (params !== this._lastParams) {
       this._lastParams = params;
@@ -462,7 +465,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     this._motion.plan(list, this._player.motionDuration(), this._reduced?.matches ?? false);
     if (move === 'chapter') {
       this._entering = true;
-      this._hover = null; // the hovered grid is gone
+      this._highlights.hover = null; // the hovered grid is gone
       this._announce = `Chapter ${chapter}: ${ch?.title ?? ''}. ${this._narration()}`;
     } else {
       this._announce = this._narration();
@@ -478,76 +481,38 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
   // ---- linked highlighting ----
 
   private _onHover = (e: Event): void => {
-    const d = (e as CustomEvent<TconvCellHoverDetail>).detail;
     const m = this._state?.model;
-    if (!m) return;
-    let ref = d.ref;
-    if (ref && d.gridId === 'Cfwd' && d.index !== null) ref = `Ct:${transposedOfForward(m.Ct, d.index)}`;
-    if (ref === this._hover) return;
-    this._hover = ref;
-    this.requestUpdate();
+    if (m && this._highlights.hovered(m, (e as CustomEvent<TconvCellHoverDetail>).detail)) this.requestUpdate();
   };
 
   // ---- editing values ----
 
   private _onActivate = (e: Event): void => {
     const d = (e as CustomEvent<TconvCellActivateDetail>).detail;
-    const m = this._state?.model;
-    if (!this.controls || !m) return;
     // On touch screens a first tap shows the cell's links; a second tap on the same cell edits it.
-    if (d.source === 'touch' && this._hover !== null) return;
-    const target = editTarget(m, d.gridId, d.index);
-    if (!target) return;
-    const values = target.key === 'kt' ? m.values.kt : m.values[target.key];
-    if (!values) return;
-    this._player.pause();
-    this._editor.edit(target, d.gridId as ViewGridId, d.index, values[target.index]);
+    if (!this.controls || (d.source === 'touch' && this._highlights.hover !== null)) return;
+    if (this._editor.activate(d.gridId, d.index)) this._player.pause();
   };
 
   // ---- controls ----
 
-  private _onDim(key: ConfigKey, dim: 0 | 1, value: number): void {
-    const tc = this._core.tc;
-    if (!tc || !this._requested) return;
-    const text = textForDim(tc, this._requested, this._state, key, dim, value);
-    for (const k of CONFIG_KEYS) this[k] = text.config[k];
-    for (const [k, v] of Object.entries(text.values) as [ValueKey, string | null][]) this[k] = v;
-  }
+  /** The side panel's and the chapters' controls: they write attributes. */
+  private readonly _controls = attributeControls(this, {
+    tc: () => this._core.tc,
+    requested: () => this._requested,
+    shown: () => this._state,
+    showDemo: () => this._answers.showDemo(),
+  });
 
-  private _onPreset(preset: Preset): void {
-    this.values = preset;
-    this.x = this.k = this.y = null;
-    if (this.kt !== null) this.kt = '';
-  }
-
-  private _onIndependent(on: boolean): void {
-    this.kt = on ? '' : null;
-  }
-
-  private _params(): URLSearchParams {
-    const step = formatStep(this._player.chapter, this._player.frame);
-    return this._state ? figureParams(this._state, step) : new URLSearchParams();
-  }
-
-  private _link(): string {
-    const url = new URL(window.location.href);
-    url.search = paramsText(this._params());
-    url.hash = '';
-    return url.href;
-  }
-
-  /** The figure on screen as attributes (the URL's names), with the step; for "Copy embed code". */
-  private _embedAttrs(): [string, string][] {
-    const attrs = [...this._params()];
-    if (this.theme) attrs.push(['theme', this.theme]);
-    return attrs;
-  }
-
-  private async _copy(text: string, what: string): Promise<void> {
-    const ok = await copyText(text, this.renderRoot);
-    this._status = ok ? `${what} copied to the clipboard.` : `Could not copy. ${what}: ${text}`;
-    this.requestUpdate();
-  }
+  private readonly _sharing = new Sharing({
+    root: () => this.renderRoot,
+    theme: () => this.theme,
+    params: () =>
+      this._state
+        ? figureParams(this._state, formatStep(this._player.chapter, this._player.frame))
+        : new URLSearchParams(),
+    requestUpdate: () => this.requestUpdate(),
+  });
 
   // ---- keyboard ----
 
@@ -586,22 +551,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
           ${
             this.controls
               ? html`<div class="side" part="controls">
-                  ${renderControls({
-                    requested: this._requested ?? state.config,
-                    model: state.model,
-                    preset: state.preset,
-                    edited: state.edited.x || state.edited.k || state.edited.y || state.edited.kt,
-                    independent: state.values.kt !== null,
-                    error: this._error,
-                    snippet: this._snippetText(state.model),
-                    status: this._status,
-                    onDim: (k, d, v) => this._onDim(k, d, v),
-                    onPreset: (p) => this._onPreset(p),
-                    onIndependent: (on) => this._onIndependent(on),
-                    onCopyCode: () => void this._copy(this._snippetText(state.model), 'The code'),
-                    onCopyLink: () => void this._copy(this._link(), 'The link'),
-                    onCopyEmbed: () => void this._copy(embedCode('matrix', this._embedAttrs()), 'The embed code'),
-                  })}
+                  ${renderSidePanel(state, this._requested, this._error, this._controls, this._sharing)}
                 </div>`
               : nothing
           }
@@ -612,27 +562,13 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     `;
   }
 
-  private _snippetText(m: ExplainerModel): string {
-    if (this._snippet?.model !== m) this._snippet = { model: m, text: pytorchSnippet(m) };
-    return this._snippet.text;
-  }
-
   /** What the player draws now; the linked-highlighting sets are recomputed only when their inputs change. */
-  private _playerContext(m: ExplainerModel) {
+  private _playerContext(m: ExplainerModel): PlayerViewContext {
     const p = this._player;
     const ch = this._chapters[p.chapter - 1];
     const v = view(m, ch.id, p.frame);
-    const activeKey = `${p.chapter}.${p.frame}`;
-    if (activeKey !== this._activeKey) {
-      this._activeKey = activeKey;
-      this._activeSets = highlightSets(m, v, ch.frames[p.frame].active);
-    }
-    const hoverKey = `${this._hover}|${p.chapter}`;
-    if (hoverKey !== this._hoverKey) {
-      this._hoverKey = hoverKey;
-      this._hoverSets = this._hover ? highlightSets(m, v, related(m, this._hover)) : new Map();
-    }
     return {
+      ...this._highlights.sets(m, v, ch, p.chapter, p.frame),
       model: m,
       chapters: this._chapters,
       player: p,
@@ -641,8 +577,6 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
       zoom: this._zoom,
       theme: this.theme,
       hiddenFor: (spec: GridSpec) => this._motion.hiddenFor(spec),
-      highlighted: (grid: string) => this._hoverSets.get(grid) ?? EMPTY,
-      active: (grid: string) => this._activeSets.get(grid) ?? EMPTY,
       ghost: (grid: string) => (grid === 'tout' ? this._answers.ghost(m, ch, p.frame) : undefined),
       answers: this._answers.context(m, this.theme),
       onKey: this._onKey,
@@ -655,10 +589,10 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
         this._zoom = !this._zoom;
         this.requestUpdate();
       },
-      onIndependent: (on: boolean) => this._onIndependent(on),
-      onTryStride: () => {
-        this.stride = '2';
-      },
+      onIndependent: this._controls.onIndependent,
+      onTryStride: this._controls.onTryStride,
+      gradient: this._controls.gradient,
+      learn: this._controls.learn,
     };
   }
 }

@@ -30,7 +30,34 @@ export interface GridSpec {
   size: CellSize;
   /** A short line under the grid. */
   note?: string;
+  /** How a cell writes its value; absent: the grid's own (at most two decimals). */
+  format?: (v: number) => string;
 }
+
+/**
+ * Values that may grow large (chapter 10's learned weights and outputs, which a too-large learning rate
+ * blows up) written short enough for a cell: up to `decimals` decimals below 100, whole numbers below
+ * `powerFrom`, then a power of ten ("4e5"); '−' as the minus sign, no "−0".
+ */
+export function shortNumber(v: number, decimals = 2, powerFrom = 1e4): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  let s: string;
+  if (a >= powerFrom) s = a.toExponential(0).replace('e+', 'e');
+  else if (a >= 100) s = String(Math.round(a));
+  else {
+    const r = Math.round(a * 10 ** decimals) / 10 ** decimals;
+    s = Number.isInteger(r) ? String(r) : r.toFixed(decimals).replace(/0+$/, '');
+  }
+  return v < 0 && s !== '0' ? `−${s}` : s;
+}
+
+/** One decimal, powers of ten from 1000: learned weights in a matrix's small cells, where more does not fit. */
+export const oneDecimal = (v: number) => shortNumber(v, 1, 1000);
+
+/** Two decimals at most, large values short (a kernel's or an output's normal cells). */
+export const twoDecimals = (v: number) => shortNumber(v, 2);
 
 export interface OpSpec {
   type: 'op';

@@ -6,7 +6,7 @@ import { derived, transposeLayout } from './derived.js';
 import { maxAbs } from './core-ops.js';
 import type { ExplainerModel, LearnSnapshot, MatrixGrid } from './model-types.js';
 import { GRADIENT_SETUP } from './timeline-gradient.js';
-import { column, grid, op, type ViewSpec } from './view-parts.js';
+import { column, grid, oneDecimal, op, twoDecimals, type ViewSpec } from './view-parts.js';
 
 /** Chapter 9: the loss on conv2d's output, ∂L/∂x as Cᵀ·vec(g), ∂L/∂k weight by weight. */
 export function gradientView(m: ExplainerModel, frame: number): ViewSpec {
@@ -87,6 +87,7 @@ export function learnView(m: ExplainerModel, frame: number): ViewSpec {
             subscripts: d.kernelSubs,
             scale: L.scales.weights,
             note: `seed ${L.settings.seed}`,
+            format: twoDecimals,
           }),
           ...(L.settings.target === 'kernel'
             ? [
@@ -99,11 +100,21 @@ export function learnView(m: ExplainerModel, frame: number): ViewSpec {
       {
         title: 'Cᵀ·vec(y) with the learned weights, beside the target',
         items: [
-          grid('Ctw', 'Cᵀ (learned weights)', Ct, { subscripts: d.CtSubs, faded: d.CtZeros, cellText: d.CtText }),
+          grid('Ctw', 'Cᵀ (learned weights)', Ct, {
+            subscripts: d.CtSubs,
+            faded: d.CtZeros,
+            cellText: d.CtText,
+            scale: L.scales.weights,
+            format: oneDecimal,
+          }),
           op('·', 'times'),
           column('vecy', 'vec(y)', m.y.values),
           op('=', 'equals'),
-          grid('learned', 'Output', s.output, { scale: L.scales.output, note: 'conv_transpose2d(y, w)' }),
+          grid('learned', 'Output', s.output, {
+            scale: L.scales.output,
+            note: 'conv_transpose2d(y, w)',
+            format: twoDecimals,
+          }),
           op('≈', 'should match'),
           grid('target', 'Target', L.target, {
             scale: L.scales.output,
