@@ -390,8 +390,8 @@ describe('a link that cannot be drawn says so at the top of the figure', () => {
     await page.context().close();
   });
 
-  it('shows why ?step=9.9 moved, at the top too, and counts steps as the URL does', async () => {
-    const page = await open('?step=9.9', { width: 390 });
+  it('shows why ?step=11.9 moved, at the top too, and counts steps as the URL does', async () => {
+    const page = await open('?step=11.9', { width: 390 });
     const where = await page.evaluate(() => {
       const root = document.querySelector('tconv-matrix')!.shadowRoot!;
       const notices = root.querySelector('.notices')!.getBoundingClientRect();
@@ -400,7 +400,7 @@ describe('a link that cannot be drawn says so at the top of the figure', () => {
     });
     expect(where.height).toBeGreaterThan(0);
     expect(where.notices).toBeLessThan(where.player);
-    expect(await text(page, '.notices')).toContain('Step 9.9 does not exist');
+    expect(await text(page, '.notices')).toContain('Step 11.9 does not exist: there are 10 chapters');
     // Chapter 6 paints one entry of y per step, between its intro and its last step: 6.3 is "3 / (entries + 1)".
     const c = conf();
     const p6 = await open('?step=6.3');

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../../web/lib/explainer/config.js';
 import { buildModel } from '../../web/lib/explainer/model.js';
-import { chapters } from '../../web/lib/explainer/timeline.js';
+import { chapters, stepCounter } from '../../web/lib/explainer/timeline.js';
 import { presetValues } from '../../web/lib/explainer/values.js';
 import { type TokenName, TOKENS } from '../../web/components/shared/theme-tokens.js';
 import { createTconv, type Tconv, type Tensor } from '../../web/lib/node.js';
@@ -317,7 +317,7 @@ describe('state in the URL', () => {
       expect(new URL(page.url()).search).toBe(`?${query}`);
       expect(await selectedTab(page)).toContain(all[chapter - 1].title);
       expect(await narration(page)).toBe(all[chapter - 1].frames[frame].narration);
-      expect(await counter(page)).toBe(`${frame + 1} / ${all[chapter - 1].frames.length}`);
+      expect(await counter(page)).toBe(stepCounter(all[chapter - 1], frame));
       // Every grid of the step has the model's size.
       const C = await page.evaluate(() =>
         Array.from(document.querySelector('tconv-matrix')!.shadowRoot!.querySelectorAll('tconv-grid'), (g) =>
@@ -413,7 +413,7 @@ describe('state in the URL', () => {
 });
 
 describe('keyboard, highlighting and accessibility', () => {
-  it('walks all 8 chapters with the keyboard only', async () => {
+  it('walks all 10 chapters with the keyboard only', async () => {
     const { page, context } = await open('');
     const m = expectedModel('');
     const all = chapters(m);
@@ -425,20 +425,22 @@ describe('keyboard, highlighting and accessibility', () => {
         return el ? `${el.getAttribute('role') ?? el.localName}:${el.textContent?.trim()}` : null;
       });
     expect(await focused()).toContain('tab:1');
-    for (let n = 1; n <= 8; n++) {
+    expect(all).toHaveLength(10);
+    for (let n = 1; n <= all.length; n++) {
       const ch = all[n - 1];
       expect(await selectedTab(page)).toContain(ch.title);
       expect(await narration(page)).toBe(ch.frames[0].narration);
       await page.keyboard.press('End');
       expect(await narration(page)).toBe(ch.frames.at(-1)!.narration);
-      expect(await counter(page)).toBe(`${ch.frames.length} / ${ch.frames.length}`);
+      // The counter says step F of the chapter's steps, as the URL's C.F does; its intro is "intro".
+      expect(await counter(page)).toBe(`${ch.frames.length - 1} / ${ch.frames.length - 1}`);
       await page.keyboard.press('Home');
-      expect(await counter(page)).toBe(`1 / ${ch.frames.length}`);
-      if (n < 8) await page.keyboard.press('PageDown');
+      expect(await counter(page)).toBe('intro');
+      if (n < all.length) await page.keyboard.press('PageDown');
     }
     // Focus followed the chapters along the tablist; arrows there switch chapters too.
-    expect(await focused()).toContain('tab:8');
-    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toContain('tab:10');
+    for (let n = 10; n > 7; n--) await page.keyboard.press('ArrowLeft');
     expect(await selectedTab(page)).toContain(all[6].title);
     await page.keyboard.press('PageUp');
     expect(await selectedTab(page)).toContain(all[5].title);
@@ -473,7 +475,7 @@ describe('keyboard, highlighting and accessibility', () => {
 
   it('labels every grid as an ARIA grid with its shape, in every chapter', async () => {
     const { page, context } = await open('?input=5&stride=2&padding=1&output-padding=1');
-    for (let n = 1; n <= 8; n++) {
+    for (let n = 1; n <= 10; n++) {
       await page.goto(`${url}?input=5&stride=2&padding=1&output-padding=1&step=${n}.99`);
       await page.waitForSelector('body[data-ready="true"]');
       const grids = await page.evaluate(() =>
@@ -520,7 +522,7 @@ describe('invalid input', () => {
     expect(await page.inputValue('tconv-matrix input[name="kernel-h"]')).toBe('5');
     expect((await readGrid(page, 'xpad'))!.label).toBe('Input x (4×4)');
     await page.click('tconv-matrix button[aria-label="Step forward"]');
-    expect(await counter(page)).toBe('2 / 5');
+    expect(await counter(page)).toBe('1 / 4');
     // Fixing the value clears the message.
     await page.fill('tconv-matrix input[name="kernel-h"]', '3');
     await page.fill('tconv-matrix input[name="kernel-w"]', '2');
@@ -637,14 +639,15 @@ describe('as a visitor sees it', () => {
     const chips = () =>
       page.evaluate(() => document.querySelector('tconv-matrix')!.shadowRoot!.querySelectorAll('.fx .chip').length);
     await expect.poll(chips, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
-    await expect.poll(() => counter(page), { timeout: 15_000 }).toBe('5 / 5');
+    // Chapter 1 of the seed: 4 steps after the intro, then it stops.
+    await expect.poll(() => counter(page), { timeout: 15_000 }).toBe('4 / 4');
     await expect.poll(() => page.getAttribute('tconv-matrix #play', 'aria-label'), { timeout: 5000 }).toBe('Play');
     await context.close();
   });
 
   it('fits a 360 px screen: the page never scrolls sideways, in any chapter', async () => {
     const { page, context } = await open('?step=1', { width: 360, height: 780 });
-    for (let n = 1; n <= 8; n++) {
+    for (let n = 1; n <= 10; n++) {
       await page.goto(`${url}?input=5&stride=2&step=${n}.99`);
       await page.waitForSelector('body[data-ready="true"]');
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `chapter ${n}`).toBeLessThanOrEqual(360);
