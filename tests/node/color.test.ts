@@ -215,7 +215,17 @@ describe('page colours: parsing, blending, contrast and scheme', () => {
     expect(parseCssColor('#fff')).toEqual([255, 255, 255, 1]);
     expect(parseCssColor('#00000080')?.[3]).toBeCloseTo(128 / 255, 6);
     expect(parseCssColor('transparent')).toEqual([0, 0, 0, 0]);
-    for (const bad of ['oklch(0.5 0.1 200)', 'color(srgb 1 0 0)', 'red', 'rgb(1, 2)', 'rgb(a, b, c)', ''])
+    expect(parseCssColor('color(srgb 1 0.5 0 / 0.25)')).toEqual([255, 127.5, 0, 0.25]);
+    expect(parseCssColor('color(srgb 0 0 1)')).toEqual([0, 0, 255, 1]);
+    for (const bad of [
+      'oklch(0.5 0.1 200)',
+      'color(display-p3 1 0 0)',
+      'color(srgb 1 0)',
+      'red',
+      'rgb(1, 2)',
+      'rgb(a, b, c)',
+      '',
+    ])
       expect(parseCssColor(bad), bad).toBeNull();
   });
 
@@ -241,9 +251,25 @@ describe('page colours: parsing, blending, contrast and scheme', () => {
     expect(compositeOver([0, 0, 0, 0], white)).toEqual(white);
     expect(compositeOver([10, 20, 30, 1], white)).toEqual([10, 20, 30, 1]);
     // Two half-black layers over white leave a quarter of the white.
-    expect(flatten([[0, 0, 0, 0.5], [0, 0, 0, 0.5]], white)).toEqual([63.75, 63.75, 63.75, 1]);
+    expect(
+      flatten(
+        [
+          [0, 0, 0, 0.5],
+          [0, 0, 0, 0.5],
+        ],
+        white,
+      ),
+    ).toEqual([63.75, 63.75, 63.75, 1]);
     // The nearest layer is on top: red at 50 % over opaque blue over white is purple, no white left.
-    expect(flatten([[255, 0, 0, 0.5], [0, 0, 255, 1]], white)).toEqual([127.5, 0, 127.5, 1]);
+    expect(
+      flatten(
+        [
+          [255, 0, 0, 0.5],
+          [0, 0, 255, 1],
+        ],
+        white,
+      ),
+    ).toEqual([127.5, 0, 127.5, 1]);
     expect(flatten([], white)).toEqual(white);
   });
 

@@ -126,7 +126,8 @@ export function contrastRatio(a: string, b: string): number {
 /**
  * A CSS colour as getComputedStyle writes it — 'rgb(r, g, b)', 'rgba(r, g, b, a)',
  * the space syntax 'rgb(r g b / a)', '#rgb', '#rrggbb', '#rrggbbaa' or
- * 'transparent' — or null for anything else (named colours, color(), oklch(), …).
+ * 'color(srgb r g b / a)' (what color-mix() computes to) or 'transparent' —
+ * or null for anything else (named colours, other color() spaces, oklch(), …).
  */
 export function parseCssColor(text: string): Rgba | null {
   const s = text.trim().toLowerCase();
@@ -136,6 +137,15 @@ export function parseCssColor(text: string): Rgba | null {
     const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join('') : hex[1];
     const at = (i: number) => parseInt(h.slice(i, i + 2), 16);
     return [at(0), at(2), at(4), h.length === 8 ? at(6) / 255 : 1];
+  }
+  // color-mix(in srgb, …) computes to color(srgb r g b / a), channels 0..1.
+  const srgb = /^color\(srgb\s+([^)]*)\)$/.exec(s);
+  if (srgb) {
+    const parts = srgb[1].split(/\s*\/\s*|\s+/).filter(Boolean);
+    const v = parts.map((p) => (p.endsWith('%') ? parseFloat(p) / 100 : parseFloat(p)));
+    if ((v.length !== 3 && v.length !== 4) || v.some((x) => !Number.isFinite(x))) return null;
+    const c = (x: number) => Math.min(255, Math.max(0, x * 255));
+    return [c(v[0]), c(v[1]), c(v[2]), Math.min(1, Math.max(0, v[3] ?? 1))];
   }
   const fn = /^rgba?\(\s*([^)]*)\)$/.exec(s);
   if (!fn) return null;

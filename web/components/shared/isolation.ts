@@ -66,20 +66,27 @@ export function isolation(fontSize: string, lineHeight: string) {
 }
 
 /**
- * The dark palette (custom-property declarations) when the page prefers a
- * dark scheme and the element has no theme="light", or when theme="dark";
- * plus :host([hidden]), which `all: initial` would otherwise undo.
+ * The hosts that take the dark palette: data-scheme="dark", which
+ * TconvElement sets from theme="dark" or, with theme auto, from the colour
+ * of the page behind the figure; and theme="dark" itself. Until the element
+ * has measured (no data-scheme yet), the reader's prefers-color-scheme
+ * decides, as before. `rules(host)` writes the rules for one host selector.
+ */
+export function darkRules(rules: (host: string) => string): string {
+  return (
+    `@media (prefers-color-scheme: dark){${rules(":host(:not([theme='light']):not([data-scheme]))")}}` +
+    rules(":host([data-scheme='dark'])") +
+    rules(":host([theme='dark'])")
+  );
+}
+
+/**
+ * The dark palette (custom-property declarations) on the hosts darkRules
+ * names; plus :host([hidden]), which `all: initial` would otherwise undo.
  */
 export function darkTheme(vars: CSSResult) {
   return css`
-    @media (prefers-color-scheme: dark) {
-      :host(:not([theme='light'])) {
-        ${vars}
-      }
-    }
-    :host([theme='dark']) {
-      ${vars}
-    }
+    ${unsafeCSS(darkRules((host) => `${host}{${vars.cssText}}`))}
     :host([hidden]) {
       display: none;
     }

@@ -1,8 +1,8 @@
 // The one theme as Shadow DOM styles: each token of theme-tokens.ts becomes a
 // private property (--_accent) read from its public one (--tconv-accent), with
-// the light default, or the dark one when the page prefers a dark scheme and
-// the element has no theme="light", or when theme="dark". Every figure's
-// styles read only the private properties.
+// the light default, or the dark one when the element's data-scheme is dark
+// (TconvElement sets it from theme="dark" or, with theme auto, from the page
+// behind it). Every figure's styles read only the private properties.
 //
 // Also the small rules every figure needs: border-box sizing, form controls
 // that inherit the figure's font, and .visually-hidden (text for screen
@@ -21,11 +21,20 @@ function declarations(scheme: Scheme): CSSResult {
   return unsafeCSS(lines.join('\n'));
 }
 
-/** The theme: light at :host, dark by prefers-color-scheme or theme="dark". */
+/**
+ * The theme: light at :host, dark on the hosts darkTheme names (data-scheme,
+ * theme="dark"). Every figure paints its own background, so that its text
+ * never sits on the page's colour; a figure inside another (a grid in the
+ * explainer) is transparent on its parent's surfaces.
+ */
 export const themeStyles = css`
   :host {
     ${declarations('light')}
     color-scheme: light;
+    background-color: var(--_figure-bg, var(--_bg));
+  }
+  :host > * {
+    --_figure-bg: transparent;
   }
   ${darkTheme(css`
     ${declarations('dark')}

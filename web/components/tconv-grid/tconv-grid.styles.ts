@@ -5,7 +5,7 @@
 import { css, unsafeCSS } from 'lit';
 
 import { scalePosition, signedColor, textColorFor } from '../../lib/color.js';
-import { darkTheme } from '../shared/isolation.js';
+import { darkRules, darkTheme } from '../shared/isolation.js';
 
 /**
  * Colour levels per sign. Cells get a class (z, p1…p40, n1…n40) instead of an
@@ -31,11 +31,7 @@ function paletteRules(dark: boolean, prefix: string): string {
   return out;
 }
 
-export const palette = unsafeCSS(
-  paletteRules(false, '') +
-    `@media (prefers-color-scheme: dark){${paletteRules(true, ":host(:not([theme='light'])) ")}}` +
-    paletteRules(true, ":host([theme='dark']) "),
-);
+export const palette = unsafeCSS(paletteRules(false, '') + darkRules((host) => paletteRules(true, `${host} `)));
 
 /** Shading that follows the scheme but is not a theme token: hatching, placeholders, the gap around rings. */
 const dark = css`
