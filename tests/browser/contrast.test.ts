@@ -213,8 +213,11 @@ describe('every figure is readable on any page', () => {
         // The scheme follows the page, not the OS: dark on black and on the dark blog, light on white.
         const expected = host === 'white' ? 'light' : 'dark';
         expect(new Set(measured.map((m) => m.scheme))).toEqual(new Set([expected]));
-        if (host === 'blog' && scheme === 'light')
+        if (host === 'blog' && scheme === 'light') {
           await p.screenshot({ path: `${shots}/contrast-dark-blog-light-os-390.png`, fullPage: true });
+          for (const figure of ['tconv-overlap', 'tconv-upsampler'])
+            await p.locator(figure).screenshot({ path: `${shots}/contrast-dark-blog-light-os-390-${figure}.png` });
+        }
         await p.context().close();
       });
 
