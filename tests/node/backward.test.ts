@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { wrapCore } from '../../web/lib/tconv.js';
 import type { Pair, Tensor } from '../../web/lib/types.js';
 import createCore from '../../web/wasm/core.mjs';
+import { convGeometry, type Geometry, optionsOf } from './conv-geometry.js';
 import { decode, type EncodedTensor, expectClose, expectTensorClose, fixture, randomTensor } from './helpers.js';
 
 // The raw module too: its memory, to check that results are not views of it.
@@ -256,48 +257,7 @@ describe('results', () => {
 
 // ---------------------------------------------------------------- properties
 
-interface Geometry {
-  batch: number;
-  groups: number;
-  cin: number;
-  cout: number;
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
-  seed: number;
-}
-
-const pairOf = (lo: number, hi: number) => fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: lo, max: hi }));
-
-// Valid conv2d geometries (the dilated kernel fits the padded input); a
-// transposed convolution with the same numbers is always valid.
-const geometry: fc.Arbitrary<Geometry> = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 2 }),
-    groups: fc.integer({ min: 1, max: 3 }),
-    cinPerGroup: fc.integer({ min: 1, max: 3 }),
-    coutPerGroup: fc.integer({ min: 1, max: 5 }),
-    h: fc.integer({ min: 1, max: 8 }),
-    w: fc.integer({ min: 1, max: 8 }),
-    kh: fc.integer({ min: 1, max: 4 }),
-    kw: fc.integer({ min: 1, max: 4 }),
-    stride: pairOf(1, 3),
-    padding: pairOf(0, 3),
-    dilation: pairOf(1, 3),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  })
-  .filter(
-    (g) =>
-      g.h + 2 * g.padding[0] >= g.dilation[0] * (g.kh - 1) + 1 &&
-      g.w + 2 * g.padding[1] >= g.dilation[1] * (g.kw - 1) + 1,
-  )
-  .map((g) => ({ ...g, cin: g.cinPerGroup * g.groups, cout: g.coutPerGroup * g.groups }));
-
-const optionsOf = (g: Geometry) => ({ stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups });
+const geometry = convGeometry({ maxCoutPerGroup: 5, maxSize: 8 });
 
 /** conv2d's input size in a dimension, less what convTranspose2d reaches without output_padding. */
 function droppedRows(g: Geometry, y: Tensor): [number, number] {

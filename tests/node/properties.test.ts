@@ -6,47 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Tensor } from '../../web/lib/types.js';
+import { convGeometry, type Geometry } from './conv-geometry.js';
 import { expectClose, randomTensor, tconv } from './helpers.js';
 
-interface Geometry {
-  batch: number;
-  groups: number;
-  cin: number;
-  cout: number;
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
-  seed: number;
-}
-
-const pair = (lo: number, hi: number) => fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: lo, max: hi }));
-
-// Random valid conv2d geometries: the dilated kernel fits the padded input.
-const geometry: fc.Arbitrary<Geometry> = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 2 }),
-    groups: fc.integer({ min: 1, max: 3 }),
-    cinPerGroup: fc.integer({ min: 1, max: 3 }),
-    coutPerGroup: fc.integer({ min: 1, max: 3 }),
-    h: fc.integer({ min: 1, max: 9 }),
-    w: fc.integer({ min: 1, max: 9 }),
-    kh: fc.integer({ min: 1, max: 4 }),
-    kw: fc.integer({ min: 1, max: 4 }),
-    stride: pair(1, 3),
-    padding: pair(0, 3),
-    dilation: pair(1, 3),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  })
-  .filter(
-    (g) =>
-      g.h + 2 * g.padding[0] >= g.dilation[0] * (g.kh - 1) + 1 &&
-      g.w + 2 * g.padding[1] >= g.dilation[1] * (g.kw - 1) + 1,
-  )
-  .map((g) => ({ ...g, cin: g.cinPerGroup * g.groups, cout: g.coutPerGroup * g.groups }));
+const geometry = convGeometry({ maxCoutPerGroup: 3, maxSize: 9 });
 
 function dot(a: Tensor, b: Tensor): number {
   let sum = 0;
