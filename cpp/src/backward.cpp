@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "backward_internal.hpp"
 #include "conv_internal.hpp"
 #include "gemm.hpp"
 #include "geometry.hpp"
@@ -49,15 +50,7 @@ void check_grad_output(std::string_view function, std::string_view forward, cons
 // 1024×1024 plane of float sums would lose the last digits torch keeps.
 xt::xarray<float> bias_gradient(const ConvGeometry& g, const float* grad_output) {
   xt::xarray<float> result = xt::xarray<float>::from_shape({g.out_channels});
-  const std::size_t plane = g.out_h * g.out_w;
-  for (std::size_t c = 0; c < g.out_channels; ++c) {
-    double sum = 0;
-    for (std::size_t n = 0; n < g.batch; ++n) {
-      const float* p = grad_output + (n * g.out_channels + c) * plane;
-      for (std::size_t i = 0; i < plane; ++i) sum += p[i];
-    }
-    result(c) = static_cast<float>(sum);
-  }
+  detail::bias_gradient(g, grad_output, result.data());
   return result;
 }
 
@@ -123,6 +116,8 @@ void weight_gradient_direct(const ConvGeometry& g, const float* x, const float* 
   }
 }
 
+}  // namespace
+
 // The weight gradient of conv2d in the geometry g (input x, output gradient
 // gy, weight (out_channels, in_channels/groups, kH, kW)):
 //   gw[oc][ic][kh][kw] = Σ_{n, oh, ow} gy[n][oc][oh][ow] · x[n][ic][oh·sh − ph + kh·dh][ow·sw − pw + kw·dw],
@@ -130,7 +125,7 @@ void weight_gradient_direct(const ConvGeometry& g, const float* x, const float* 
 // M = output channels, N = input channels × taps, K = every (image, output
 // pixel), with x's patches as the rows of B (im2col) and gy as A. The sum
 // runs over at most kWeightRows rows of K per product, in order.
-void weight_gradient(const ConvGeometry& g, const float* x, const float* gy, float* gw) {
+void detail::weight_gradient(const ConvGeometry& g, const float* x, const float* gy, float* gw) {
   constexpr std::size_t P = detail::kPanelRows;
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w, N = group_in * taps;
@@ -209,7 +204,7 @@ void weight_gradient(const ConvGeometry& g, const float* x, const float* gy, flo
 // may be fewer rows than conv2d's formula gives when output_padding reaches a
 // stride (those rows would only see the extra output rows, which the input
 // never reached).
-ConvGeometry adjoint_conv2d(const ConvGeometry& g) {
+ConvGeometry detail::adjoint_conv2d(const ConvGeometry& g) {
   ConvGeometry a = g;
   a.in_channels = g.out_channels;
   a.in_h = g.out_h;
@@ -220,7 +215,42 @@ ConvGeometry adjoint_conv2d(const ConvGeometry& g) {
   return a;
 }
 
-}  // namespace
+void detail::bias_gradient(const ConvGeometry& g, const float* grad_output, float* gb) noexcept {
+  const std::size_t plane = g.out_h * g.out_w;
+  for (std::size_t c = 0; c < g.out_channels; ++c) {
+    double sum = 0;
+    for (std::size_t n = 0; n < g.batch; ++n) {
+      const float* p = grad_output + (n * g.out_channels + c) * plane;
+      for (std::size_t i = 0; i < plane; ++i) sum += p[i];
+    }
+    gb[c] = static_cast<float>(sum);
+  }
+}
+
+// conv2d's input gradient is the transposed convolution of gy; at stride 1
+// (no dilation, one group) that is itself a conv2d: the kernel turned by 180°,
+// input and output channels swapped, padding k − 1 − p. conv2d_compute then
+// runs it with conv2d's fused kernels, on buffers the caller owns.
+void detail::conv2d_input_gradient(const ConvGeometry& g, const float* gy, const float* weight, float* flipped,
+                                   float* gx) {
+  const std::size_t kh = g.kernel_h, kw = g.kernel_w, taps = kh * kw;
+  for (std::size_t oc = 0; oc < g.out_channels; ++oc) {
+    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
+      const float* src = weight + (oc * g.in_channels + ic) * taps;
+      float* dst = flipped + (ic * g.out_channels + oc) * taps;
+      for (std::size_t t = 0; t < taps; ++t) dst[t] = src[taps - 1 - t];
+    }
+  }
+  ConvGeometry a = g;
+  a.in_channels = g.out_channels;
+  a.in_h = g.out_h;
+  a.in_w = g.out_w;
+  a.out_channels = g.in_channels;
+  a.out_h = g.in_h;
+  a.out_w = g.in_w;
+  a.padding = {std::int64_t(kh) - 1 - g.padding[0], std::int64_t(kw) - 1 - g.padding[1]};
+  detail::conv2d_compute(a, gy, flipped, nullptr, gx);
+}
 
 ConvGradients conv2d_backward(const xt::xarray<float>& grad_output, const xt::xarray<float>& input,
                               const xt::xarray<float>& weight, const Conv2dParams& params) {
@@ -243,7 +273,7 @@ ConvGradients conv2d_backward(const xt::xarray<float>& grad_output, const xt::xa
   ConvGradients result;
   result.grad_input = conv_transpose2d(grad_output, weight, std::nullopt, transposed);
   result.grad_weight = xt::xarray<float>::from_shape(shape_of(weight));
-  weight_gradient(g, input.data(), grad_output.data(), result.grad_weight.data());
+  detail::weight_gradient(g, input.data(), grad_output.data(), result.grad_weight.data());
   result.grad_bias = bias_gradient(g, grad_output.data());
   return result;
 }
@@ -253,7 +283,7 @@ ConvGradients conv_transpose2d_backward(const xt::xarray<float>& grad_output, co
   const ConvGeometry g =
       detail::conv_transpose2d_geometry(kConvTranspose2dBackward, input, weight, std::nullopt, params);
   check_grad_output(kConvTranspose2dBackward, "conv_transpose2d", grad_output, g, input, weight);
-  const ConvGeometry adjoint = adjoint_conv2d(g);
+  const ConvGeometry adjoint = detail::adjoint_conv2d(g);
   ConvGradients result;
   result.grad_input = xt::xarray<float>::from_shape(shape_of(input));
   if (result.grad_input.size() != 0) {
@@ -263,7 +293,7 @@ ConvGradients conv_transpose2d_backward(const xt::xarray<float>& grad_output, co
   // layout (out_channels, in_channels/groups, kH, kW): its gradient is that
   // conv2d's, with grad_output as the input and the input as the output gradient.
   result.grad_weight = xt::xarray<float>::from_shape(shape_of(weight));
-  weight_gradient(adjoint, grad_output.data(), input.data(), result.grad_weight.data());
+  detail::weight_gradient(adjoint, grad_output.data(), input.data(), result.grad_weight.data());
   result.grad_bias = bias_gradient(g, grad_output.data());
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "backward_internal.hpp"
 #include "geometry.hpp"
 #include "tconv/validate.hpp"
 
@@ -55,25 +56,8 @@ xt::xarray<float> pixel_shuffle(const xt::xarray<float>& input, std::int64_t ups
   if (output.size() == 0) return output;
   // Every factor below is now at most the element count (a non-empty output
   // has channels ≥ r² and equal sizes in and out).
-  const std::size_t f1 = std::size_t(upscale_factor), out_c = in.channels / (f1 * f1);
-  const std::size_t out_w = in.w * f1, plane = in.h * in.w;
-  const float* src = input.data();
-  float* dst = output.data();
-  for (std::size_t b = 0; b < in.batch; ++b) {
-    for (std::size_t c = 0; c < out_c; ++c) {
-      float* out_plane = dst + (b * out_c + c) * plane * f1 * f1;
-      for (std::size_t i = 0; i < f1; ++i) {
-        for (std::size_t j = 0; j < f1; ++j) {
-          const float* in_plane = src + ((b * out_c + c) * f1 * f1 + i * f1 + j) * plane;
-          for (std::size_t h = 0; h < in.h; ++h) {
-            const float* s = in_plane + h * in.w;
-            float* d = out_plane + (h * f1 + i) * out_w + j;
-            for (std::size_t w = 0; w < in.w; ++w) d[w * f1] = s[w];
-          }
-        }
-      }
-    }
-  }
+  detail::pixel_shuffle_planes(in.batch * (in.channels / std::size_t(r2)), in.h, in.w, std::size_t(upscale_factor),
+                               input.data(), output.data());
   return output;
 }
 
@@ -94,26 +78,80 @@ xt::xarray<float> pixel_unshuffle(const xt::xarray<float>& input, std::int64_t d
       f, input, Wide(in.channels) * r * r, Wide(in.h) / r, Wide(in.w) / r, "downscale_factor", downscale_factor));
   if (output.size() == 0) return output;
   // A non-empty input has h, w ≥ r: every factor is at most the element count.
-  const std::size_t f1 = std::size_t(downscale_factor), out_h = in.h / f1, out_w = in.w / f1;
-  const std::size_t out_plane = out_h * out_w;
-  const float* src = input.data();
-  float* dst = output.data();
-  for (std::size_t b = 0; b < in.batch; ++b) {
-    for (std::size_t c = 0; c < in.channels; ++c) {
-      const float* in_plane = src + (b * in.channels + c) * in.h * in.w;
-      for (std::size_t i = 0; i < f1; ++i) {
-        for (std::size_t j = 0; j < f1; ++j) {
-          float* out = dst + ((b * in.channels + c) * f1 * f1 + i * f1 + j) * out_plane;
-          for (std::size_t h = 0; h < out_h; ++h) {
-            const float* s = in_plane + (h * f1 + i) * in.w + j;
-            float* d = out + h * out_w;
-            for (std::size_t w = 0; w < out_w; ++w) d[w] = s[w * f1];
-          }
+  const std::size_t f1 = std::size_t(downscale_factor);
+  detail::pixel_unshuffle_planes(in.batch * in.channels, in.h / f1, in.w / f1, f1, input.data(), output.data());
+  return output;
+}
+
+// ---------------------------------------------------------------- raw planes (backward_internal.hpp)
+
+void detail::pixel_shuffle_planes(std::size_t groups, std::size_t h, std::size_t w, std::size_t r, const float* src,
+                                  float* dst) noexcept {
+  const std::size_t plane = h * w, out_w = w * r;
+  for (std::size_t c = 0; c < groups; ++c) {
+    float* out_plane = dst + c * plane * r * r;
+    for (std::size_t i = 0; i < r; ++i) {
+      for (std::size_t j = 0; j < r; ++j) {
+        const float* in_plane = src + (c * r * r + i * r + j) * plane;
+        for (std::size_t y = 0; y < h; ++y) {
+          const float* s = in_plane + y * w;
+          float* d = out_plane + (y * r + i) * out_w + j;
+          for (std::size_t x = 0; x < w; ++x) d[x * r] = s[x];
         }
       }
     }
   }
-  return output;
+}
+
+void detail::pixel_unshuffle_planes(std::size_t planes, std::size_t h, std::size_t w, std::size_t r, const float* src,
+                                    float* dst) noexcept {
+  const std::size_t out_plane = h * w, in_w = w * r;
+  for (std::size_t c = 0; c < planes; ++c) {
+    const float* in_plane = src + c * out_plane * r * r;
+    for (std::size_t i = 0; i < r; ++i) {
+      for (std::size_t j = 0; j < r; ++j) {
+        float* out = dst + (c * r * r + i * r + j) * out_plane;
+        for (std::size_t y = 0; y < h; ++y) {
+          const float* s = in_plane + (y * r + i) * in_w + j;
+          float* d = out + y * w;
+          for (std::size_t x = 0; x < w; ++x) d[x] = s[x * r];
+        }
+      }
+    }
+  }
+}
+
+void detail::nearest_upsample_planes(std::size_t planes, std::size_t h, std::size_t w, std::size_t r, const float* src,
+                                     float* dst) noexcept {
+  const std::size_t out_w = w * r;
+  for (std::size_t c = 0; c < planes; ++c) {
+    for (std::size_t y = 0; y < h; ++y) {
+      const float* s = src + (c * h + y) * w;
+      float* first = dst + (c * h + y) * r * out_w;
+      for (std::size_t x = 0; x < w; ++x) std::fill_n(first + x * r, r, s[x]);
+      for (std::size_t i = 1; i < r; ++i) std::copy_n(first, out_w, first + i * out_w);
+    }
+  }
+}
+
+void detail::block_sum_planes(std::size_t planes, std::size_t h, std::size_t w, std::size_t r, const float* src,
+                              float* dst) noexcept {
+  const std::size_t in_w = w * r;
+  for (std::size_t c = 0; c < planes; ++c) {
+    for (std::size_t y = 0; y < h; ++y) {
+      float* d = dst + (c * h + y) * w;
+      std::fill_n(d, w, 0.0f);
+      // Row by row of the block, then across it: a fixed order (determinism).
+      for (std::size_t i = 0; i < r; ++i) {
+        const float* s = src + ((c * h + y) * r + i) * in_w;
+        for (std::size_t x = 0; x < w; ++x) {
+          float sum = 0;
+          for (std::size_t j = 0; j < r; ++j) sum += s[x * r + j];
+          d[x] += sum;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace tconv

@@ -4,11 +4,14 @@ import { readFile } from 'node:fs/promises';
 
 import createCore from '../wasm/core.mjs';
 import { wrapCore } from './tconv.js';
-import type { CreateOptions, Tconv } from './types.js';
+import { type TconvWithTrainer, withTrainer } from './trainer.js';
+import type { CreateOptions } from './types.js';
 
+export type * from './trainer.js';
 export type * from './types.js';
 
-export async function createTconv(options: CreateOptions = {}): Promise<Tconv> {
+export async function createTconv(options: CreateOptions = {}): Promise<TconvWithTrainer> {
   const wasmBinary = options.wasmBinary ?? (await readFile(new URL('../wasm/core.wasm', import.meta.url)));
-  return wrapCore(await createCore({ ...options, wasmBinary }));
+  const core = await createCore({ ...options, wasmBinary });
+  return withTrainer(wrapCore(core), core);
 }
