@@ -56,30 +56,41 @@ export const kernelStyles = [
       gap: 18px 28px;
       align-items: flex-start;
     }
+    .weights {
+      min-width: 0;
+      max-width: 100%;
+    }
+    /* Each cell is as wide as the longest weight (--chars, set by the editor) in the cells' own font, so no
+       value is clipped; a kernel too wide for the column scrolls inside the grid, not the page. */
     .grid {
       display: grid;
-      grid-template-columns: repeat(var(--k), minmax(0, var(--cell)));
+      grid-template-columns: repeat(var(--k), var(--cell));
       gap: 3px;
-      --cell: 3.6rem;
+      width: max-content;
+      max-width: 100%;
+      overflow-x: auto;
+      /* Room for the invalid cells' ring inside the scroll box. */
+      padding: 2px;
+      font-family: var(--_mono);
+      font-size: 0.75rem;
+      --cell: max(var(--min-cell), calc(var(--chars) * 1ch + 12px));
+      --min-cell: 3.6rem;
     }
     .grid.dense {
-      --cell: 2.9rem;
+      font-size: 0.6875rem;
+      --min-cell: 2.9rem;
     }
     .grid input {
       width: 100%;
       height: 2.1rem;
-      padding: 0 2px;
+      padding: 0 3px;
       border: 1px solid var(--_border);
       border-radius: 6px;
       background: var(--bg, var(--_surface));
       color: var(--fg, var(--_text));
-      font-family: var(--_mono);
-      font-size: 0.75rem;
+      font: inherit;
       text-align: center;
       font-variant-numeric: tabular-nums;
-    }
-    .grid.dense input {
-      font-size: 0.6875rem;
     }
     .grid input[aria-invalid='true'] {
       border-color: var(--_alert);
@@ -132,13 +143,10 @@ export const kernelStyles = [
     }
     @media (max-width: 420px) {
       .grid {
-        --cell: 2.7rem;
+        --min-cell: 2.4rem;
       }
       .grid.dense {
-        --cell: 2.05rem;
-      }
-      .grid.dense input {
-        font-size: 0.625rem;
+        --min-cell: 2rem;
       }
     }
   `,

@@ -68,6 +68,9 @@ export class TconvUpsamplerKernel extends TconvElement<TconvUpsamplerKernelEvent
     tile: { attribute: false },
     _invalid: { state: true },
     _focused: { state: true },
+    // The scheme TconvElement measured (or theme forced): the weights' colours are drawn for it, so a change
+    // of the page behind the element re-renders them.
+    _scheme: { attribute: 'data-scheme' },
   };
 
   // Not TconvElement.styles: inside <tconv-upsampler>, it inherits the upsampler's font (innerTheme).
@@ -80,6 +83,8 @@ export class TconvUpsamplerKernel extends TconvElement<TconvUpsamplerKernelEvent
   declare _invalid: Set<number>;
   /** The cell being edited shows its weight in full; the others may be abbreviated. */
   declare _focused: number | null;
+  /** @internal The data-scheme attribute, mirrored only so that its changes re-render (read `scheme`). */
+  declare _scheme: string | undefined;
 
   private typing = 0;
   /** Text as typed, per cell, while it differs from the kernel (so "1/" can be typed). */
@@ -208,9 +213,14 @@ export class TconvUpsamplerKernel extends TconvElement<TconvUpsamplerKernelEvent
     const k = this.kernel.size;
     const dense = k >= 7;
     const max = Math.max(1e-9, ...this.kernel.values.map(Math.abs));
-    const dark =
-      this.theme === 'dark' ||
-      (this.theme !== 'light' && window.matchMedia?.('(prefers-color-scheme: dark)').matches === true);
+    // The scheme the element draws in (theme, or the page behind it), not the reader's OS setting: a dark blog
+    // read with a light OS draws dark.
+    const dark = this.scheme === 'dark';
+    const texts = this.kernel.values.map(
+      (v, i) => this.drafts.get(i) ?? (dense && i !== this._focused ? compactWeight(v) : formatWeight(v)),
+    );
+    // Every cell is as wide as the longest weight shown, so none is clipped ("0.1111", "−0.0625").
+    const chars = Math.max(3, ...texts.map((t) => t.length));
     return html`<div class="row controls">
         <div class="size" role="group" aria-label="Kernel size">
           <button class="btn" aria-label="Smaller kernel" ?disabled=${k <= 1} @click=${() => this.setSize(k - 1)}>
@@ -252,15 +262,15 @@ export class TconvUpsamplerKernel extends TconvElement<TconvUpsamplerKernelEvent
         </button>
       </div>
       <div class="body">
-        <div>
+        <div class="weights">
           <div
             class="grid ${dense ? 'dense' : ''}"
-            ${styleProps({ '--k': k })}
+            ${styleProps({ '--k': k, '--chars': chars })}
             role="group"
             aria-label="Kernel weights, ${k} by ${k}"
           >
             ${this.kernel.values.map((v, i) => {
-              const text = this.drafts.get(i) ?? (dense && i !== this._focused ? compactWeight(v) : formatWeight(v));
+              const text = texts[i];
               // A softer scale than the grids': the largest weight is a mid tone, not the darkest.
               const bg = signedColor(v, max * 1.6, dark);
               const fg = textColorFor(v, max * 1.6, dark);
