@@ -91,12 +91,28 @@ export const styles = css`
     border-color: color-mix(in srgb, var(--_accent) 35%, transparent);
     font-weight: 600;
   }
+  /* A narrow figure scrolls the chapters sideways, and shows it: a shadow on each edge that has more tabs
+     behind it (the surface-coloured covers scroll with the tabs and hide the shadow at either end), tabs that
+     snap, and the current one centred (centreTab in player-view.ts). */
   @container (max-width: 660px) {
     .tabs {
       flex-wrap: nowrap;
       overflow-x: auto;
       scrollbar-width: thin;
       padding-bottom: 4px;
+      scroll-snap-type: x proximity;
+      scroll-padding-inline: 28px;
+      --_edge: color-mix(in srgb, var(--_text) 30%, transparent);
+      background:
+        linear-gradient(to right, var(--_surface) 40%, transparent) left / 36px 100% no-repeat local,
+        linear-gradient(to left, var(--_surface) 40%, transparent) right / 36px 100% no-repeat local,
+        radial-gradient(farthest-side at 0 50%, var(--_edge), transparent) left / 16px 100% no-repeat scroll,
+        radial-gradient(farthest-side at 100% 50%, var(--_edge), transparent) right / 16px 100% no-repeat scroll;
+      background-color: var(--_surface);
+      border-radius: var(--_radius) var(--_radius) 0 0;
+    }
+    .tab {
+      scroll-snap-align: center;
     }
   }
 
@@ -369,6 +385,12 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: 8px;
     background: var(--_surface);
+  }
+  /* Keys mean nothing on a touch-only device (a phone, a tablet without a keyboard). */
+  @media (hover: none) and (pointer: coarse) {
+    .keys {
+      display: none;
+    }
   }
   .keys {
     margin: 0 -20px;
