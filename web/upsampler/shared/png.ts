@@ -38,24 +38,32 @@ function chunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/** One scanline with the Paeth filter (type 4); the first row uses Sub (Paeth with no row above). */
-function filterRow(data: ArrayLike<number>, y: number, stride: number, out: Uint8Array, at: number): void {
+/**
+ * One scanline with the Paeth filter (type 4), into out[at] (the filter byte) and the `stride` bytes after it.
+ * With no row above (y = 0) Paeth predicts from the left only, and with no pixel to the left from above only;
+ * those edges get their own loops so the inner loop reads three bytes and branches on nothing else.
+ */
+function filterRow(data: Uint8Array, y: number, stride: number, out: Uint8Array, at: number): void {
   const row = y * stride;
+  const o = at + 1;
   out[at] = 4;
-  for (let i = 0; i < stride; i++) {
-    const x = data[row + i];
-    const a = i >= 4 ? data[row + i - 4] : 0;
-    const b = y > 0 ? data[row - stride + i] : 0;
-    const c = y > 0 && i >= 4 ? data[row - stride + i - 4] : 0;
-    out[at + 1 + i] = (x - paeth(a, b, c)) & 0xff;
+  if (y === 0) {
+    for (let i = 0; i < 4 && i < stride; i++) out[o + i] = data[row + i]!;
+    for (let i = 4; i < stride; i++) out[o + i] = (data[row + i]! - data[row + i - 4]!) & 0xff;
+    return;
+  }
+  const up = row - stride;
+  for (let i = 0; i < 4 && i < stride; i++) out[o + i] = (data[row + i]! - data[up + i]!) & 0xff;
+  for (let i = 4; i < stride; i++) {
+    const a = data[row + i - 4]!;
+    const b = data[up + i]!;
+    const c = data[up + i - 4]!;
+    const p = a + b - c;
+    const pa = p > a ? p - a : a - p;
+    const pb = p > b ? p - b : b - p;
+    const pc = p > c ? p - c : c - p;
+    const predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    out[o + i] = (data[row + i]! - predicted) & 0xff;
   }
 }
 
@@ -65,12 +73,22 @@ export interface PngImage {
   data: Uint8Array | Uint8ClampedArray;
 }
 
+export interface EncodeOptions {
+  /**
+   * Called as the rows are filtered and handed to the compressor (which keeps at most about a batch behind),
+   * with the fraction done, from above 0 to 1. A 64 Mpx image takes tens of seconds: this is what a page shows.
+   */
+  onProgress?: (fraction: number) => void;
+}
+
 /** Encodes RGBA pixels as PNG bytes. */
-export async function encodePng(image: PngImage): Promise<Uint8Array<ArrayBuffer>> {
-  const { width, height, data } = image;
-  if (!(width > 0 && height > 0) || data.length !== width * height * 4) {
-    throw new Error(`encodePng: ${width}×${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
+export async function encodePng(image: PngImage, options: EncodeOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+  const { width, height } = image;
+  if (!(width > 0 && height > 0) || image.data.length !== width * height * 4) {
+    throw new Error(`encodePng: ${width}×${height} RGBA needs ${width * height * 4} bytes, got ${image.data.length}`);
   }
+  // One array type for the filter's inner loop, whatever the caller holds.
+  const data = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length);
   const stride = width * 4;
   const stream = new CompressionStream('deflate');
   const compressed = new Response(stream.readable).arrayBuffer();
@@ -83,6 +101,7 @@ export async function encodePng(image: PngImage): Promise<Uint8Array<ArrayBuffer
     for (let r = 0; r < rows; r++) filterRow(data, y0 + r, stride, batch, r * (stride + 1));
     await writer.ready;
     void writer.write(batch);
+    options.onProgress?.((y0 + rows) / height);
   }
   await writer.close();
   const idat = new Uint8Array(await compressed);

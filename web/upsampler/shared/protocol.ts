@@ -149,7 +149,7 @@ export interface CoreWorkerApi {
   upsample(spec: JobSpec, workers: number, onProgress?: Progress): Promise<Upsampled>;
   /** |A − B| × gain of two results. */
   difference(a: JobSpec, b: JobSpec, gain: number, workers: number, onProgress?: Progress): Promise<Shown>;
-  /** A result as a PNG file. */
+  /** A result as a PNG file; progress covers its computation (unless cached) and then the rows encoded. */
   encode(spec: JobSpec, workers: number, onProgress?: Progress): Promise<Blob>;
   /** A copy of the decoded source. */
   pixels(): Promise<RgbaBuffer>;

@@ -179,6 +179,21 @@ async function computeInBands(
   return result;
 }
 
+/**
+ * `onProgress` for a part of a call: a fraction of the part is mapped into [from, to], and at most one message
+ * goes out per PROGRESS_INTERVAL_MS (the core reports every strip, each band worker its own, the PNG encoder
+ * every batch of rows), since every message costs the page a render, time taken from the cores doing the work.
+ */
+function reporter(onProgress: Progress | undefined, from: number, to: number): (fraction: number) => void {
+  let lastReport = -Infinity;
+  return (fraction) => {
+    const now = performance.now();
+    if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
+    lastReport = now;
+    void onProgress?.(from + (to - from) * fraction);
+  };
+}
+
 /** Runs (or finds) one up-sampling on up to `workers` cores; progress is mapped into [from, to]. */
 async function compute(
   onProgress: Progress | undefined,
@@ -195,16 +210,7 @@ async function compute(
   }
   const tc = await core!;
   const src = requireSource();
-  // At most one progress message per PROGRESS_INTERVAL_MS: the core reports
-  // every strip (and each band worker its own), and every message costs the
-  // page a render, time taken from the cores doing the work.
-  let lastReport = -Infinity;
-  const report = (fraction: number) => {
-    const now = performance.now();
-    if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
-    lastReport = now;
-    void onProgress?.(from + (to - from) * fraction);
-  };
+  const report = reporter(onProgress, from, to);
   const t0 = performance.now();
   // The core's geometry checks the spec too: a bad one fails here with the core's message.
   const [height, width] = tc.upsampleGeometry([src.height, src.width], coreOptions(spec)).outputSize;
@@ -328,8 +334,11 @@ const api: CoreWorkerApi = {
     serial(async () => {
       try {
         await requireCore();
-        const { image } = await compute(onProgress, spec, workers, 0, 0.5);
-        return new Blob([await encodePng(image)], { type: 'image/png' });
+        // Usually the result is cached (it is shown): then the progress is the encoding's alone.
+        const encodeFrom = cache.has(specKey(spec)) ? 0 : 0.5;
+        const { image } = await compute(onProgress, spec, workers, 0, encodeFrom);
+        const png = await encodePng(image, { onProgress: reporter(onProgress, encodeFrom, 1) });
+        return new Blob([png], { type: 'image/png' });
       } finally {
         release(onProgress);
       }
