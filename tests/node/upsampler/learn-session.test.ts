@@ -12,6 +12,8 @@ import {
   FIRST_CHUNK,
   LearnSession,
   MAX_CHUNK,
+  MAX_SIDE,
+  centreCrop,
   type CallOptions,
   type SideId,
   type TrainClient,
@@ -314,5 +316,27 @@ describe('LearnSession', () => {
     session.detach();
     expect(client.disposed).toBe(true);
     expect(client.pending()).toEqual([]);
+  });
+
+  it('a large image is trained on its centre: rows copied from the middle, the original size kept', () => {
+    const [W, H] = [MAX_SIDE + 101, MAX_SIDE - 10];
+    const px = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) px.set([i % 251, (i >> 8) % 253, 7, 255], 4 * i);
+    const c = centreCrop({ name: 'big', width: W, height: H, pixels: px.buffer });
+    expect([c.width, c.height]).toEqual([MAX_SIDE, H]);
+    expect(c.croppedFrom).toEqual({ width: W, height: H });
+    const out = new Uint8Array(c.pixels);
+    const x0 = Math.floor((W - MAX_SIDE) / 2);
+    for (const [x, y] of [
+      [0, 0],
+      [MAX_SIDE - 1, H - 1],
+      [17, 300],
+    ]) {
+      const i = 4 * (y * MAX_SIDE + x);
+      const j = 4 * (y * W + x0 + x);
+      expect([...out.subarray(i, i + 4)]).toEqual([...px.subarray(j, j + 4)]);
+    }
+    const small = { name: 's', width: 8, height: 8, pixels: new ArrayBuffer(256) };
+    expect(centreCrop(small)).toBe(small);
   });
 });

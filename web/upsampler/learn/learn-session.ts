@@ -32,6 +32,11 @@ export const FIRST_CHUNK = 5;
 export const EVAL_MS = 700;
 /** Training stops by itself here. */
 export const MAX_STEPS = 5000;
+/**
+ * Larger images are trained on their central MAX_SIDE × MAX_SIDE pixels: every evaluation runs the model over
+ * the whole image, and a few hundred pixels a side show the checkerboard as well as a photo's worth.
+ */
+export const MAX_SIDE = 512;
 /** Gain of the difference view. */
 export const DIFF_GAIN = 8;
 
@@ -90,6 +95,30 @@ export interface LearnSide {
 /** The image the models learn to up-sample. */
 export interface LearnImage extends RgbaBuffer {
   name: string;
+  /** The size of the image it was cropped from, when it was (centreCrop). */
+  croppedFrom?: { width: number; height: number };
+}
+
+/** The central MAX_SIDE × MAX_SIDE (at most) of an image; the image itself when it fits. Row copies only. */
+export function centreCrop(image: LearnImage, max = MAX_SIDE): LearnImage {
+  if (image.width <= max && image.height <= max) return image;
+  const w = Math.min(max, image.width);
+  const h = Math.min(max, image.height);
+  const x0 = Math.floor((image.width - w) / 2);
+  const y0 = Math.floor((image.height - h) / 2);
+  const src = new Uint8Array(image.pixels);
+  const out = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const from = 4 * ((y0 + y) * image.width + x0);
+    out.set(src.subarray(from, from + 4 * w), 4 * y * w);
+  }
+  return {
+    name: image.name,
+    width: w,
+    height: h,
+    pixels: out.buffer,
+    croppedFrom: { width: image.width, height: image.height },
+  };
 }
 
 function layerOf(s: Shown): Layer {
@@ -175,8 +204,9 @@ export class LearnSession {
     this.client = null;
   }
 
+  /** The image to learn on (its centre, when it is larger than MAX_SIDE: centreCrop). */
   setImage(image: LearnImage): void {
-    this.image = image;
+    this.image = centreCrop(image);
     this.resetAll();
   }
 
