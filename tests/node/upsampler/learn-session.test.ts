@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHUNK_MS,
   EVAL_MS,
+  EVAL_SHARE,
   FIRST_CHUNK,
   LearnSession,
   MAX_CHUNK,
@@ -55,6 +56,8 @@ class FakeClient implements TrainClient {
   specs: Record<SideId, TrainSpec | null> = { a: null, b: null };
   clock = 0;
   disposed = false;
+  /** What each snapshot says its evaluation took (the clock does not move for it). */
+  snapshotMs = 1;
 
   private call<T>(kind: Kind, side: SideId | null, args: unknown[], options: CallOptions, make: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -85,7 +88,7 @@ class FakeClient implements TrainClient {
       image: shown(),
       flat: { width: 2, height: 2, pixels: new ArrayBuffer(16) },
       kernels: null,
-      ms: 1,
+      ms: this.snapshotMs,
     };
   }
   create(side: SideId, spec: TrainSpec, _image: RgbaBuffer, options: CallOptions = {}) {
@@ -189,6 +192,22 @@ describe('LearnSession', () => {
       expect((steps[i] - steps[i - 1]) * MS_PER_STEP).toBeLessThan(EVAL_MS + MAX_CHUNK * MS_PER_STEP);
     }
     expect(session.a.rate).toBeCloseTo(1000 / MS_PER_STEP, 6);
+  });
+
+  it('a slow evaluation is made less often: at most one EVAL_SHARE-th of the time', async () => {
+    const { client, session } = setup();
+    client.snapshotMs = 400;
+    await client.pump();
+    session.train();
+    for (let i = 0; i < 60; i++) {
+      const c = client.pending('run', 'a')[0] ?? client.pending('snapshot', 'a')[0];
+      await client.answer(c.kind, 'a');
+    }
+    const steps = session.a.evaluations.map((e) => e.step);
+    expect(steps.length).toBeGreaterThan(2);
+    for (let i = 1; i < steps.length; i++) {
+      expect((steps[i] - steps[i - 1]) * MS_PER_STEP).toBeGreaterThanOrEqual(EVAL_SHARE * 400);
+    }
   });
 
   it('Pause counts the chunk in flight, then stops that side and evaluates where it stopped', async () => {

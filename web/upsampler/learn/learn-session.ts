@@ -28,8 +28,12 @@ export const CHUNK_MS = 100;
 /** Steps per call at most (and at the start, before a step has been timed: FIRST_CHUNK). */
 export const MAX_CHUNK = 25;
 export const FIRST_CHUNK = 5;
-/** A training side is evaluated again once this long has passed since its last evaluation. */
+/**
+ * A training side is evaluated again once this long has passed since its last evaluation, or EVAL_SHARE times
+ * as long as that evaluation took, whichever is longer: on a large image, training keeps most of the time.
+ */
 export const EVAL_MS = 700;
+export const EVAL_SHARE = 4;
 /** Training stops by itself here. */
 export const MAX_STEPS = 5000;
 /**
@@ -335,7 +339,8 @@ export class LearnSession {
           const rate = 1000 / Math.max(per, 1e-3);
           s.rate = s.rate === null ? rate : 0.7 * s.rate + 0.3 * rate;
         }
-        if (this.events.now() - this.lastEval[id] >= EVAL_MS) await this.evaluate(id, g, signal);
+        const every = Math.max(EVAL_MS, EVAL_SHARE * (s.snapshot?.ms ?? 0));
+        if (this.events.now() - this.lastEval[id] >= every) await this.evaluate(id, g, signal);
         this.events.changed();
       }
       if (g !== this.gen[id]) return;
