@@ -21,10 +21,15 @@
 namespace tconv::js {
 namespace {
 
-val interpolate_js(const TensorArg& input, const val& options) {
+// `out`: null, or a Float32Array the JS wrapper checked (a genuine view, not of
+// this module's memory) to copy the result into with one set.
+val interpolate_js(const TensorArg& input, const val& options, const val& out) {
   return guarded("interpolate", [&] {
     const InterpolateOptions parsed = to_interpolate_options(options);
-    return to_js(interpolate(to_tensor("interpolate", "input", input), parsed));
+    const xt::xarray<float> result = interpolate(to_tensor("interpolate", "input", input), parsed);
+    if (out.isNull()) return to_js(result);
+    check_out_length("interpolate", out["length"].as<double>(), result);
+    return to_js(result, out);
   });
 }
 
@@ -234,10 +239,10 @@ std::vector<double> slot_dims(const TensorSlot& slot) {
   return std::vector<double>(slot.shape, slot.shape + static_cast<std::size_t>(rank));
 }
 
-xt::xarray<float> unfilled(std::string_view function, std::string_view name, TensorSlot& slot) {
-  xt::xarray<float> tensor = unfilled_tensor(function, name, slot_dims(slot), slot.length);
-  slot.data = address(tensor.data());
-  return tensor;
+void unfilled(std::string_view function, std::string_view name, TensorSlot& slot,
+              std::optional<xt::xarray<float>>& tensor) {
+  tensor = unfilled_tensor(function, name, slot_dims(slot), slot.length);
+  slot.data = address(tensor->data());
 }
 
 }  // namespace
@@ -268,12 +273,9 @@ val conv_call_layout() {
   layout.set("weight", slot(r.weight));
   layout.set("bias", slot(r.bias));
   layout.set("result", slot(r.result));
+  layout.set("out", at(&r.out));
   layout.set("error", at(&r.error));
   layout.set("slotDims", static_cast<double>(kSlotDims));
-  val oom = val::array();
-  oom.call<void>("push", out_of_memory("conv2d"));
-  oom.call<void>("push", out_of_memory("conv_transpose2d"));
-  layout.set("outOfMemory", oom);
   return layout;
 }
 
@@ -290,14 +292,11 @@ using tconv::js::ConvCall;
 
 extern "C" {
 
-ConvCall* tconv_conv_new(int transposed) {
-  auto* call = new (std::nothrow) ConvCall();
-  if (call != nullptr) call->transposed = transposed != 0;
-  return call;
-}
+ConvCall* tconv_conv_new() { return new (std::nothrow) ConvCall(); }
 
-int tconv_conv_prepare(ConvCall* call) {
+int tconv_conv_prepare(ConvCall* call, int transposed) {
   using namespace tconv::js;
+  call->transposed = transposed != 0;
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
     ConvRecord& r = call->record;
@@ -307,8 +306,8 @@ int tconv_conv_prepare(ConvCall* call) {
     } else {
       call->conv2d_params = to_conv2d_params(f, r.options);
     }
-    call->input = unfilled(f, "input", r.input);
-    call->weight = unfilled(f, "weight", r.weight);
+    unfilled(f, "input", r.input, call->input);
+    unfilled(f, "weight", r.weight, call->weight);
     if (r.bias.length >= 0) {
       call->bias = unfilled_bias(f, r.bias.length);
       r.bias.data = address(call->bias->data());
@@ -319,20 +318,31 @@ int tconv_conv_prepare(ConvCall* call) {
 int tconv_conv_run(ConvCall* call) {
   using namespace tconv::js;
   return step(*call, [&] {
+    const std::string_view f = core_name(*call);
     call->result = call->transposed
-                       ? tconv::conv_transpose2d(call->input, call->weight, call->bias, call->conv_transpose2d_params)
-                       : tconv::conv2d(call->input, call->weight, call->bias, call->conv2d_params);
-    TensorSlot& out = call->record.result;
-    out.length = static_cast<double>(call->result.size());
-    out.rank = static_cast<double>(call->result.dimension());
-    for (std::size_t d = 0; d < call->result.dimension() && d < kSlotDims; ++d) {
-      out.shape[d] = static_cast<double>(call->result.shape()[d]);
+                       ? tconv::conv_transpose2d(*call->input, *call->weight, call->bias, call->conv_transpose2d_params)
+                       : tconv::conv2d(*call->input, *call->weight, call->bias, call->conv2d_params);
+    const xt::xarray<float>& result = *call->result;
+    ConvRecord& r = call->record;
+    if (r.out >= 0) check_out_length(f, r.out, result);
+    r.result.length = static_cast<double>(result.size());
+    r.result.rank = static_cast<double>(result.dimension());
+    for (std::size_t d = 0; d < result.dimension() && d < kSlotDims; ++d) {
+      r.result.shape[d] = static_cast<double>(result.shape()[d]);
     }
-    out.data = address(call->result.data());
+    r.result.data = address(result.data());
   });
 }
 
-void tconv_conv_release(ConvCall* call) { delete call; }
+void tconv_conv_release(ConvCall* call) {
+  // The wrapper writes every input field before each call; what is freed here is what a call allocated.
+  call->input.reset();
+  call->weight.reset();
+  call->bias.reset();
+  call->result.reset();
+  std::string().swap(call->message);
+  call->record.error = 0;
+}
 
 }  // extern "C"
 

@@ -13,10 +13,12 @@ std::vector<double> shape_dims(std::string_view function, std::string_view name,
 
 /// The length of a typed array the JS wrapper checked, read as a double so that
 /// nothing is truncated to wasm32's 32-bit size_t before the limit is checked.
-std::size_t checked_length(std::string_view function, std::string_view name, double length) {
+/// The name is `name` + `suffix`, put together only for the message (this runs on every conv call).
+std::size_t checked_length(std::string_view function, std::string_view name, double length,
+                           std::string_view suffix = {}) {
   if (length > static_cast<double>(kMaxElements)) {
-    fail(function, std::string(name) + " has " + format_number(length) + " elements, more than the limit of " +
-                       std::to_string(kMaxElements));
+    fail(function, std::string(name) + std::string(suffix) + " has " + format_number(length) +
+                       " elements, more than the limit of " + std::to_string(kMaxElements));
   }
   return static_cast<std::size_t>(length);
 }
@@ -41,7 +43,7 @@ Progress to_progress(const val& hook) {
 
 xt::xarray<float> unfilled_tensor(std::string_view function, std::string_view name, const std::vector<double>& dims,
                                   double length) {
-  const std::size_t checked = checked_length(function, std::string(name) + ".data", length);
+  const std::size_t checked = checked_length(function, name, length, ".data");
   return xt::xarray<float>::from_shape(checked_shape(function, name, dims, checked));
 }
 
@@ -58,6 +60,14 @@ xt::xarray<float> to_tensor(std::string_view function, std::string_view name, co
   // TypedArray.prototype.set on a view of the tensor: one native copy.
   val(emscripten::typed_memory_view(tensor.size(), tensor.data())).call<void>("set", arg.data);
   return tensor;
+}
+
+void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result) {
+  if (out_length != static_cast<double>(result.size())) {
+    Shape shape(result.shape().begin(), result.shape().end());
+    fail(function, "out must have the result's " + std::to_string(result.size()) + " elements (shape " +
+                       format_shape(shape) + "), got a Float32Array of " + format_number(out_length));
+  }
 }
 
 std::string out_of_memory(std::string_view function) {
@@ -176,14 +186,21 @@ val int32_copy(const std::int32_t* data, std::size_t size) {
   return val::global("Int32Array").new_(emscripten::typed_memory_view(size, data));
 }
 
-val to_js(const xt::xarray<float>& tensor) {
+val to_js(const xt::xarray<float>& tensor, const val& out) {
   val shape = val::array();
   for (std::size_t dim : tensor.shape()) shape.call<void>("push", static_cast<double>(dim));
   val result = val::object();
-  result.set("data", float32_copy(tensor.data(), tensor.size()));
+  if (out.isNull()) {
+    result.set("data", float32_copy(tensor.data(), tensor.size()));
+  } else {
+    out.call<void>("set", emscripten::typed_memory_view(tensor.size(), tensor.data()));  // one copy, no new array
+    result.set("data", out);
+  }
   result.set("shape", shape);
   return result;
 }
+
+val to_js(const xt::xarray<float>& tensor) { return to_js(tensor, val::null()); }
 
 val to_js(const Pair& pair) {
   val result = val::array();

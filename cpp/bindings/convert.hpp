@@ -90,6 +90,12 @@ Pair to_pair(std::string_view function, std::string_view name, const std::array<
 
 /// { data: Float32Array (a JS-owned copy), shape: number[] }.
 val to_js(const xt::xarray<float>& tensor);
+/// The same with `out` as data, the result copied into it with one set (null: a new copy, as above).
+/// `out` must be a Float32Array that check_out_length accepted.
+val to_js(const xt::xarray<float>& tensor, const val& out);
+/// The rule for a caller's `out` array: exactly the result's element count, or a message naming `out`.
+/// `out_length` is the array's length as JS reads it (a double: nothing is truncated first).
+void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result);
 val to_js(const Pair& pair);
 /// A fresh JS-owned typed array copied from wasm memory in one call.
 val float32_copy(const float* data, std::size_t size);

@@ -192,6 +192,34 @@ export function options<K extends string>(
   return out;
 }
 
+/**
+ * The caller's `out` option: null when absent, else a genuine Float32Array
+ * view of the same memory (so a lying subclass or Proxy cannot redirect the
+ * write). Refused: another kind, a detached buffer, a view of the module's own
+ * memory (`heap`: the core's allocations may detach or overwrite it), and one
+ * that overlaps an array the call reads (`reads`: [name, snapshot] pairs).
+ * Its length is the core's to check against the result it computes.
+ */
+export function out(
+  fn: string,
+  value: unknown,
+  heap: ArrayBufferLike,
+  reads: readonly (readonly [string, Float32Array | null])[],
+): Float32Array | null {
+  if (value === undefined || value === null) return null;
+  const target = view(fn, 'out', value, ['Float32Array']);
+  if (target.buffer === heap) fail(fn, "out must not be a view of tconv's WebAssembly memory");
+  const begin = target.byteOffset;
+  const end = begin + target.byteLength;
+  for (const [name, input] of reads) {
+    if (input === null || input.buffer !== target.buffer) continue;
+    if (input.byteOffset < end && begin < input.byteOffset + input.byteLength) {
+      fail(fn, `out must not overlap ${name}, which the call reads`);
+    }
+  }
+  return target;
+}
+
 export function optionalFloat32(fn: string, name: string, value: unknown): Float32Array | null {
   if (value === undefined || value === null) return null;
   return view(fn, name, value, ['Float32Array']);

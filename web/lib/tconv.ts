@@ -36,13 +36,13 @@ import type {
   UpsampleOptions,
 } from './types.js';
 
-const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
+const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'out'] as const;
 const CONV_TRANSPOSE_KEYS = [...CONV_KEYS, 'outputPadding'] as const;
 const BACKWARD_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
 const TRANSPOSED_BACKWARD_KEYS = [...BACKWARD_KEYS, 'outputPadding'] as const;
 const SIZE_KEYS = ['stride', 'padding', 'dilation'] as const;
 const TRANSPOSED_SIZE_KEYS = [...SIZE_KEYS, 'outputPadding'] as const;
-const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
+const INTERPOLATE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners', 'out'] as const;
 const GEOMETRY_KEYS = ['method', 'factor', 'size', 'alignCorners', 'kernel'] as const;
 const UPSAMPLE_KEYS = [...GEOMETRY_KEYS, 'onProgress', 'into'] as const;
 const BAND_KEYS = ['imageHeight', 'firstRow', 'outputRows', 'opaque'] as const;
@@ -80,6 +80,15 @@ function backwardTensors(core: CoreModule, fn: string, gradOutput: unknown, inpu
   const x = args.tensor(fn, 'input', input);
   const w = args.tensor(fn, 'weight', weight);
   return [embindTensor(core, g), embindTensor(core, x), embindTensor(core, w)] as const;
+}
+
+/** The arrays a convolution reads, named for the message when `out` overlaps one. */
+function reads(x: args.TensorArg, w: args.TensorArg, bias: Float32Array | null): [string, Float32Array | null][] {
+  return [
+    ['input.data', x.data],
+    ['weight.data', w.data],
+    ['bias', bias],
+  ];
 }
 
 function rowPair(fn: string, name: string, value: unknown): [number, number] {
@@ -176,6 +185,7 @@ interface CallLayout {
   weight: Slot;
   bias: Slot;
   result: Slot;
+  out: number;
   error: number;
 }
 
@@ -203,6 +213,7 @@ function callLayout(raw: RawConvCallLayout): CallLayout {
     weight: slot(raw.weight),
     bias: slot(raw.bias),
     result: slot(raw.result),
+    out: doubles(raw.out),
     error: doubles(raw.error),
   };
 }
@@ -223,26 +234,42 @@ function copyIn(fn: string, name: string, core: CoreModule, address: number, dat
   }
 }
 
+/** The wrapper's one call record (cpp/bindings/call.hpp): its address and the layout of its fields. */
+interface CallRecord {
+  at: number; // the record's index in HEAPF64
+  layout: CallLayout;
+}
+
+/** The caller's `out`, checked (a view of its memory), and the object to hand back as the result's data. */
+interface Out {
+  view: Float32Array;
+  caller: Float32Array;
+}
+
+function outOption(fn: string, core: CoreModule, value: unknown, reads: [string, Float32Array | null][]): Out | null {
+  const view = args.out(fn, value, core.HEAPF32.buffer, reads);
+  return view === null ? null : { view, caller: value as Float32Array };
+}
+
 /**
  * conv2d and convTranspose2d cross as numbers in wasm memory (cpp/bindings/call.hpp):
  * the snapshot's options and each tensor's length and shape go into the call's
  * record, the core checks them and allocates the tensors, each tensor's elements
- * are copied in with one HEAPF32.set, and the result comes out as one slice.
+ * are copied in with one HEAPF32.set, and the result comes out as one slice, or
+ * with one set into the caller's `out` (whose length the core checked first).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
  */
 function convCall(
   core: CoreModule,
-  layout: CallLayout,
+  { at, layout }: CallRecord,
   fn: string,
   transposed: boolean,
   x: args.TensorArg,
   w: args.TensorArg,
   bias: Float32Array | null,
   o: RawConvOptions,
+  out: Out | null,
 ): Tensor {
-  const call = core._tconv_conv_new(transposed ? 1 : 0);
-  if (call === 0) throw new Error(core.convCallLayout().outOfMemory[transposed ? 1 : 0]);
-  const at = call / 8; // malloc's alignment is 8 or more
   const failure = () => new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
   try {
     let f64 = core.HEAPF64;
@@ -258,26 +285,32 @@ function convCall(
     writeSlot(f64, at, layout.input, x.data.length, x.shape);
     writeSlot(f64, at, layout.weight, w.data.length, w.shape);
     f64[at + layout.bias.length] = bias === null ? -1 : bias.length;
-    if (core._tconv_conv_prepare(call) !== 0) throw failure();
+    f64[at + layout.out] = out === null ? -1 : out.view.length;
+    if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw failure();
     f64 = core.HEAPF64; // the allocations may have grown the memory
     copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
     copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
     if (bias !== null) copyIn(fn, 'bias', core, f64[at + layout.bias.data], bias);
-    if (core._tconv_conv_run(call) !== 0) throw failure();
+    if (core._tconv_conv_run(at * 8) !== 0) throw failure();
     f64 = core.HEAPF64;
     const r = layout.result;
     const shape: number[] = [];
     for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
     const begin = f64[at + r.data] / 4;
-    return { data: core.HEAPF32.slice(begin, begin + f64[at + r.length]), shape };
+    const end = begin + f64[at + r.length];
+    if (out === null) return { data: core.HEAPF32.slice(begin, end), shape };
+    out.view.set(core.HEAPF32.subarray(begin, end)); // the core checked the length
+    return { data: out.caller, shape };
   } finally {
-    core._tconv_conv_release(call);
+    core._tconv_conv_release(at * 8);
   }
 }
 
 export function wrapCore(core: CoreModule): Tconv {
   const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
-  const layout = callLayout(core.convCallLayout());
+  const address = core._tconv_conv_new();
+  if (address === 0) throw new Error('tconv: out of memory (the call record)');
+  const record: CallRecord = { at: address / 8, layout: callLayout(core.convCallLayout()) }; // malloc aligns to 8 or more
   return {
     conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
       const fn = 'conv2d';
@@ -285,7 +318,8 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      return convCall(core, layout, fn, false, x, w, bias, convOptions(fn, o));
+      const out = outOption(fn, core, o.out, reads(x, w, bias));
+      return convCall(core, record, fn, false, x, w, bias, convOptions(fn, o), out);
     },
 
     convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
@@ -294,7 +328,8 @@ export function wrapCore(core: CoreModule): Tconv {
       const w = args.tensor(fn, 'weight', weight);
       const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      return convCall(core, layout, fn, true, x, w, bias, convOptions(fn, o));
+      const out = outOption(fn, core, o.out, reads(x, w, bias));
+      return convCall(core, record, fn, true, x, w, bias, convOptions(fn, o), out);
     },
 
     conv2dBackward(gradOutput: Tensor, input: Tensor, weight: Tensor, options?: Conv2dBackwardOptions): ConvGradients {
@@ -334,14 +369,15 @@ export function wrapCore(core: CoreModule): Tconv {
       if (options === undefined || options === null)
         args.fail(fn, 'options { mode, size or scaleFactor } are required');
       const o = args.options(fn, options, INTERPOLATE_KEYS);
-      return unwrap(
-        core.interpolate(x, {
-          mode: args.string(fn, 'mode', o.mode),
-          size: o.size === undefined ? null : args.pair(fn, 'size', o.size, 0),
-          scaleFactor: o.scaleFactor === undefined ? null : args.pair(fn, 'scaleFactor', o.scaleFactor, 0),
-          alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
-        }),
-      );
+      const raw = {
+        mode: args.string(fn, 'mode', o.mode),
+        size: o.size === undefined ? null : args.pair(fn, 'size', o.size, 0),
+        scaleFactor: o.scaleFactor === undefined ? null : args.pair(fn, 'scaleFactor', o.scaleFactor, 0),
+        alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
+      };
+      const out = outOption(fn, core, o.out, [['input.data', x.data]]);
+      const result = unwrap(core.interpolate(x, raw, out && out.view));
+      return out === null ? result : { data: out.caller, shape: result.shape };
     },
 
     convMatrix(options: ConvMatrixOptions, kernel?: Float32Array): ConvMatrix {

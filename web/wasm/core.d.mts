@@ -112,27 +112,29 @@ export interface RawConvCallLayout {
   weight: RawSlotLayout;
   bias: RawSlotLayout;
   result: RawSlotLayout;
+  /** Elements of the caller's `out` array (negative: none), checked against the result by run. */
+  out: number;
   /** Address of the core's message after a failed step. */
   error: number;
   /** Shape entries a slot holds. */
   slotDims: number;
-  /** The core's out-of-memory message for conv2d and conv_transpose2d (the index _tconv_conv_new takes). */
-  outOfMemory: [string, string];
 }
 
 export interface CoreModule {
   /** The layout of the conv2d / conv_transpose2d call record, from the binding's own struct. */
   convCallLayout(): RawConvCallLayout;
-  /** A new call (1: conv_transpose2d) or 0 when out of memory. */
-  _tconv_conv_new(transposed: number): number;
-  /** Checks the options and shapes, allocates the tensors: 0, or 1 with the message at `error`. */
-  _tconv_conv_prepare(call: number): number;
-  /** Runs the core on the filled tensors: 0, or 1 with the message at `error`. */
+  /** The wrapper's one call record, reused by every call, or 0 when out of memory. */
+  _tconv_conv_new(): number;
+  /** Checks the options and shapes (transposed 1: conv_transpose2d), allocates the tensors: 0, or 1 with the message at `error`. */
+  _tconv_conv_prepare(call: number, transposed: number): number;
+  /** Runs the core on the filled tensors and checks `out`'s length: 0, or 1 with the message at `error`. */
   _tconv_conv_run(call: number): number;
+  /** Frees what the call allocated; the record stays for the next call. */
   _tconv_conv_release(call: number): void;
   UTF8ToString(address: number): string;
   HEAPF64: Float64Array;
-  interpolate(input: RawTensor, options: RawInterpolateOptions): RawTensor | RawError;
+  /** With `out` (a checked Float32Array), the result is copied into it and returned as data; its length is checked here. */
+  interpolate(input: RawTensor, options: RawInterpolateOptions, out: Float32Array | null): RawTensor | RawError;
   convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;
   conv2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
   convTranspose2dOutputSize(inputSize: RawPair, kernelSize: RawPair, options: RawConvOptions): RawPair | RawError;
