@@ -3,6 +3,9 @@
 // check that the three agree. The workloads, timing and report live in
 // scripts/bench/ (shared with `npm run bench:browser`).
 //
+// `npm run bench -- --contend`: the same with a memory-streaming load on
+// another core for the whole run (a worker thread, scripts/bench/contend.mjs).
+//
 // TCONV_BENCH_NO_BUILD=1 skips the setup and build steps (use the JS package
 // already in build/js). TCONV_BENCH_DEFAULT_MALLOC=1: see MALLOC_ENV below. TCONV_BENCH_SECONDS sets the time per workload and
 // library (default 1); TCONV_BENCH_ONLY=BE runs only workloads B and E.
@@ -14,6 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
 
 import { build, root, setup } from './toolchain.mjs';
 
@@ -50,6 +54,10 @@ const tf = await import('@tensorflow/tfjs-core');
 const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
 const { configureOrt, configureTfjs } = await import('./bench/peers.mjs');
 const { runBenchmark } = await import('./bench/suite.mjs');
+const { startLoad } = await import('./bench/contend.mjs');
+const contend = process.argv.includes('--contend');
+const unknown = process.argv.slice(2).filter((a) => a !== '--contend');
+if (unknown.length) throw new Error(`bench: unknown argument ${unknown.join(' ')} (known: --contend)`);
 
 const tc = await createTconv();
 configureOrt(ort);
@@ -58,7 +66,7 @@ const tfInfo = await configureTfjs(tf, tfwasm);
 const kib = (path) => `${(statSync(join(root, path)).size / 1024).toFixed(1)} KiB`;
 const cpus = os.cpus();
 const header = [
-  'tconv benchmark — Node, one thread, wasm SIMD',
+  `tconv benchmark — Node, one thread, wasm SIMD${contend ? ', with a memory-streaming load on another core' : ''}`,
   `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.arch()}, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg()[0].toFixed(2)}; ` +
     `node ${process.version} (V8 ${process.versions.v8})`,
@@ -69,6 +77,19 @@ const header = [
   `tfjs-backend-wasm ${tfwasm.version_wasm}: ${tfInfo.threads} thread, SIMD ${tfInfo.simd ? 'on' : 'OFF'}, ` +
     `tfjs-backend-wasm-simd.wasm ${kib('node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')}`,
 ];
+
+/** contend-worker.mjs as a worker_thread. */
+function nodeWorker() {
+  const worker = new Worker(new URL('./bench/contend-worker.mjs', import.meta.url));
+  worker.on('error', (e) => {
+    throw e;
+  });
+  return {
+    postMessage: (m) => worker.postMessage(m),
+    onceMessage: (f) => worker.once('message', f),
+    terminate: () => worker.terminate(),
+  };
+}
 
 // One call first, so that memory the allocator keeps after its first use is
 // in the baseline and "grew" below means memory a call failed to free.
@@ -92,6 +113,7 @@ const { lines, agree } = await runBenchmark({
   only: process.env.TCONV_BENCH_ONLY,
   gc,
   header,
+  startLoad: contend ? () => startLoad(nodeWorker) : undefined,
   progress: (message) => tty && process.stderr.write(`\r\x1b[K${message}`),
 });
 if (tty) process.stderr.write('\r\x1b[K');

@@ -5,6 +5,9 @@
 // performance.now() has its fine (5 µs) resolution. Nothing is fetched from
 // anywhere else; a request to another origin fails the run.
 //
+// `npm run bench:browser -- --contend` runs a memory-streaming load in a Worker
+// of the page, on another core, for the whole run (scripts/bench/contend.mjs).
+//
 // TCONV_BENCH_NO_BUILD=1 skips the setup and build steps; TCONV_BENCH_SECONDS
 // sets the time per workload and library (default 1); TCONV_BENCH_ONLY=BE runs
 // only workloads B and E. Exits with 1 when the libraries disagree or the page
@@ -22,6 +25,9 @@ if (!process.env.TCONV_BENCH_NO_BUILD) {
   build(['wasm']);
 }
 const { chromium } = await import('playwright-core');
+const contend = process.argv.includes('--contend');
+const unknown = process.argv.slice(2).filter((a) => a !== '--contend');
+if (unknown.length) throw new Error(`bench:browser: unknown argument ${unknown.join(' ')} (known: --contend)`);
 
 // Only these folders are served.
 const SERVED = [
@@ -97,7 +103,7 @@ try {
 
   const userAgent = await page.evaluate(() => navigator.userAgent);
   const header = [
-    'tconv benchmark — headless Chromium, one thread, wasm SIMD',
+    `tconv benchmark — headless Chromium, one thread, wasm SIMD${contend ? ', with a memory-streaming load in a Worker' : ''}`,
     `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.arch()}, ` +
       `load average ${os.loadavg()[0].toFixed(2)}; Chromium ${browser.version()} (${chromiumPath()})`,
     `user agent: ${userAgent}`,
@@ -107,7 +113,10 @@ try {
   ];
   const seconds = Number(process.env.TCONV_BENCH_SECONDS ?? 1);
   const only = process.env.TCONV_BENCH_ONLY ?? '';
-  const { lines, agree } = await page.evaluate(([h, s, o]) => window.runBench(h, s, o), [header, seconds, only]);
+  const { lines, agree } = await page.evaluate(
+    ([h, s, o, c]) => window.runBench(h, s, o, c),
+    [header, seconds, only, contend],
+  );
   if (tty) process.stderr.write('\r\x1b[K');
   console.log(lines.join('\n'));
   if (!agree) failures.push('the libraries disagree (see the table)');

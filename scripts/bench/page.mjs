@@ -5,13 +5,25 @@
 import * as ort from '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
 import { createTconv } from '/build/js/lib/index.js';
 
+import { startLoad } from './contend.mjs';
 import { configureOrt, configureTfjs } from './peers.mjs';
-import { runBenchmark } from './suite.mjs';
+import { runBenchmark, TARGETS } from './suite.mjs';
 
 const out = document.getElementById('out');
 
-/** Runs the benchmark; `header` comes from Node (machine, file sizes). */
-window.runBench = async (header, seconds, only) => {
+/** contend-worker.mjs as a module Worker of this page (another thread, so another core when one is free). */
+function pageWorker() {
+  const worker = new Worker(new URL('./contend-worker.mjs', import.meta.url), { type: 'module' });
+  worker.addEventListener('error', (e) => console.error(`[contend worker] ${e.message}`));
+  return {
+    postMessage: (m) => worker.postMessage(m),
+    onceMessage: (f) => worker.addEventListener('message', (e) => f(e.data), { once: true }),
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** Runs the benchmark; `header` comes from Node (machine, file sizes); `contend` adds the load. */
+window.runBench = async (header, seconds, only, contend) => {
   const { tf } = globalThis;
   const tc = await createTconv();
   configureOrt(ort, new URL('/node_modules/onnxruntime-web/dist/', location.href).href);
@@ -33,6 +45,8 @@ window.runBench = async (header, seconds, only) => {
     only,
     gc: globalThis.gc,
     header: [...header, ...libraries],
+    targets: TARGETS.browser,
+    startLoad: contend ? () => startLoad(pageWorker) : undefined,
     progress: (message) => console.log(`[progress] ${message}`),
   });
   out.textContent = result.lines.join('\n');

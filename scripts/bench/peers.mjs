@@ -6,6 +6,8 @@
 // What is timed per call:
 //   tconv  tc.conv2d / tc.convTranspose2d / tc.interpolate (weights are passed,
 //          and copied into wasm memory, on every call: that is tconv's API)
+//   tconv out  the same with `out`: one Float32Array of the result's size,
+//          made once, receives every result (no new array per call)
 //   ORT    session.run on a one-node ONNX model whose weights are initializers
 //          (input copied in, output copied out)
 //   tfjs   tf.tensor4d(input) → op → dataSync() → dispose; the filter is a
@@ -19,22 +21,27 @@ import { singleNodeModel } from './onnx.mjs';
 
 // ---------------------------------------------------------------- tconv
 
-export function tconvPeer(tc) {
+/** tconv; with `out`, every call writes into one caller-owned array made here, once. */
+function tconv(name, tc, withOut) {
   return {
-    name: 'tconv',
+    name,
     prepare(wl, { x, w }) {
       const input = { data: x, shape: wl.input };
+      const out = withOut ? { out: new Float32Array(wl.output.reduce((a, b) => a * b, 1)) } : {};
       if (wl.op === 'interpolate') {
-        const opts = { mode: wl.mode, scaleFactor: wl.scale, alignCorners: false };
+        const opts = { mode: wl.mode, scaleFactor: wl.scale, alignCorners: false, ...out };
         return { run: () => tc.interpolate(input, opts).data };
       }
       const weight = { data: w, shape: wl.weightShape };
-      const opts = { stride: wl.stride, padding: wl.padding, groups: wl.groups };
+      const opts = { stride: wl.stride, padding: wl.padding, groups: wl.groups, ...out };
       const fn = wl.op === 'conv2d' ? tc.conv2d : tc.convTranspose2d;
       return { run: () => fn(input, weight, opts).data };
     },
   };
 }
+
+export const tconvPeer = (tc) => tconv('tconv', tc, false);
+export const tconvOutPeer = (tc) => tconv('tconv out', tc, true);
 
 // ---------------------------------------------------------------- onnxruntime-web
 

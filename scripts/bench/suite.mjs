@@ -1,7 +1,10 @@
 // The benchmark itself, shared by Node (`npm run bench`) and Chromium
 // (`npm run bench:browser`): measure the SIMD peak and copy bandwidth, run
-// every workload through tconv, onnxruntime-web and tfjs-backend-wasm, check
-// that they agree, and format the tables. Uses only `performance.now()`.
+// every workload through tconv (with a new result array, and into a
+// caller-owned `out`), onnxruntime-web and tfjs-backend-wasm, check that they
+// agree, and format the tables. With a load (`--contend`, contend.mjs), the
+// peak is measured idle and again with the load running, and the load's own
+// bandwidth is reported. Uses only `performance.now()`.
 //
 // Timing: each (workload, library) pair is called once for the comparison
 // (which is also the first warm-up call), warmed up to ≥ 2 calls and ≥ 15 % of
@@ -11,8 +14,10 @@
 // browsers) does not matter. A call over SINGLE_CALL_MS is timed once (the
 // comparison call) and flagged, to keep the whole run within about 2 minutes.
 
+import { rate } from './contend.mjs';
+import { EXTRA_COLUMNS } from './extra.mjs';
 import { measurePeak } from './peak.mjs';
-import { ortPeer, tconvPeer, tfjsPeer } from './peers.mjs';
+import { ortPeer, tconvOutPeer, tconvPeer, tfjsPeer } from './peers.mjs';
 import { makeInputs, workloads } from './workloads.mjs';
 
 const MIN_BATCH_MS = 5;
@@ -20,6 +25,16 @@ const MAX_SAMPLES = 200;
 const SINGLE_CALL_MS = 2000;
 /** Agreement tolerance: max |peer − tconv| ≤ TOLERANCE · max |tconv|. */
 export const TOLERANCE = 1e-3;
+
+/**
+ * Issue 16's targets, per place. ratios: ORT time / tconv time, at least; share: D and E's
+ * GFLOP/s over the SIMD peak, at least; microUs: A's time per call, at most (idle runs only);
+ * microTfjs: A's tconv time / tfjs-backend-wasm's, at most; copyShare: G over the copy bandwidth.
+ */
+export const TARGETS = {
+  node: { ratios: { B: 4, C: 5, F: 2, D: 1.3, E: 1.3 }, share: 0.5, microUs: 2, microTfjs: 2, copyShare: 0.5 },
+  browser: { ratios: { B: 3, C: 3, D: 1.3, E: 1.3, F: 1.3 }, microTfjs: 2 },
+};
 
 // ---------------------------------------------------------------- timing
 
@@ -132,19 +147,43 @@ function throughput(wl, ms) {
  * @param {object} o.tf    @tensorflow/tfjs-core with the wasm backend active (1 thread)
  * @param {number} o.seconds  timing budget per (workload, library)
  * @param {string[]} o.header lines printed first (machine, versions)
+ * @param {object} [o.targets] TARGETS.node (default) or TARGETS.browser
  * @param {string} [o.only] run only the workloads with these ids, e.g. 'BG'
  * @param {() => void} [o.gc] a full garbage collection, run before each unbatched sample
+ * @param {() => Promise<object>} [o.startLoad] starts the `--contend` load (contend.mjs startLoad)
+ * @param {object[]} [o.extraColumns] per-workload columns (extra.mjs)
  * @param {(message: string) => void} [o.progress]
  * @returns {Promise<{ lines: string[], agree: boolean }>}
  */
-export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, progress = () => {} }) {
+export async function runBenchmark({
+  tc,
+  ort,
+  tf,
+  seconds,
+  header,
+  targets = TARGETS.node,
+  only,
+  gc,
+  startLoad,
+  extraColumns = EXTRA_COLUMNS,
+  progress = () => {},
+}) {
   const started = performance.now();
   const budgetMs = seconds * 1000;
   progress('measuring SIMD peak and copy bandwidth');
-  const peak = await measurePeak();
+  const idlePeak = await measurePeak();
+  let load;
+  let loadedPeak;
+  if (startLoad) {
+    progress('starting the load, then measuring the peak again');
+    load = await startLoad();
+    loadedPeak = await measurePeak();
+  }
+  // The peak the tables compare with is the one measured in the conditions of the table.
+  const peak = loadedPeak ?? idlePeak;
 
-  const peers = [tconvPeer(tc), ortPeer(ort), tfjsPeer(tf)];
-  const results = []; // { wl, byPeer: { name: { ms, samples, perSample, diff } | { na } } }
+  const peers = [tconvPeer(tc), tconvOutPeer(tc), ortPeer(ort), tfjsPeer(tf)];
+  const results = []; // { wl, byPeer: { name: { ms, samples, perSample, diff } | { na } }, loadGBs }
   const notes = [];
   let agree = true;
 
@@ -152,6 +191,7 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
     if (only && !only.toUpperCase().includes(wl.id)) continue;
     const inputs = makeInputs(wl, index);
     const byPeer = {};
+    const loadFrom = load?.sample();
     let reference;
     for (const peer of peers) {
       progress(`${wl.id} ${wl.title}: ${peer.name}`);
@@ -194,8 +234,9 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
         await prepared.dispose?.();
       }
     }
-    results.push({ wl, byPeer });
+    results.push({ wl, byPeer, loadGBs: load && rate(loadFrom, load.sample()) });
   }
+  const loadRun = await load?.stop();
 
   // ---- main table
   const rows = [];
@@ -211,14 +252,15 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
         first ? wl.params : '',
         peer.name,
       ];
+      const extras = extraColumns.map((c) => (r.na ? '' : (c.cell({ wl, library: peer.name, ms: r.ms, tc }) ?? '')));
       if (r.na) {
-        rows.push([...cells, 'n/a', '', '', '', '']);
+        rows.push([...cells, 'n/a', '', '', '', '', ...extras]);
         continue;
       }
       const ratio = first ? '—' : base?.ms ? fmtRatio(r.ms / base.ms) : '';
       const diff = first ? 'reference' : `${r.diff.toExponential(1)} ${r.diff <= TOLERANCE ? 'ok' : 'DIFFERS'}`;
       const n = r.single ? '1 cold' : r.perSample > 1 ? `${r.samples}×${r.perSample}` : String(r.samples);
-      rows.push([...cells, wl.micro ? fmtUs(r.ms) : fmtMs(r.ms), throughput(wl, r.ms), ratio, diff, n]);
+      rows.push([...cells, wl.micro ? fmtUs(r.ms) : fmtMs(r.ms), throughput(wl, r.ms), ratio, diff, n, ...extras]);
     }
   }
 
@@ -234,28 +276,32 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
     const ok = typeof measured === 'string';
     targetRows.push([what, goal, ok ? measured : 'n/a', ok ? (pass ? 'PASS' : 'FAIL') : '—']);
   };
-  for (const [id, goal] of [
-    ['B', 4],
-    ['C', 5],
-    ['F', 2],
-    ['D', 1.3],
-    ['E', 1.3],
-  ]) {
+  for (const [id, goal] of Object.entries(targets.ratios ?? {})) {
     if (!find(id)) continue; // not run (TCONV_BENCH_ONLY)
     const s = speedup(id);
     target(`${id}  ORT time / tconv time`, `≥ ${goal}×`, s && fmtRatio(s), s >= goal);
   }
   for (const r of results.filter((r) => r.wl.micro)) {
+    const what = `A  ${r.wl.title.split(',')[0]}`;
     const ms = r.byPeer.tconv?.ms;
-    target(`A  ${r.wl.title.split(',')[0]}, per call`, '≤ 2 µs', ms && fmtUs(ms), ms * 1000 <= 2);
+    if (targets.microUs) {
+      // A busy machine is not where an explainer-sized call's cost is judged: with a load, this line is information.
+      if (load)
+        targetRows.push([`${what}, per call`, `≤ ${targets.microUs} µs idle`, ms ? fmtUs(ms) : 'n/a', '(idle goal)']);
+      else target(`${what}, per call`, `≤ ${targets.microUs} µs`, ms && fmtUs(ms), ms * 1000 <= targets.microUs);
+    }
+    const tfjs = r.byPeer.tfjs?.ms;
+    const vsTfjs = ms && tfjs && ms / tfjs;
+    const measured = vsTfjs && `${fmtRatio(vsTfjs)} (${fmtUs(ms)} / ${fmtUs(tfjs)})`;
+    target(`${what}, tconv / tfjs per call`, `≤ ${targets.microTfjs}×`, measured, vsTfjs <= targets.microTfjs);
   }
-  for (const id of ['D', 'E']) {
+  for (const id of targets.share ? ['D', 'E'] : []) {
     if (!find(id)) continue;
     const { wl, byPeer } = find(id);
     const gflops = byPeer.tconv?.ms && wl.flops / (byPeer.tconv.ms * 1e6);
     const share = gflops / peak.gflops;
     const measured = gflops && `${fmt(100 * share, 1)} % (${fmt(gflops, 2)} of ${fmt(peak.gflops, 1)} GFLOP/s)`;
-    target(`${id}  tconv share of SIMD peak`, '≥ 50 %', measured, share >= 0.5);
+    target(`${id}  tconv share of SIMD peak`, `≥ ${100 * targets.share} %`, measured, share >= targets.share);
   }
   // G's floor for any library that returns a new array: allocating the
   // result and writing it once (the OS maps fresh pages on first touch).
@@ -275,21 +321,41 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
     notes.push(
       `G floor: a new ${fmt((outputFloats * 4) / 1e6, 1)} MB Float32Array, allocated and written once, takes ` +
         `${fmt(ms, 3)} ms here: no call that returns a new result array can pass ${fmt(gbs, 2)} GB/s ` +
-        `(${fmt((100 * gbs) / peak.bandwidthGBs, 1)} % of the copy bandwidth) on G`,
+        `(${fmt((100 * gbs) / peak.bandwidthGBs, 1)} % of the copy bandwidth) on G; "tconv out" does not pay it`,
     );
   }
-  for (const r of interpolations) {
-    const gbs = r.byPeer.tconv?.ms && r.wl.bytes / (r.byPeer.tconv.ms * 1e6);
-    const share = gbs / peak.bandwidthGBs;
-    const measured = gbs && `${fmt(100 * share, 1)} % (${fmt(gbs, 2)} of ${fmt(peak.bandwidthGBs, 1)} GB/s)`;
-    target(`G  ${r.wl.title.replace('interpolate ', '')}: share of copy bandwidth`, '≥ 50 %', measured, share >= 0.5);
+  for (const r of targets.copyShare ? interpolations : []) {
+    for (const name of ['tconv', 'tconv out']) {
+      const gbs = r.byPeer[name]?.ms && r.wl.bytes / (r.byPeer[name].ms * 1e6);
+      const share = gbs / peak.bandwidthGBs;
+      const measured = gbs && `${fmt(100 * share, 1)} % (${fmt(gbs, 2)} of ${fmt(peak.bandwidthGBs, 1)} GB/s)`;
+      const what = `G  ${r.wl.title.replace('interpolate ', '')}, ${name}: share of copy bandwidth`;
+      target(what, `≥ ${100 * targets.copyShare} %`, measured, share >= targets.copyShare);
+    }
+  }
+  if (load) {
+    const during = results.map((r) => `${r.wl.id} ${fmt(r.loadGBs, 1)}`).join(', ');
+    notes.push(`the load's bandwidth during each workload (GB/s): ${during}`);
   }
 
+  const peakLine = (p) => `${fmt(p.gflops, 1)} GFLOP/s`;
+  const bandwidthLine = (p) =>
+    `${fmt(p.bandwidthGBs, 1)} GB/s (v128 load/store loop ${fmt(p.copyGBs, 1)}, memory.copy ${fmt(p.bulkGBs, 1)})`;
   const lines = [
     ...header,
-    `wasm SIMD peak, 1 thread: ${fmt(peak.gflops, 1)} GFLOP/s (independent f32x4.mul + f32x4.add chains, hand-written module)`,
-    `wasm copy bandwidth, 1 thread: ${fmt(peak.bandwidthGBs, 1)} GB/s read+write ` +
-      `(v128 load/store loop ${fmt(peak.copyGBs, 1)}, memory.copy ${fmt(peak.bulkGBs, 1)}; 2 × ${peak.copyMiB} MiB buffers)`,
+    `wasm SIMD peak, 1 thread: ${peakLine(idlePeak)} idle` +
+      `${loadedPeak ? `, ${peakLine(loadedPeak)} with the load running` : ''}` +
+      ' (independent f32x4.mul + f32x4.add chains, hand-written module)',
+    `wasm copy bandwidth, 1 thread, read+write, 2 × ${idlePeak.copyMiB} MiB buffers: ${bandwidthLine(idlePeak)} idle` +
+      `${loadedPeak ? `; ${bandwidthLine(loadedPeak)} with the load running` : ''}`,
+    ...(load
+      ? [
+          `contended (--contend): ${load.describe}; it moved ${fmt(loadRun.gbs, 1)} GB/s read+write on average ` +
+            `over its ${fmt(loadRun.seconds, 1)} s (${loadRun.copies} copies), ` +
+            `${fmt((100 * loadRun.gbs) / idlePeak.bandwidthGBs, 0)} % of one idle thread's copy bandwidth`,
+          'the targets below compare with the peak measured with the load running',
+        ]
+      : []),
     `timing: median of N samples after warm-up, ~${seconds} s per workload and library` +
       `${gc ? ', full GC before each unbatched sample (not timed)' : ''}; agreement: max|Δ| / max|tconv| ≤ ${TOLERANCE}`,
     '',
@@ -304,17 +370,25 @@ export async function runBenchmark({ tc, ort, tf, seconds, header, only, gc, pro
         'peer/tconv',
         'max|Δ|/max|ref|',
         'N',
+        ...extraColumns.map((c) => c.header),
       ],
       rows,
-      [false, false, false, false, true, true, true, true, true],
+      [false, false, false, false, true, true, true, true, true, ...extraColumns.map(() => true)],
     ),
     '',
     "peer/tconv = the library's median / tconv's (above 1: tconv is faster). GFLOP/s counts 2·MACs (every kernel tap);",
     'GB/s counts the least traffic: input read once + output written once. N = samples (× calls per sample).',
-    'Each call takes JS arrays and returns a JS array (copies across the JS/wasm boundary included).',
+    'Each call takes JS arrays and returns a JS array (copies across the JS/wasm boundary included); "tconv out" is',
+    "the same call with a caller-owned `out` array of the result's size, reused, instead of a new result array.",
+    ...extraColumns.filter((c) => c.legend).map((c) => `${c.header}: ${c.legend}`),
     ...notes.map((n) => `note: ${n}`),
     '',
-    ...table(['target (issue "Fast kernels")', 'goal', 'measured', 'result'], targetRows, [false, false, true, false]),
+    ...table([`target (issue 16${load ? ', with the load' : ''})`, 'goal', 'measured', 'result'], targetRows, [
+      false,
+      false,
+      true,
+      false,
+    ]),
     '',
     `numerical agreement: ${agree ? 'all libraries agree with tconv' : 'DISAGREEMENT or errors (see above)'}; ` +
       `total ${fmt((performance.now() - started) / 1000, 1)} s`,
