@@ -7,14 +7,13 @@
 // the phases its output lands on are read off. DOM-free; runs in the
 // training worker, which has the core.
 //
-// TEMPORARY (until the trainer says it itself): the up-sampling layer's
+// TEMPORARY (until the trainer or the core says it itself): the up-sampling layer's
 // geometry of each model, as issue 14 defines the models, and the name of its
 // weight. The report of this change asks for the trainer (or the core) to
 // return the layer's geometry, or the phase map itself.
 
 import type { Tconv, Tensor } from '../../lib/types.js';
-import type { PhaseKernels } from './learn-protocol.js';
-import type { TrainModel } from './trainer-types.js';
+import type { PhaseKernels, TrainModel } from './learn-protocol.js';
 
 /** The up-sampling layer of a model: its operation, weight and geometry. */
 export type UpLayer =

@@ -4,9 +4,10 @@
 // client/train-client.ts). DOM-free apart from types.
 
 import type { RgbaBuffer, Shown } from './protocol.js';
-import type { TrainModel } from './trainer-types.js';
+import type { UpsamplerModel } from '../../lib/trainer.js';
 
-export type { TrainModel };
+/** The models a side can train: the trainer's (web/lib/trainer.ts). */
+export type TrainModel = UpsamplerModel;
 
 export const TRAIN_MODELS: readonly TrainModel[] = [
   'transposed-k3',

@@ -10,14 +10,13 @@
 import * as Comlink from 'comlink';
 
 import { createTconv } from '../../lib/index.js';
-import type { Tconv } from '../../lib/index.js';
+import type { Tconv, TconvWithTrainer, UpsamplerTrainer } from '../../lib/index.js';
 import { FATAL_ERROR, errorMessage, type RgbaBuffer, type Shown } from '../shared/protocol.js';
 import type { TrainSnapshot, TrainWorkerApi } from '../shared/learn-protocol.js';
 import { phaseKernels, upLayer } from '../shared/learn-phases.js';
-import type { TrainingCore, UpsamplerTrainer } from '../shared/trainer-types.js';
 import type { TrainSpec } from '../shared/learn-protocol.js';
 
-let core: Promise<Tconv> | null = null;
+let core: Promise<TconvWithTrainer> | null = null;
 const trainers = new Map<string, { trainer: UpsamplerTrainer; spec: TrainSpec }>();
 
 function isFatal(e: unknown): boolean {
@@ -40,12 +39,9 @@ function serial<T>(run: () => Promise<T> | T): Promise<T> {
   return next;
 }
 
-async function requireCore(): Promise<TrainingCore> {
+function requireCore(): Promise<TconvWithTrainer> {
   if (!core) throw new Error('the worker was not initialised');
-  const tc = (await core) as TrainingCore;
-  if (typeof tc.createUpsamplerTrainer !== 'function')
-    throw new Error('this core has no trainer (createUpsamplerTrainer)');
-  return tc;
+  return core;
 }
 
 function requireTrainer(slot: string) {
