@@ -16,3 +16,15 @@ if (el) {
     { once: true },
   );
 }
+
+// A file dropped anywhere else on the page (its heading, the introduction) opens in the element too, rather
+// than the browser leaving the page for the file. Drops on the element are its own (defaultPrevented).
+document.addEventListener('dragover', (e) => {
+  if (e.dataTransfer) e.preventDefault();
+});
+document.addEventListener('drop', (e) => {
+  if (e.defaultPrevented) return;
+  e.preventDefault();
+  const file = e.dataTransfer?.files[0];
+  if (file && el) void el.open(file);
+});

@@ -55,6 +55,22 @@ export const compareStyles = [
       pointer-events: none;
       backdrop-filter: blur(6px);
     }
+    /* Badge, method and time (tconv-upsampler.component.ts): the method's name shrinks first, so the time
+       stays readable in a narrow figure. */
+    .label {
+      display: flex;
+      align-items: baseline;
+      gap: 0.3em;
+    }
+    .label > * {
+      flex: none;
+    }
+    .label .name {
+      flex: 0 1 auto;
+      min-width: 1.5em;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
     .label b {
       font-weight: 700;
     }

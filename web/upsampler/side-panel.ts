@@ -26,6 +26,8 @@ export interface PanelContext {
   shown(job: { started: number } | null): boolean;
   setMethod(id: SideId, method: UpsampleMethod): void;
   download(id: SideId): void;
+  /** Stops the PNG being encoded (only it). */
+  cancelDownload(): void;
   cancel(): void;
 }
 
@@ -43,7 +45,9 @@ export function renderWorking(c: PanelContext) {
   if (c.session.diffJob && c.shown(c.session.diffJob)) {
     jobs.push({ label: 'Computing the difference', progress: c.session.diffJob.progress });
   }
-  if (c.session.encoding) jobs.push({ label: `Encoding ${c.session.encoding.toUpperCase()} as PNG`, progress: null });
+  if (c.session.encoding) {
+    jobs.push({ label: `Encoding ${c.session.encoding.toUpperCase()} as PNG`, progress: c.session.encodeProgress });
+  }
   if (jobs.length === 0) return nothing;
   const [first] = jobs;
   const pct = first.progress === null ? null : Math.round(first.progress * 100);
@@ -158,15 +162,39 @@ export function renderSide(c: PanelContext, id: SideId) {
     <tconv-upsampler-align .factor=${f} .method=${method} side=${id.toUpperCase()}></tconv-upsampler-align>
     <p class="note">${methodNote(method, f, c.session.kernel.size, c.session.sideGeometry(id))}</p>
     <div class="side-foot">
-      ${state}
-      <button
-        class="btn"
-        ?disabled=${!s.result || c.session.encoding !== null}
-        @click=${() => c.download(id)}
-        aria-label="Download ${id.toUpperCase()} as PNG"
-      >
-        ${icons.download} PNG
-      </button>
+      ${c.session.encoding === id ? renderEncoding(c, id) : state}
+      ${
+        c.session.encoding === id
+          ? html`<button
+              class="btn"
+              @click=${() => c.cancelDownload()}
+              aria-label="Cancel the PNG of ${id.toUpperCase()}"
+            >
+              Cancel
+            </button>`
+          : html`<button
+              class="btn"
+              ?disabled=${!s.result || c.session.encoding !== null}
+              @click=${() => c.download(id)}
+              aria-label="Download ${id.toUpperCase()} as PNG"
+            >
+              ${icons.download} PNG
+            </button>`
+      }
     </div>
   </section>`;
+}
+
+/** A side's PNG while it is encoded: how far (the rows the worker has encoded), with a bar. */
+function renderEncoding(c: PanelContext, id: SideId) {
+  const p = c.session.encodeProgress;
+  const pct = p === null ? null : Math.floor(p * 100);
+  return html`<span class="side-state encoding"
+    >Encoding PNG${pct === null ? '…' : ` · ${pct} %`}
+    ${
+      pct === null
+        ? html`<progress aria-label="PNG of ${id.toUpperCase()}"></progress>`
+        : html`<progress max="100" .value=${pct} aria-label="PNG of ${id.toUpperCase()}"></progress>`
+    }</span
+  >`;
 }

@@ -48,8 +48,6 @@ export type TconvErrorDetail = TconvUpsamplerEvents['tconv-error'];
 
 /** Computations shorter than this show no progress bar. */
 const PROGRESS_DELAY_MS = 100;
-/** How long the drop hint stays after the last dragover (they come every ~50 ms while dragging). */
-const DRAG_HINT_MS = 160;
 const DEFAULT_METHODS: [UpsampleMethod, UpsampleMethod] = ['transposed', 'resize-conv-nearest'];
 
 function parseMethods(value: string | null | undefined): [UpsampleMethod, UpsampleMethod] | null {
@@ -112,6 +110,7 @@ function parseMethods(value: string | null | undefined): [UpsampleMethod, Upsamp
  * @csspart side-b - side B's panel
  * @csspart kernel - the kernel editor's panel
  * @csspart footer - the privacy note and the limits
+ * @csspart drop-hint - the highlight over the whole element while a file is dragged over it
  */
 export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
   static override properties: PropertyDeclarations = {
@@ -177,7 +176,8 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
 
   private unobserve: (() => void) | null = null;
   private starting: Promise<boolean> | null = null;
-  private dragTimer = 0;
+  /** dragenter minus dragleave, over the element and everything in it: the hint goes when the drag leaves the whole. */
+  private dragDepth = 0;
   private tickTimer = 0;
   private customDraft: Size = { width: 0, height: 0 };
 
@@ -193,6 +193,12 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
     this._customOpen = false;
     this._dragging = false;
     this._tick = 0;
+    // On the host, so a drop anywhere on the element (toolbar, panels, headings, the stage) opens the file
+    // rather than letting the browser navigate to it; drag events cross the shadow roots (composed).
+    this.addEventListener('dragenter', this.onDragEnter);
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('dragleave', this.onDragLeave);
+    this.addEventListener('drop', this.onDrop);
   }
 
   /** The workers attribute as a usable count (a bad value means one worker). */
@@ -247,7 +253,8 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
     this.session.detach();
     this.starting = null;
     this._started = false;
-    clearTimeout(this.dragTimer);
+    this.dragDepth = 0;
+    this._dragging = false;
     clearTimeout(this.tickTimer);
   }
 
@@ -389,24 +396,40 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
 
   // ---- input events ----
 
+  private onDragEnter = (e: DragEvent): void => {
+    if (!e.dataTransfer) return;
+    e.preventDefault();
+    this.dragDepth++;
+    this._dragging = [...e.dataTransfer.types].includes('Files');
+  };
+
   private onDragOver = (e: DragEvent): void => {
-    if (!e.dataTransfer || ![...e.dataTransfer.types].includes('Files')) return;
+    if (!e.dataTransfer) return;
+    // Always: a drop the element does not take would make the browser open the file (or link) instead of the page.
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
-    this._dragging = true;
-    clearTimeout(this.dragTimer);
-    this.dragTimer = window.setTimeout(() => (this._dragging = false), DRAG_HINT_MS);
+  };
+
+  private onDragLeave = (): void => {
+    this.dragDepth = Math.max(0, this.dragDepth - 1);
+    if (this.dragDepth === 0) this._dragging = false;
   };
 
   private onDrop = (e: DragEvent): void => {
     e.preventDefault();
+    this.dragDepth = 0;
     this._dragging = false;
-    const files = e.dataTransfer?.files;
-    if (!files || files.length === 0) {
-      this.session.fail('Nothing to open: drop an image file (PNG, JPEG, WebP, GIF or BMP).');
+    const file = e.dataTransfer?.files[0];
+    if (file) {
+      void this.open(file); // anything but an image is refused by its header, with the formats it takes
       return;
     }
-    void this.open(files[0]!);
+    const link = [...(e.dataTransfer?.types ?? [])].includes('text/uri-list');
+    this.session.fail(
+      link
+        ? 'That was a link, not a file: save the image first, then drop the file (PNG, JPEG, WebP, GIF or BMP).'
+        : 'Nothing to open: drop an image file (PNG, JPEG, WebP, GIF or BMP).',
+    );
   };
 
   private onPaste = (e: ClipboardEvent): void => {
@@ -494,6 +517,7 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
       shown: (job) => this.shown(job),
       setMethod: (id, method) => this.setMethod(id, method),
       download: (id) => void this.download(id),
+      cancelDownload: () => this.session.cancelDownload(),
       cancel: () => this.cancel(),
     };
   }
@@ -564,11 +588,14 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
       const stale = r && (!spec || r.key !== this.session.keyFor(spec));
       const shown = r ? r.spec.method : s.method;
       // The label is drawn inside the compare view, out of reach of this element's sheet: a CSSOM style.
-      const previous = stale ? html` <span ${styleProps({ opacity: 0.7 })}>(previous)</span>` : '';
-      return html`<b>${id.toUpperCase()}</b> ${METHOD_SHORT[shown]}${r ? html` · ${formatMs(r.ms)}` : ''}${previous}`;
+      // The method's name gives way (an ellipsis) before the time does, on a phone too (compare-view.styles.ts).
+      const previous = stale ? html`<span class="keep" ${styleProps({ opacity: 0.7 })}>(previous)</span>` : '';
+      return html`<b>${id.toUpperCase()}</b><span class="name">${METHOD_SHORT[shown]}</span>${
+          r ? html`<span class="keep">· ${formatMs(r.ms)}</span>` : ''
+        }${previous}`;
     };
     const kernelUsed = usesKernel(this.session.a.method) || usesKernel(this.session.b.method);
-    return html`<div class="frame" @dragover=${this.onDragOver} @drop=${this.onDrop}>
+    return html`<div class="frame">
       ${renderToolbar(this.toolbar())} ${renderCustom(this.toolbar())} ${this.renderInfo()} ${this.renderAlert()}
       <div class="compare-wrap">
         <tconv-upsampler-compare
@@ -587,7 +614,6 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
         >
           <div class="overlay" slot="overlay">${this.renderEmpty()} ${renderWorking(this.panel())}</div>
         </tconv-upsampler-compare>
-        ${this._dragging ? html`<div class="drop-hint">Drop to open</div>` : nothing}
       </div>
       <div class="panels">
         ${renderSide(this.panel(), 'a')} ${renderSide(this.panel(), 'b')}
@@ -621,6 +647,7 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
         <p>Limits: ${limitsSummary()}</p>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.session.status}</div>
+      ${this._dragging ? html`<div class="drop-hint" part="drop-hint"><span>Drop the image to open it</span></div>` : nothing}
     </div>`;
   }
 }

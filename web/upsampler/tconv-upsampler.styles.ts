@@ -227,18 +227,35 @@ export const upsamplerStyles = [
       gap: 8px;
       margin-top: 12px;
     }
+    /* Over the whole element while a file is dragged over it; the words stay in view on a tall element. */
     .drop-hint {
       position: absolute;
-      inset: 8px;
-      display: grid;
-      place-items: center;
+      inset: 0;
+      z-index: 5;
       border: 3px dashed var(--_accent);
       border-radius: 14px;
       background: color-mix(in srgb, var(--_accent) 14%, transparent);
+      pointer-events: none;
+    }
+    .drop-hint span {
+      position: sticky;
+      top: calc(50vh - 1.5em);
+      display: block;
+      width: max-content;
+      max-width: calc(100% - 32px);
+      margin: min(120px, 20%) auto;
+      padding: 10px 18px;
+      border-radius: 999px;
+      background: var(--_surface);
+      box-shadow: var(--_float-shadow);
       color: var(--_text);
       font-size: 1.125rem;
       font-weight: 600;
-      pointer-events: none;
+      text-align: center;
+    }
+    .drop-note {
+      color: var(--_muted);
+      font-size: 0.8125rem;
     }
     .working {
       pointer-events: auto;

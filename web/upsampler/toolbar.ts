@@ -37,6 +37,7 @@ export function renderToolbar(c: ToolbarContext) {
   return html`<div class="toolbar" part="toolbar">
     <div class="group">
       <button class="btn primary" @click=${c.pick}>${icons.open} Open image</button>
+      <span class="drop-note">or drop or paste one here</span>
       <input
         type="file"
         class="visually-hidden"

@@ -107,6 +107,8 @@ export class UpsamplerSession {
   diffJob: Job | null = null;
   /** The side being encoded as a PNG. */
   encoding: SideId | null = null;
+  /** How far that encoding is, 0–1, as the worker reports it; null until its first report. */
+  encodeProgress: number | null = null;
   problem: Problem | null = null;
   status = '';
 
@@ -157,6 +159,7 @@ export class UpsamplerSession {
     this.diffJob = null;
     this.loading = null;
     this.encoding = null;
+    this.encodeProgress = null;
   }
 
   // ---- images ----
@@ -216,6 +219,7 @@ export class UpsamplerSession {
     const signal = this.slots.load.next();
     for (const slot of [this.slots.a, this.slots.b, this.slots.difference, this.slots.encode]) slot.abort();
     this.encoding = null;
+    this.encodeProgress = null;
     this.encodeSignal = null;
     const name = origin.kind === 'blob' ? origin.name : SAMPLES.find((s) => s.name === origin.name)!.label;
     this.loading = { name, started: this.events.now() };
@@ -435,18 +439,30 @@ export class UpsamplerSession {
     );
   }
 
-  /** Encodes a side's result as a PNG; null when there is none, or when a newer download or cancel() superseded it. */
+  /**
+   * Encodes a side's result as a PNG, reporting its progress (encodeProgress); null when there is none, or
+   * when a newer download, cancelDownload() or cancel() superseded it. A large one is encoded in a worker
+   * that stopping replaces (a 64 Mpx PNG takes tens of seconds).
+   */
   async download(id: SideId): Promise<{ blob: Blob; file: string } | null> {
     const r = this.side(id).result;
     if (!r || !this.client || !this.source) return null;
     const signal = this.slots.encode.next();
     this.encodeSignal = signal;
     this.encoding = id;
+    this.encodeProgress = null;
+    this.status = `Encoding ${id.toUpperCase()} as PNG…`;
     this.changed();
     const size = r.spec.size ? `${r.width}x${r.height}` : `x${r.spec.factor}`;
     const file = `${baseName(this.source.name)}-${r.spec.method}-${size}.png`;
+    const onProgress = (fraction: number) => {
+      if (this.encodeSignal !== signal) return;
+      this.encodeProgress = fraction;
+      this.changed();
+    };
+    const heavy = r.width * r.height >= LARGE_OUTPUT_PIXELS;
     try {
-      const blob = await this.client.encode(r.spec, this.events.workers(), { signal });
+      const blob = await this.client.encode(r.spec, this.events.workers(), { signal, heavy, onProgress });
       this.status = `Saved ${file}.`;
       return { blob, file };
     } catch (e) {
@@ -455,10 +471,22 @@ export class UpsamplerSession {
     } finally {
       if (this.encodeSignal === signal) {
         this.encoding = null;
+        this.encodeProgress = null;
         this.encodeSignal = null;
       }
       this.changed();
     }
+  }
+
+  /** Stops the PNG being encoded, and only it: the results shown and the sides' jobs go on. */
+  cancelDownload(): void {
+    if (!this.encoding) return;
+    this.slots.encode.abort();
+    this.encoding = null;
+    this.encodeProgress = null;
+    this.encodeSignal = null;
+    this.status = 'PNG cancelled.';
+    this.changed();
   }
 
   /** A copy of the pixels of side 'a' or 'b', the difference, or the decoded source. */
@@ -483,6 +511,7 @@ export class UpsamplerSession {
     this.diffJob = null;
     this.loading = null;
     this.encoding = null;
+    this.encodeProgress = null;
     this.encodeSignal = null;
     for (const slot of Object.values(this.slots)) slot.abort();
     this.client?.restart();
