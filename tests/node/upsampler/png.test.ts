@@ -97,6 +97,22 @@ describe('encodePng', () => {
     );
   });
 
+  it('reports its progress batch by batch, rising to 1, and reads a view at any offset of its buffer', async () => {
+    const [w, h] = [600, 1000];
+    const backing = new Uint8ClampedArray(w * h * 4 + 8);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 2654435761) >>> 24;
+    const data = backing.subarray(8); // not at the buffer's start
+    const seen: number[] = [];
+    const png = await encodePng({ width: w, height: h, data }, { onProgress: (f) => seen.push(f) });
+    // About 1 MB of filtered rows per batch: 2401 bytes a row, 436 rows a batch, 3 batches.
+    const rows = Math.floor((1 << 20) / (w * 4 + 1));
+    expect(seen).toEqual(Array.from({ length: Math.ceil(h / rows) }, (_, i) => Math.min(h, (i + 1) * rows) / h));
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen.at(-1)).toBe(1);
+    // Compared as bytes: toEqual walks 2.4 M elements one by one for a minute.
+    expect(Buffer.from(decodePng(png).data).equals(Buffer.from(data.buffer, data.byteOffset))).toBe(true);
+  });
+
   it('crc32 matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });

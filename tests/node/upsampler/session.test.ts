@@ -355,6 +355,28 @@ describe('UpsamplerSession', () => {
     expect(t.session.status).toBe('Saved Fine-detail-resize-conv-nearest-x2.png.');
   });
 
+  it('reports a download’s progress, and cancelDownload() stops it alone: a large one through its worker', async () => {
+    const t = setup();
+    await withSample(t);
+    for (const c of t.client.open('upsample')) c.resolve(upsampled(2048, 1024)); // 2 Mpx: a large result
+    await settle();
+    const saving = t.session.download('a');
+    const call = t.client.open('encode')[0]!;
+    expect(call.options.heavy).toBe(true); // aborting it replaces the worker (client/bridge.ts)
+    expect([t.session.encoding, t.session.encodeProgress, t.session.busy]).toEqual(['a', null, true]);
+    call.options.onProgress!(0.25);
+    expect(t.session.encodeProgress).toBe(0.25);
+    t.session.cancelDownload();
+    expect(call.options.signal?.aborted).toBe(true);
+    expect(await saving).toBeNull();
+    expect([t.session.encoding, t.session.encodeProgress, t.session.busy]).toEqual([null, null, false]);
+    call.options.onProgress!(0.5); // a report already on its way changes nothing
+    expect(t.session.encodeProgress).toBeNull();
+    expect(t.client.restarts).toBe(0); // not cancel(): nothing else is stopped
+    expect(t.session.problem).toBeNull();
+    expect(t.session.a.result?.width).toBe(2048);
+  });
+
   it('refuses an empty file and one too large for the factor, offering to downscale', async () => {
     const t = setup();
     await t.session.open(new Blob([]), 'empty.png');
