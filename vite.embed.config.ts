@@ -32,6 +32,10 @@ function embedCore(): Plugin {
       if (source === './core-source.js' && importer?.replace(/\\/g, '/').includes('/web/components/shared/')) {
         return EMBED_SOURCE;
       }
+      // The export control (GIF, video, stills) stays on the site: its encoders would break the size budget.
+      if (source === '../export/hook.js' && importer?.replace(/\\/g, '/').includes('/web/components/')) {
+        return `${root}web/components/export/embed-hook.ts`;
+      }
       return null;
     },
     load(id) {

@@ -21,6 +21,7 @@ import {
 } from '../../lib/explainer/state.js';
 import { type Chapter, chapters, formatStep, parseStep } from '../../lib/explainer/timeline.js';
 import { type GridSpec, view, type ViewGridId } from '../../lib/explainer/views.js';
+import { matrixExportSource } from '../export/hook.js';
 import { CoreController } from '../shared/core-controller.js';
 import { TconvElement } from '../shared/tconv-element.js';
 import { legacyThemeStyles } from '../shared/theme.styles.js';
@@ -514,6 +515,9 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
     requestUpdate: () => this.requestUpdate(),
   });
 
+  /** GIF, video, PNG and SVG of the frames on screen (web/components/export). */
+  private readonly _export = matrixExportSource(this);
+
   // ---- keyboard ----
 
   private _onKey = (e: KeyboardEvent): void => {
@@ -556,6 +560,7 @@ export class TconvMatrix extends TconvElement<TconvMatrixEvents> {
               : nothing
           }
         </div>
+        <tconv-export class="export" theme=${this.theme ?? 'auto'} .source=${this._export}></tconv-export>
       </div>
       <div class="fx" aria-hidden="true"></div>
       ${this._editor.render()}

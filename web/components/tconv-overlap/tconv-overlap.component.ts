@@ -17,6 +17,7 @@ import {
   readMaps,
   readOverlapSettings,
 } from '../../lib/explainer/overlap-settings.js';
+import { overlapExportSource } from '../export/hook.js';
 import { CoreController } from '../shared/core-controller.js';
 import { styleProps } from '../shared/style-props.js';
 import { TconvElement } from '../shared/tconv-element.js';
@@ -118,6 +119,10 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
   private _dirty = true;
   private _readyFired = false;
   private _lastParams = '';
+  /** GIF, video, PNG and SVG of the maps on screen (web/components/export). */
+  private readonly _export = overlapExportSource(this, () =>
+    this._overlap ? { overlap: this._overlap, settings: this._settings, shown: this._shown } : null,
+  );
 
   constructor() {
     super();
@@ -220,6 +225,12 @@ export class TconvOverlap extends TconvElement<TconvOverlapEvents> {
         ${shown.map((m) => this._renderMap(m, o, s))}
       </div>
       <p class="explanation" part="explanation">${overlapExplanation(o, s, shown)}</p>
+      <tconv-export
+        class="export"
+        background="--_bg"
+        theme=${this.theme ?? 'auto'}
+        .source=${this._export}
+      ></tconv-export>
     </div>`;
   }
 
