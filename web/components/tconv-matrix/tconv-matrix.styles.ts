@@ -102,12 +102,12 @@ export const styles = css`
       padding-bottom: 4px;
       scroll-snap-type: x proximity;
       scroll-padding-inline: 28px;
-      --_edge: color-mix(in srgb, var(--_text) 30%, transparent);
+      --_edge: color-mix(in srgb, var(--_text) 40%, transparent);
       background:
         linear-gradient(to right, var(--_surface) 40%, transparent) left / 36px 100% no-repeat local,
         linear-gradient(to left, var(--_surface) 40%, transparent) right / 36px 100% no-repeat local,
-        radial-gradient(farthest-side at 0 50%, var(--_edge), transparent) left / 16px 100% no-repeat scroll,
-        radial-gradient(farthest-side at 100% 50%, var(--_edge), transparent) right / 16px 100% no-repeat scroll;
+        radial-gradient(farthest-side at 0 50%, var(--_edge), transparent) left / 18px 100% no-repeat scroll,
+        radial-gradient(farthest-side at 100% 50%, var(--_edge), transparent) right / 18px 100% no-repeat scroll;
       background-color: var(--_surface);
       border-radius: var(--_radius) var(--_radius) 0 0;
     }
