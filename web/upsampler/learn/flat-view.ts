@@ -1,8 +1,10 @@
 // The flat-grey responses as the Learn mode draws them: the central pixels of
 // each model's output for a flat mid-grey input, far from the border, with
 // their contrast stretched by one gain for both sides (so the two can be
-// compared at a glance), around each side's own mean. Drawing only: the
-// checkerboard number beside each image is the trainer's. DOM-free.
+// compared at a glance), each channel around its own mean: a colour cast is
+// not a checkerboard, and the span is then the trainer's measure (max − min
+// of a channel, the largest). Drawing only: the checkerboard number beside
+// each image is the trainer's. DOM-free.
 
 import type { RgbaBuffer } from '../shared/protocol.js';
 
@@ -16,11 +18,11 @@ export interface FlatView {
   crop: number;
   /** 127.5 + (v − mean)·gain, for both sides. */
   gain: number;
-  /** Per side (null where it has no response yet): the stretched crop (RGBA) and its mean and span. */
-  sides: ({ pixels: Uint8ClampedArray; mean: number; span: number } | null)[];
+  /** Per side (null where it has no response yet): the stretched crop (RGBA), each channel's mean, the largest span. */
+  sides: ({ pixels: Uint8ClampedArray; means: number[]; span: number } | null)[];
 }
 
-/** The central crop×crop RGB values of a response, in order, and their mean and span (max − min). */
+/** The central crop×crop pixels of a response (RGB, in order), each channel's mean and the largest channel span. */
 function central(r: RgbaBuffer, crop: number) {
   const data = new Uint8ClampedArray(r.pixels);
   const x0 = Math.floor((r.width - crop) / 2);
@@ -31,8 +33,10 @@ function central(r: RgbaBuffer, crop: number) {
       const i = 4 * ((y0 + y) * r.width + x0 + x);
       values.push(data[i], data[i + 1], data[i + 2]);
     }
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  return { values, mean, span: Math.max(...values) - Math.min(...values) };
+  const channel = (c: number) => values.filter((_, i) => i % 3 === c);
+  const means = [0, 1, 2].map((c) => channel(c).reduce((s, v) => s + v, 0) / (crop * crop));
+  const span = Math.max(...[0, 1, 2].map((c) => Math.max(...channel(c)) - Math.min(...channel(c))));
+  return { values, means, span };
 }
 
 export function flatView(responses: (RgbaBuffer | null)[], factor: number): FlatView {
@@ -47,10 +51,10 @@ export function flatView(responses: (RgbaBuffer | null)[], factor: number): Flat
       if (!p) return null;
       const pixels = new Uint8ClampedArray(crop * crop * 4);
       for (let i = 0; i < crop * crop; i++) {
-        for (let c = 0; c < 3; c++) pixels[4 * i + c] = Math.round(127.5 + (p.values[3 * i + c] - p.mean) * gain);
+        for (let c = 0; c < 3; c++) pixels[4 * i + c] = Math.round(127.5 + (p.values[3 * i + c] - p.means[c]) * gain);
         pixels[4 * i + 3] = 255;
       }
-      return { pixels, mean: p.mean, span: p.span };
+      return { pixels, means: p.means, span: p.span };
     }),
   };
 }

@@ -155,8 +155,9 @@ export function flatCaption(factor: number, crop: number, gain: number): string 
   const half = 127.5 / gain;
   return (
     `Each model’s output for a flat mid-grey input, ×${factor}: the central ${crop}×${crop} pixels, one square per pixel. ` +
-    `The contrast is stretched ×${formatSignificant(gain, 3)} around each model’s own mean, the same for both, ` +
-    `so ${formatSignificant(half, 2)} ${plural(half, 'level', 'levels')} below the mean is black and as much above is white.`
+    `The contrast is stretched ×${formatSignificant(gain, 3)}, the same for both, around each colour’s own mean ` +
+    `(a colour cast is not a checkerboard), so ${formatSignificant(half, 2)} ${plural(half, 'level', 'levels')} ` +
+    'below the mean is black and as much above is white.'
   );
 }
 
