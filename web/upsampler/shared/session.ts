@@ -41,6 +41,7 @@ import {
   type UpsampleMethod,
 } from './protocol.js';
 import { SAMPLES, type SampleName } from './samples.js';
+import { Slot } from './slot.js';
 import { baseName, coresNote, formatMs, sentence } from './texts.js';
 import {
   SIDES,
@@ -63,21 +64,6 @@ function close(layer: { bitmap: ImageBitmap; preview?: ImageBitmap | null } | nu
 
 function emptySide(method: UpsampleMethod): Side {
   return { method, alignCorners: false, result: null, job: null, error: null, cancelledKey: null };
-}
-
-/** A slot of work where a newer request aborts the older one. */
-class Slot {
-  private controller: AbortController | null = null;
-  /** Aborts the previous request of this slot; returns the new one's signal. */
-  next(): AbortSignal {
-    this.abort();
-    this.controller = new AbortController();
-    return this.controller.signal;
-  }
-  abort(): void {
-    this.controller?.abort();
-    this.controller = null;
-  }
 }
 
 /** Entries of `msByKey` before it is cleared: enough for any session, small enough to ignore. */
