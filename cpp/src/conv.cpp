@@ -51,23 +51,25 @@ constexpr std::size_t kConv2dGemmMinOutputs = 4;
 // of the work: one product over whole columns (Wᵀ·X) reuses them best.
 constexpr std::size_t kColumnsMaxInputPixels = 256;
 
-Shape shape_of(const xt::xarray<float>& tensor) { return Shape(tensor.shape().begin(), tensor.shape().end()); }
+using detail::Dims;
 
-void check_input_rank(std::string_view function, const xt::xarray<float>& input) {
+Shape shape_of(Dims tensor) { return Shape(tensor.dims, tensor.dims + tensor.rank); }
+
+void check_input_rank(std::string_view function, Dims input) {
   if (input.dimension() != 3 && input.dimension() != 4) {
     fail(function, "input must be 3-D (C, H, W) or 4-D (N, C, H, W), got " + std::to_string(input.dimension()) +
                        "-D shape " + format_shape(shape_of(input)));
   }
 }
 
-void check_weight_rank(std::string_view function, const xt::xarray<float>& weight, const char* layout) {
+void check_weight_rank(std::string_view function, Dims weight, const char* layout) {
   if (weight.dimension() != 4) {
     fail(function, std::string("weight must be 4-D ") + layout + ", got " + std::to_string(weight.dimension()) +
                        "-D shape " + format_shape(shape_of(weight)));
   }
 }
 
-void check_nonempty(std::string_view function, std::string_view what, const xt::xarray<float>& tensor,
+void check_nonempty(std::string_view function, std::string_view what, Dims tensor,
                     std::size_t first_dim) {
   // The batch may be empty, as in torch; channels and spatial sizes may not.
   for (std::size_t d = first_dim; d < tensor.dimension(); ++d) {
@@ -79,20 +81,20 @@ void check_nonempty(std::string_view function, std::string_view what, const xt::
 
 // `channels_from` says where the output channel count comes from, when more
 // than one argument sets it.
-void check_bias(std::string_view function, const std::optional<xt::xarray<float>>& bias, std::size_t out_channels,
+void check_bias(std::string_view function, const Dims* bias, std::size_t out_channels,
                 const std::string& channels_from = "") {
   if (!bias) return;
-  if (bias->dimension() != 1 || bias->size() != out_channels) {
+  if (bias->dimension() != 1 || bias->shape()[0] != out_channels) {
     fail(function,
          "bias must have " + std::to_string(out_channels) + " elements (one per output channel" + channels_from +
              "), got " +
-             (bias->dimension() == 1 ? std::to_string(bias->size()) : "shape " + format_shape(shape_of(*bias))));
+             (bias->dimension() == 1 ? std::to_string(bias->shape()[0]) : "shape " + format_shape(shape_of(*bias))));
   }
 }
 
 // Validates ranks, groups and emptiness, and reads the sizes both directions
 // share. groups stays an int64 until it is known to divide the channels.
-ConvGeometry describe(std::string_view function, const xt::xarray<float>& input, const xt::xarray<float>& weight,
+ConvGeometry describe(std::string_view function, Dims input, Dims weight,
                       std::int64_t groups, const char* weight_layout) {
   check_input_rank(function, input);
   check_weight_rank(function, weight, weight_layout);
@@ -207,6 +209,12 @@ Pair detail::transposed_output_size(std::string_view function, const Pair& input
 ConvGeometry detail::conv2d_geometry(std::string_view function, const xt::xarray<float>& input,
                                      const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
                                      const Conv2dParams& params) {
+  const Dims bias_dims = bias ? Dims(*bias) : Dims(input);
+  return conv2d_geometry(function, Dims(input), Dims(weight), bias ? &bias_dims : nullptr, params);
+}
+
+ConvGeometry detail::conv2d_geometry(std::string_view function, Dims input, Dims weight, const Dims* bias,
+                                     const Conv2dParams& params) {
   ConvGeometry g = describe(function, input, weight, params.groups, "(out_channels, in_channels/groups, kH, kW)");
   g.out_channels = weight.shape()[0];
   const std::size_t group_in = weight.shape()[1];
@@ -232,11 +240,18 @@ ConvGeometry detail::conv2d_geometry(std::string_view function, const xt::xarray
   return g;
 }
 
+detail::Conv2dAlgorithm detail::conv2d_algorithm(const ConvGeometry& g) {
+  if (g.stride[1] == 1 && detail::blocked_band_fits(g)) return Conv2dAlgorithm::fused_rows;
+  if (g.out_channels / g.groups >= kConv2dGemmMinOutputs && detail::gemm_fits(g)) return Conv2dAlgorithm::gemm;
+  return Conv2dAlgorithm::rows;
+}
+
 void detail::conv2d_compute(const ConvGeometry& g, const float* input, const float* weight, const float* bias,
                             float* output) {
-  if (g.stride[1] == 1 && detail::blocked_band_fits(g)) {
+  const Conv2dAlgorithm algorithm = conv2d_algorithm(g);
+  if (algorithm == Conv2dAlgorithm::fused_rows) {
     detail::conv2d_blocked(g, input, weight, bias, output);
-  } else if (g.out_channels / g.groups >= kConv2dGemmMinOutputs && detail::gemm_fits(g)) {
+  } else if (algorithm == Conv2dAlgorithm::gemm) {
     detail::fill_bias(g, bias, output);
     detail::conv2d_gemm(g, input, weight, output);
   } else {
@@ -259,6 +274,12 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
 ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
                                                const xt::xarray<float>& weight,
                                                const std::optional<xt::xarray<float>>& bias,
+                                               const ConvTranspose2dParams& params) {
+  const Dims bias_dims = bias ? Dims(*bias) : Dims(input);
+  return conv_transpose2d_geometry(function, Dims(input), Dims(weight), bias ? &bias_dims : nullptr, params);
+}
+
+ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, Dims input, Dims weight, const Dims* bias,
                                                const ConvTranspose2dParams& params) {
   ConvGeometry g = describe(function, input, weight, params.groups, "(in_channels, out_channels/groups, kH, kW)");
   if (weight.shape()[0] != g.in_channels) {
@@ -285,14 +306,7 @@ ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, const 
   return g;
 }
 
-xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
-  const ConvGeometry g = detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params);
-  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
-  // An empty batch (or channel count) has nothing to compute; the
-  // algorithms would still size their scratch by the output's width.
-  if (output.size() == 0) return output;
-  const float* bias_data = bias ? bias->data() : nullptr;
+ConvAlgorithm detail::conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgorithm requested) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   // Scratch each algorithm needs, in floats: the phase algorithms hold a
   // group's input with its zero border (or bands of it), the column product
@@ -302,7 +316,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
     return Wide(group_in) * plan.padded_h * plan.padded_w;
   };
   const Wide column_row = Wide(group_out) * g.kernel_h * g.kernel_w * g.in_w;
-  ConvAlgorithm algorithm = params.algorithm;
+  ConvAlgorithm algorithm = requested;
   if (algorithm == ConvAlgorithm::automatic) {
     const auto mostly_border = [&] {
       return zero_bordered() > kMaxBorderRatio * Wide(group_in) * g.in_h * g.in_w + Wide(detail::kBandFloats);
@@ -327,13 +341,25 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
                                  "; use ConvAlgorithm::automatic");
     }
   }
-  if (algorithm != ConvAlgorithm::direct) detail::fill_bias(g, bias_data, output.data());
+  return algorithm;
+}
+
+xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
+                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+  const ConvGeometry g = detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params);
+  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
+  // An empty batch (or channel count) has nothing to compute; the
+  // algorithms would still size their scratch by the output's width.
+  if (output.size() == 0) return output;
+  const float* bias_data = bias ? bias->data() : nullptr;
+  const ConvAlgorithm algorithm = detail::conv_transpose2d_algorithm(g, params.algorithm);
   if (algorithm == ConvAlgorithm::scatter) {
+    detail::fill_bias(g, bias_data, output.data());
     detail::conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
   } else if (algorithm == ConvAlgorithm::gemm) {
-    detail::conv_transpose2d_gemm(g, input.data(), weight.data(), output.data());
+    detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
   } else if (algorithm == ConvAlgorithm::gemm_columns) {
-    detail::conv_transpose2d_columns(g, input.data(), weight.data(), output.data());
+    detail::conv_transpose2d_columns(g, input.data(), weight.data(), bias_data, output.data());
   } else {
     detail::conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }

@@ -22,6 +22,23 @@ bool blocked_band_fits(const ConvGeometry& g) {
   return Wide(group_in) * extent * padded_w <= Wide(kMaxBandFloats);
 }
 
+Band conv2d_band(const ConvGeometry& g) {
+  const std::size_t group_in = g.in_channels / g.groups;
+  const std::size_t sh = g.out_h > 1 ? std::size_t(g.stride[0]) : 1;
+  const std::size_t dh = g.kernel_h > 1 ? std::size_t(g.dilation[0]) : 1;
+  const std::size_t padded_w = g.in_w + 2 * std::size_t(g.padding[1]) + kFusedSlack;
+  // Output row oh reads padded rows [oh·sh, oh·sh + extent): a band of output
+  // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
+  const std::size_t extent = (g.kernel_h - 1) * dh + 1;
+  const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
+  // No more rows than the output has (a 4×4 explainer call must not fill
+  // 256 KB), and enough that the extent − sh rows each band re-reads are at
+  // most what it advances (else a tall dilated kernel copies the input over and over).
+  const std::size_t band =
+      std::min(g.out_h, std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh));
+  return {band, (band - 1) * sh + extent, sh};
+}
+
 // conv2d with stride 1 along the width: the fused row kernel of the direct
 // transposed convolution with a single column phase. For each output row and
 // block of up to kChannelBlock output channels, 4·NV output pixels per channel stay in
@@ -43,16 +60,8 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   const std::size_t dw = g.kernel_w > 1 ? std::size_t(g.dilation[1]) : 1;
   const std::size_t ph = std::size_t(g.padding[0]), pw = std::size_t(g.padding[1]);
   const std::size_t padded_w = g.in_w + 2 * pw + kFusedSlack;
-  // Output row oh reads padded rows [oh·sh, oh·sh + extent): a band of output
-  // rows [oh0, oh0 + band) reads band_rows padded rows from oh0·sh.
-  const std::size_t extent = (g.kernel_h - 1) * dh + 1;
-  const std::size_t budget_rows = kBandFloats / (group_in * padded_w);
-  // No more rows than the output has (a 4×4 explainer call must not fill
-  // 256 KB), and enough that the extent − sh rows each band re-reads are at
-  // most what it advances (else a tall dilated kernel copies the input over and over).
-  const std::size_t band =
-      std::min(g.out_h, std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh));
-  const std::size_t band_rows = (band - 1) * sh + extent;
+  const Band bands = conv2d_band(g);
+  const std::size_t band = bands.steps, band_rows = bands.rows;
   const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
   std::vector<float> buffer(group_in * band_rows * padded_w);
   std::vector<float> bias_block(kChannelBlock);

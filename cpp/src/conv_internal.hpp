@@ -35,6 +35,18 @@ struct ConvGeometry {
   bool unbatched;
 };
 
+// A tensor's shape as the argument checks read it: a tensor's, or a bare
+// Shape for the traffic model (traffic.cpp), which has no tensors.
+struct Dims {
+  const std::size_t* dims;
+  std::size_t rank;
+  Dims(const xt::xarray<float>& tensor) : dims(tensor.shape().data()), rank(tensor.dimension()) {}
+  Dims(const Shape& shape) : dims(shape.data()), rank(shape.size()) {}
+  std::size_t dimension() const { return rank; }
+  const Dims& shape() const { return *this; }  // tensor.shape()[d] reads the same for both
+  std::size_t operator[](std::size_t d) const { return dims[d]; }
+};
+
 // The validated geometry of conv2d / conv_transpose2d(input, weight, bias,
 // params), every message naming `function` (the backward passes check their
 // arguments with the forward's rules), the output's element count included.
@@ -42,6 +54,10 @@ ConvGeometry conv2d_geometry(std::string_view function, const xt::xarray<float>&
                              const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params);
 ConvGeometry conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
                                        const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
+                                       const ConvTranspose2dParams& params);
+ConvGeometry conv2d_geometry(std::string_view function, Dims input, Dims weight, const Dims* bias,
+                             const Conv2dParams& params);
+ConvGeometry conv_transpose2d_geometry(std::string_view function, Dims input, Dims weight, const Dims* bias,
                                        const ConvTranspose2dParams& params);
 
 // (N, C_out, H_out, W_out), or (C_out, H_out, W_out) for an unbatched input.
@@ -54,6 +70,16 @@ Shape output_shape(const ConvGeometry& g);
 // than a conv2d input could.
 void conv2d_compute(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                     float* out_data);
+
+// Which algorithm conv2d_compute runs: the fused rows (conv2d_blocked), im2col
+// and a matrix product (conv2d_gemm), or the direct loop (conv2d_rows).
+enum class Conv2dAlgorithm { fused_rows, gemm, rows };
+Conv2dAlgorithm conv2d_algorithm(const ConvGeometry& g);
+
+// Which algorithm conv_transpose2d runs for a non-empty output when the
+// caller asks for `requested` (automatic: the dispatcher's choice); fails when
+// a requested algorithm would need more scratch than a tensor may hold.
+ConvAlgorithm conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgorithm requested);
 
 // Sets every output plane to its bias (or zero), for the loops that accumulate.
 void fill_bias(const ConvGeometry& g, const float* bias, float* out) noexcept;
@@ -110,6 +136,17 @@ void pad_input(const PhasePlan& plan, const ConvGeometry& g, const float* in_dat
 // and a copy through memory (docs/bench-notes.md).
 inline constexpr std::size_t kBandFloats = std::size_t{64} << 10;  // 256 KB: fits L2 with room for the output rows
 
+// How a banded algorithm walks its input, for it and the traffic model
+// (traffic.cpp): each band computes `steps` output rows (phase rows for the
+// transposed ones) and copies `rows` padded input rows, advancing `advance`
+// input rows per step.
+struct Band {
+  std::size_t steps, rows, advance;
+};
+Band conv2d_band(const ConvGeometry& g);                                      // conv2d_blocked
+Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan);  // conv_transpose2d_direct, strides 1–2
+Band phase_gemm_band(const ConvGeometry& g, const PhasePlan& plan);        // conv_transpose2d_gemm
+
 void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
                std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) noexcept;
 
@@ -145,9 +182,28 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
                              float* out_data);
 void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
-// conv_transpose2d (conv_transpose_gemm.cpp); both accumulate.
-void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
-void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+// conv_transpose2d (conv_transpose_gemm.cpp); both write bias + sum.
+void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                           float* out_data);
+void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                              float* out_data);
+
+// The per-phase product's band of zero-bordered input rows, 384 KB: with the
+// packed weights (a decoder layer's 128 KB) and the result tiles it stays
+// within a 1 MiB L2.
+inline constexpr std::size_t kPhaseBandFloats = std::size_t{96} << 10;
+
+// The column product's block: the packed weights of as many whole output
+// channels as fit 256 KB (8 of the DCGAN layer's 256), and its slice of col
+// within the same size, so that both stay in L2 next to X.
+inline constexpr std::size_t kColumnBlockFloats = std::size_t{64} << 10;
+
+// conv_transpose2d_columns' blocks: output channels per block of packed
+// weights, and input rows per product.
+struct ColumnBlocking {
+  std::size_t channels, chunk_rows;
+};
+ColumnBlocking column_blocking(const ConvGeometry& g);
 
 // The column product's scratch (col = Wᵀ·X for a chunk of input rows), 4 MB:
 // bounds its memory whatever the input's height. One input row always fits,

@@ -133,13 +133,10 @@ void conv_transpose2d_direct_phases(const ConvGeometry& g, const float* in_data,
   }
 }
 
-void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                                   float* out_data) {
-  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
-  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const PhasePlan plan = plan_phases(g, kFusedSlack);
-  const std::size_t sh = plan.period_h, sw = std::size_t(g.stride[1]);  // at most kFusedMaxStride here
-  const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
+}  // namespace
+
+Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan) {
+  const std::size_t group_in = g.in_channels / g.groups, sh = plan.period_h;
   // Output row oh = r + i·sh (row phase r) reads padded rows i + rel(r, kh).
   // A band of output rows [oh0, oh0 + band), oh0 and band multiples of sh,
   // reads padded rows [oh0/sh, oh0/sh + band/sh + max rel).
@@ -153,9 +150,22 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   // its own, so fewer would copy the input over and over (a large dilation
   // would then copy each input row once per output row).
   const std::size_t out_steps = (g.out_h + sh - 1) / sh;
-  const std::size_t band =
-      sh * std::min(out_steps, std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1}));
-  const std::size_t band_rows = band / sh + max_rel;
+  const std::size_t steps =
+      std::min(out_steps, std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1}));
+  return {steps, steps + max_rel, 1};
+}
+
+namespace {
+
+void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                                   float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const PhasePlan plan = plan_phases(g, kFusedSlack);
+  const std::size_t sh = plan.period_h, sw = std::size_t(g.stride[1]);  // at most kFusedMaxStride here
+  const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
+  const Band bands = transposed_fused_band(g, plan);
+  const std::size_t band = sh * bands.steps, band_rows = bands.rows;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
   std::vector<float> bias_block(kChannelBlock);
   // Taps of each (row phase, column phase), [row phase][sw]; the offsets hold

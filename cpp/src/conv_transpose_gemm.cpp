@@ -1,10 +1,17 @@
 // conv_transpose2d for channel-rich layers (conv_internal.hpp): matrix
 // products (gemm.hpp) per stride phase, or over whole columns of Wᵀ·X.
+//
+// Both are blocked so that what they reread stays in a 1 MiB L2 and each
+// output pixel reaches memory once, as bias + sum: on a machine with little
+// memory bandwidth to spare (a busy laptop, a shared VM), a pass over an
+// output or a weight tensor too large for the cache costs more than the
+// arithmetic. traffic.cpp models the bytes each moves.
 #include <algorithm>
 
 #include "conv_internal.hpp"
 #include "gemm.hpp"
 #include "geometry.hpp"
+#include "simd.hpp"
 
 namespace tconv::detail {
 
@@ -19,7 +26,67 @@ constexpr std::size_t kGatherBelowColumns = 128;
 // phase), so that each weight panel is reused across more columns.
 constexpr std::size_t kGatherColumns = 256;
 
+// Writes one output row from its column phases' results: phase c's q-th
+// value + bias at column c.index + q·period, and the bias alone in columns no
+// tap reaches. values[c] holds plan.cols[c]'s results. At stride 2 (the
+// common up-sampling layer) the two phases are interleaved by shuffles, four
+// pairs at a time.
+void write_row(const PhasePlan& plan, const float* const* values, float bias, std::size_t out_w, float* out_row) {
+  const std::vector<Phase>& cols = plan.cols;
+  const std::size_t period = plan.period_w;
+  if (period == 1 && cols.size() == 1) {
+    for (std::size_t q = 0; q < out_w; ++q) out_row[q] = bias + values[0][q];
+    return;
+  }
+  std::size_t done = 0;  // columns [0, done) are written
+  if (period == 2 && cols.size() == 2) {
+    const float* even = values[0];
+    const float* odd = values[1];
+    const v4 b = splat4(bias);
+    for (std::size_t q = 0; 2 * q + 8 <= out_w; q += 4) {
+      const v4 e = load4(even + q), o = load4(odd + q);
+      store4(out_row + 2 * q, b + interleave_low(e, o));
+      store4(out_row + 2 * q + 4, b + interleave_high(e, o));
+      done = 2 * q + 8;
+    }
+  }
+  if (cols.size() < period) std::fill(out_row + done, out_row + out_w, bias);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    const std::size_t first = (done > cols[c].index ? done - cols[c].index + period - 1 : 0) / period;
+    for (std::size_t q = first; q < cols[c].count; ++q) out_row[cols[c].index + q * period] = bias + values[c][q];
+  }
+}
+
 }  // namespace
+
+Band phase_gemm_band(const ConvGeometry& g, const PhasePlan& plan) {
+  // Phase row i of row phase `row` reads padded rows i + rel + top, at most
+  // i + max_rel. A band of phase rows [i0, i0 + steps) reads padded rows
+  // [i0, i0 + steps + max_rel): copied with their zero border into a buffer
+  // of kPhaseBandFloats, at least max_rel steps (fewer would copy the input
+  // over and over) and no more than the longest phase.
+  std::size_t max_rel = 0, max_count = 0;
+  for (const Phase& row : plan.rows) {
+    max_count = std::max(max_count, row.count);
+    for (std::int64_t rel : row.rel) max_rel = std::max(max_rel, std::size_t(rel + plan.top));
+  }
+  const std::size_t budget_rows = kPhaseBandFloats / (g.in_channels / g.groups) / plan.padded_w;
+  const std::size_t steps =
+      std::min(max_count, std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1}));
+  return {steps, steps + max_rel, 1};
+}
+
+ColumnBlocking column_blocking(const ConvGeometry& g) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t taps = g.kernel_h * g.kernel_w;
+  const std::size_t channels = std::clamp<std::size_t>(kColumnBlockFloats / group_in / taps, 1, group_out);
+  // Input rows per product: col's slice within kColumnBlockFloats, at least
+  // one row (the dispatcher sends a layer whose row needs more than
+  // kColumnFloats to another algorithm). Two divisions, not one by
+  // rows·in_w, which can pass 2^32 (a size_t in wasm).
+  const std::size_t chunk_rows = std::clamp<std::size_t>(kColumnBlockFloats / (channels * taps) / g.in_w, 1, g.in_h);
+  return {channels, chunk_rows};
+}
 
 // Channel-rich layers: stride² dense sub-convolutions, each a matrix
 // product. Output row oh and column phase c (columns c, c + s, c + 2s, ...)
@@ -28,28 +95,28 @@ constexpr std::size_t kGatherColumns = 256;
 // fixed shifts. So that strip of the output is
 //   out[oc][q] = Σ_{ic, kh, kw} W[ic][oc][kh][kw] · x[ic][ih(kh)][q + δ(kw)],
 // a product of the phase's packed weights (K = channels × taps, M = output
-// channels) with K shifted input rows, read in place from a zero-bordered copy
-// of the input. Each output pixel is written once; nothing is multiplied by an
-// inserted zero and no buffer is the size of the output.
-void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+// channels) with K shifted input rows. The rows are read in place from a band
+// of zero-bordered input rows that stays in L2 (a zero-bordered copy of a
+// whole decoder input is 4 MB, filled and copied through memory). All column
+// phases of an output row are computed into small tiles, then interleaved and
+// written once as bias + sum: nothing is multiplied by an inserted zero, and
+// the output is neither filled first nor read back.
+void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                           float* out_data) {
+  constexpr std::size_t P = kPanelRows;
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, 0);
-  const std::size_t top = std::size_t(plan.top), left = std::size_t(plan.left);
-  const std::size_t padded_h = plan.padded_h, padded_w = plan.padded_w;
+  const std::size_t top = std::size_t(plan.top), left = std::size_t(plan.left), padded_w = plan.padded_w;
   const std::size_t col_phases = plan.cols.size();
-  std::vector<float> padded;
+  const std::size_t out_plane = g.out_h * g.out_w;
 
-  // Packed weights of every (row phase, column phase) that some tap reaches.
-  const std::size_t m_padded = (group_out + detail::kPanelRows - 1) / detail::kPanelRows * detail::kPanelRows;
+  // Packed weights of every (row phase, column phase), k = (icg, kh, kw) in
+  // tap order, in the panel layout gemm_packed reads. Packed once per group
+  // and call: all of them are as large as the group's weights.
+  const std::size_t m_padded = (group_out + P - 1) / P * P;
   std::vector<std::vector<float>> packed(plan.rows.size() * col_phases);
-  std::vector<float> tile, gathered;
-  std::vector<const float*> b_rows;
-  // Packs one group's weights for every phase in a single pass over W
-  // (contiguous taps per (input, output) channel pair), straight into the
-  // panel layout gemm_packed reads: phase (r, c), k = (icg, kh, kw) in tap order.
-  // For each phase, the kernel taps (kh·kW + kw) in k order within one input channel.
-  std::vector<std::vector<std::size_t>> phase_taps(packed.size());
+  std::vector<std::vector<std::size_t>> phase_taps(packed.size());  // kh·kW + kw, in k order within a channel
   for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
     for (std::size_t ci = 0; ci < col_phases; ++ci) {
       for (std::size_t kh : plan.rows[ri].taps) {
@@ -58,7 +125,6 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
     }
   }
   const auto pack_phases = [&](std::size_t group) {
-    constexpr std::size_t P = detail::kPanelRows;
     const float* w_group = w_data + group * group_in * group_out * kernel_plane;  // [group_in][group_out][kH][kW]
     for (std::size_t phase = 0; phase < phase_taps.size(); ++phase) {
       const std::vector<std::size_t>& taps = phase_taps[phase];
@@ -75,62 +141,82 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
     }
   };
 
+  const Band bands = phase_gemm_band(g, plan);
+  const std::size_t band = bands.steps, band_rows = bands.rows;
+  std::size_t max_count = 0;
+  for (const Phase& row : plan.rows) max_count = std::max(max_count, row.count);
+  std::vector<float> buffer(group_in * band_rows * padded_w);
+
+  // Output rows gathered per product: one when the shortest column phase is
+  // long enough on its own, else enough to give B kGatherColumns columns.
+  std::size_t min_count = g.out_w;
+  for (const Phase& col : plan.cols) min_count = std::min(min_count, col.count);
+  const std::size_t block = min_count >= kGatherBelowColumns ? 1 : (kGatherColumns + min_count - 1) / min_count;
+  // Per column phase: its results for `block` rows, [m][row][q].
+  std::vector<std::vector<float>> tiles(col_phases);
+  std::vector<float> gathered;
+  std::vector<const float*> b_rows, values(col_phases);
+
   for (std::size_t group = 0; group < g.groups; ++group) {
+    pack_phases(group);
     for (std::size_t n = 0; n < g.batch; ++n) {
-      pad_input(plan, g, in_data, n, group, padded);
-      if (n == 0) pack_phases(group);  // the weights are the same for every image
-      // Output rows of one row phase share the packed weights. When a phase
-      // row is short (small feature maps), several rows are gathered into one
-      // contiguous B so that each weight panel is reused across more columns.
-      // The phase's i-th row is r + i·stride and reads input rows i + rel.
-      for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
-        const Phase& row = plan.rows[ri];
-        const std::size_t phase_rows = row.count;
-        for (std::size_t ci = 0; ci < col_phases; ++ci) {
-          const Phase& col = plan.cols[ci];
-          const std::size_t count = col.count;
-          const float* panels = packed[ri * col_phases + ci].data();
-          const std::size_t K = group_in * row.taps.size() * col.taps.size();
-          const std::size_t block =
-              count >= kGatherBelowColumns ? 1 : std::min(phase_rows, (kGatherColumns + count - 1) / count);
-          // Row i of the phase, kernel row a, kernel column b: where its input starts.
-          const auto input_at = [&](std::size_t icg, std::size_t i, std::size_t a, std::size_t b) {
-            const std::size_t ih = std::size_t(row.rel[a] + std::int64_t(i + top));
-            return padded.data() + (icg * padded_h + ih) * padded_w + std::size_t(col.rel[b] + std::int64_t(left));
-          };
-          for (std::size_t i0 = 0; i0 < phase_rows; i0 += block) {
-            const std::size_t nrows = std::min(block, phase_rows - i0);
-            const std::size_t N = nrows * count;
-            b_rows.clear();
-            if (nrows == 1) {
-              for (std::size_t icg = 0; icg < group_in; ++icg) {
-                for (std::size_t a = 0; a < row.taps.size(); ++a) {
-                  for (std::size_t b = 0; b < col.taps.size(); ++b) b_rows.push_back(input_at(icg, i0, a, b));
+      const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
+      float* out_group = out_data + (n * g.out_channels + group * group_out) * out_plane;
+      // Rows no tap reaches (padding can crop the kernel): only the bias.
+      for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+        if (plan.row_phase(oh % plan.period_h)) continue;
+        for (std::size_t m = 0; m < group_out; ++m) {
+          std::fill_n(out_group + m * out_plane + oh * g.out_w, g.out_w, bias ? bias[group * group_out + m] : 0.0f);
+        }
+      }
+      for (std::size_t i0 = 0; i0 < max_count; i0 += band) {
+        copy_band(src, group_in, g.in_h, g.in_w, top, left, padded_w, i0, band_rows, buffer.data());
+        for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
+          const Phase& row = plan.rows[ri];
+          const std::size_t i_end = std::min(row.count, i0 + band);
+          for (std::size_t ib = i0; ib < i_end; ib += block) {
+            const std::size_t nrows = std::min(block, i_end - ib);
+            for (std::size_t ci = 0; ci < col_phases; ++ci) {
+              const Phase& col = plan.cols[ci];
+              const std::size_t count = col.count, N = nrows * count;
+              const std::size_t K = group_in * row.taps.size() * col.taps.size();
+              // Phase row i, kernel row a, kernel column b: where its input starts in the band.
+              const auto input_at = [&](std::size_t icg, std::size_t i, std::size_t a, std::size_t b) {
+                const std::size_t r = std::size_t(row.rel[a] + std::int64_t(i - i0 + top));
+                return buffer.data() + (icg * band_rows + r) * padded_w + std::size_t(col.rel[b] + std::int64_t(left));
+              };
+              b_rows.clear();
+              if (nrows == 1) {
+                for (std::size_t icg = 0; icg < group_in; ++icg) {
+                  for (std::size_t a = 0; a < row.taps.size(); ++a) {
+                    for (std::size_t b = 0; b < col.taps.size(); ++b) b_rows.push_back(input_at(icg, ib, a, b));
+                  }
                 }
-              }
-            } else {
-              gathered.resize(K * N);
-              std::size_t k = 0;
-              for (std::size_t icg = 0; icg < group_in; ++icg) {
-                for (std::size_t a = 0; a < row.taps.size(); ++a) {
-                  for (std::size_t b = 0; b < col.taps.size(); ++b) {
-                    float* dst = gathered.data() + k * N;
-                    for (std::size_t j = 0; j < nrows; ++j)
-                      std::copy_n(input_at(icg, i0 + j, a, b), count, dst + j * count);
-                    ++k;
+              } else {
+                gathered.resize(K * N);
+                std::size_t k = 0;
+                for (std::size_t icg = 0; icg < group_in; ++icg) {
+                  for (std::size_t a = 0; a < row.taps.size(); ++a) {
+                    for (std::size_t b = 0; b < col.taps.size(); ++b, ++k) {
+                      float* dst = gathered.data() + k * N;
+                      for (std::size_t j = 0; j < nrows; ++j)
+                        std::copy_n(input_at(icg, ib + j, a, b), count, dst + j * count);
+                      b_rows.push_back(dst);
+                    }
                   }
                 }
               }
-              for (std::size_t kk = 0; kk < K; ++kk) b_rows.push_back(gathered.data() + kk * N);
+              tiles[ci].assign(group_out * N, 0.0f);
+              gemm_packed(group_out, N, K, packed[ri * col_phases + ci].data(), b_rows.data(), tiles[ci].data(), N);
             }
-            tile.assign(group_out * N, 0.0f);
-            detail::gemm_packed(group_out, N, K, panels, b_rows.data(), tile.data(), N);
-            for (std::size_t m = 0; m < group_out; ++m) {
-              for (std::size_t j = 0; j < nrows; ++j) {
-                const std::size_t oh = row.index + (i0 + j) * plan.period_h;
-                float* out_row = out_data + ((n * g.out_channels + group * group_out + m) * g.out_h + oh) * g.out_w;
-                const float* t = tile.data() + m * N + j * count;
-                for (std::size_t q = 0; q < count; ++q) out_row[col.index + q * plan.period_w] += t[q];
+            // Every column phase of these rows is done: write them once.
+            for (std::size_t j = 0; j < nrows; ++j) {
+              const std::size_t oh = row.index + (ib + j) * plan.period_h;
+              for (std::size_t m = 0; m < group_out; ++m) {
+                for (std::size_t ci = 0; ci < col_phases; ++ci)
+                  values[ci] = tiles[ci].data() + (m * nrows + j) * plan.cols[ci].count;
+                write_row(plan, values.data(), bias ? bias[group * group_out + m] : 0.0f, g.out_w,
+                          out_group + m * out_plane + oh * g.out_w);
               }
             }
           }
@@ -140,54 +226,68 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
   }
 }
 
-// Channel-rich layers on small feature maps (a DCGAN generator): one product
-// per image and group, col = Wᵀ·X, rows = (output channel, tap), columns =
-// input pixels, K = input channels, then each row of col is added into the
-// output at its tap's offset (col2im). Input rows go in chunks that keep col
-// within kColumnFloats.
-void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
-  constexpr std::size_t P = detail::kPanelRows;
+// Channel-rich layers on small feature maps (a DCGAN generator): col = Wᵀ·X,
+// rows = (output channel, tap), columns = input pixels, K = input channels,
+// then each row of col is added into the output at its tap's offset (col2im).
+// X is read in place. The rows go in blocks of whole output channels whose
+// packed weights fit kColumnBlockFloats: each block's weights are read from
+// memory once, in contiguous runs (Wᵀ's rows hold (output channel, tap)
+// contiguously), its slice of col stays in L1/L2, and its output planes are
+// set to the bias and accumulated while they are in cache. Packing a panel at
+// a time, strided over all of W, read each cache line of the 8 MB DCGAN
+// weights four times, at a stride that maps them to the same few cache sets.
+void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                              float* out_data) {
+  constexpr std::size_t P = kPanelRows;
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w;
   const std::size_t M = group_out * taps;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
-  // Two divisions, not one by M·in_w, which can pass 2^32 (a size_t in wasm).
-  const std::size_t chunk_rows = std::clamp<std::size_t>(kColumnFloats / M / g.in_w, 1, g.in_h);
-  std::vector<float> col(M * chunk_rows * g.in_w), panel(P * group_in);
+  const ColumnBlocking blocking = column_blocking(g);
+  const std::size_t channels = blocking.channels, chunk_rows = blocking.chunk_rows;
+  const std::size_t block_rows = channels * taps, panels = (block_rows + P - 1) / P;
+  std::vector<float> col(block_rows * chunk_rows * g.in_w), packed(panels * P * group_in);
   std::vector<const float*> b_rows(group_in);
   const std::int64_t sw = g.stride[1];
   for (std::size_t group = 0; group < g.groups; ++group) {
     const float* a = w_data + group * group_in * M;  // [group_in][group_out·kH·kW] = Wᵀ, K-major
-    for (std::size_t n = 0; n < g.batch; ++n) {
-      const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
-      float* out_group = out_data + (n * g.out_channels + group * group_out) * out_plane;
-      for (std::size_t row0 = 0; row0 < g.in_h; row0 += chunk_rows) {
-        const std::size_t rows = std::min(chunk_rows, g.in_h - row0);
-        const std::size_t N = rows * g.in_w;
-        for (std::size_t k = 0; k < group_in; ++k) b_rows[k] = x + k * in_plane + row0 * g.in_w;
-        std::fill_n(col.begin(), M * N, 0.0f);
-        // One panel of P rows of Wᵀ at a time, packed just before use so it
-        // is read from L1 by every column tile (packing all of W first costs
-        // a pass over memory as large as the weights).
-        for (std::size_t m0 = 0; m0 < M; m0 += P) {
-          for (std::size_t k = 0; k < group_in; ++k) {
-            for (std::size_t i = 0; i < P; ++i) panel[k * P + i] = m0 + i < M ? a[k * M + m0 + i] : 0.0f;
-          }
-          detail::gemm_packed(std::min(P, M - m0), N, group_in, panel.data(), b_rows.data(), col.data() + m0 * N, N);
-        }
-        for (std::size_t m = 0; m < M; ++m) {
-          const std::size_t oc = m / taps, kh = (m % taps) / g.kernel_w, kw = m % g.kernel_w;
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-          const detail::Range valid_rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
-          const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
-          const std::size_t first = std::max(valid_rows.begin, row0), last = std::min(valid_rows.end, row0 + rows);
-          float* out_plane_ptr = out_group + oc * out_plane;
-          for (std::size_t ih = first; ih < last; ++ih) {
-            const float* src = col.data() + m * N + (ih - row0) * g.in_w;
-            float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
-            for (std::size_t iw = cols.begin; iw < cols.end; ++iw)
-              out_row[std::int64_t(iw) * sw + col_offset] += src[iw];
+    for (std::size_t oc0 = 0; oc0 < group_out; oc0 += channels) {
+      const std::size_t count = std::min(channels, group_out - oc0), rows = count * taps;
+      // Row k of Wᵀ holds this block's rows contiguously: read it once, in
+      // order, into the panels (element (k, m) at panel m / P, k·P + m % P).
+      std::fill(packed.begin(), packed.end(), 0.0f);
+      for (std::size_t k = 0; k < group_in; ++k) {
+        const float* w_row = a + k * M + oc0 * taps;
+        std::size_t m = 0;
+        static_assert(P == 4, "a panel row is one vector");
+        for (; m + P <= rows; m += P) store4(packed.data() + (m / P) * group_in * P + k * P, load4(w_row + m));
+        for (; m < rows; ++m) packed[(m / P) * group_in * P + k * P + m % P] = w_row[m];
+      }
+      for (std::size_t n = 0; n < g.batch; ++n) {
+        const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
+        float* out_block = out_data + (n * g.out_channels + group * group_out + oc0) * out_plane;
+        for (std::size_t c = 0; c < count; ++c)
+          std::fill_n(out_block + c * out_plane, out_plane, bias ? bias[group * group_out + oc0 + c] : 0.0f);
+        for (std::size_t row0 = 0; row0 < g.in_h; row0 += chunk_rows) {
+          const std::size_t chunk = std::min(chunk_rows, g.in_h - row0);
+          const std::size_t N = chunk * g.in_w;
+          for (std::size_t k = 0; k < group_in; ++k) b_rows[k] = x + k * in_plane + row0 * g.in_w;
+          std::fill_n(col.begin(), rows * N, 0.0f);
+          gemm_packed(rows, N, group_in, packed.data(), b_rows.data(), col.data(), N);
+          for (std::size_t m = 0; m < rows; ++m) {
+            const std::size_t c = m / taps, kh = (m % taps) / g.kernel_w, kw = m % g.kernel_w;
+            const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+            const Range valid_rows = valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
+            const Range cols = valid_range(g.in_w, sw, col_offset, g.out_w);
+            const std::size_t first = std::max(valid_rows.begin, row0), last = std::min(valid_rows.end, row0 + chunk);
+            float* out_plane_ptr = out_block + c * out_plane;
+            for (std::size_t ih = first; ih < last; ++ih) {
+              const float* src = col.data() + m * N + (ih - row0) * g.in_w;
+              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
+              for (std::size_t iw = cols.begin; iw < cols.end; ++iw)
+                out_row[std::int64_t(iw) * sw + col_offset] += src[iw];
+            }
           }
         }
       }
