@@ -190,6 +190,7 @@ const history = fc
       evaluations: evals,
       snapshot: null,
       start: { ...start, step: 0 },
+      startKernels: null,
       creating: false,
       working: false,
       rate: null,
@@ -277,6 +278,44 @@ describe('the sentences about training, against the numbers they were made of', 
       { numRuns: RUNS },
     );
     expect(startSentence({ a: null, b: null })).toBe('');
+  });
+
+  it('start: a sub-pixel side says whether its phase kernels start identical, as this file measures them', () => {
+    const kernels = (f: number, jitter: number, at: number) => ({
+      size: [3, 3] as [number, number],
+      factor: f,
+      shared: false,
+      reduction: 'r',
+      phases: Array.from({ length: f * f }, (_, p) => ({
+        phase: [Math.floor(p / f), p % f] as [number, number],
+        weights: Array.from({ length: 9 }, (_, t) => 0.1 * (t + 1) + (p === at % (f * f) && t === at % 9 ? jitter : 0)),
+      })),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(2, 3, 4),
+        fc.oneof(fc.constant(0), fc.double({ min: 1e-7, max: 0.5, noNaN: true })),
+        fc.integer({ min: 0, max: 200 }),
+        evaluation,
+        (f, jitter, at, e) => {
+          const k = kernels(f, jitter, at);
+          const text = startSentence({ a: e, b: null }, { a: k, b: null });
+          wording(text);
+          // Own measure: the largest difference of any weight from phase 1's, over the largest weight.
+          const w = k.phases.map((p) => p.weights);
+          let d = 0;
+          for (const row of w) row.forEach((v, t) => (d = Math.max(d, Math.abs(v - w[0][t]))));
+          const identical = d / Math.max(...w.flat().map(Math.abs)) <= 1e-5;
+          expect(text.includes(`its ${f * f} phase kernels start identical`)).toBe(identical);
+          expect(text.includes(`its ${f * f} phase kernels start different`)).toBe(!identical);
+          // A shared kernel (transposed, resize-conv) says nothing of the kind.
+          expect(startSentence({ a: e, b: null }, { a: { ...k, shared: true }, b: null })).not.toContain(
+            'phase kernels',
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('compare: which checkerboard is larger, and by what ratio', () => {

@@ -106,6 +106,35 @@ describe('Learn mode on the real trainer', () => {
     expect(phases).toBe(TRAIN_MODELS.length * (4 + 9));
   }, 60_000);
 
+  it('a sub-pixel side’s start sentence says its phase kernels start identical exactly when ICNR made them so', async () => {
+    const tc = (await createTconv()) as TconvWithTrainer;
+    for (const model of ['subpixel', 'subpixel-icnr'] as const)
+      for (const factor of [2, 3, 4] as const)
+        for (const hidden of [0, 8]) {
+          const t = tc.createUpsamplerTrainer({ image, factor, model, hidden, seed: 11, patch: 12, batch: 1 });
+          const w = t.weights();
+          const W = w['up.weight'];
+          const [, cin, kh, kw] = W.shape;
+          // Own measure on the raw weights: channel col·f² + p is colour col, phase p (pixel_shuffle's definition).
+          const per = cin * kh * kw;
+          let same = true;
+          for (let col = 0; col < 3; col++)
+            for (let p = 1; p < factor * factor; p++)
+              for (let i = 0; i < per; i++)
+                if (W.data[(col * factor * factor + p) * per + i] !== W.data[col * factor * factor * per + i])
+                  same = false;
+          const k = phaseKernels(tc, upLayer(model, factor, w));
+          const text = startSentence(
+            { a: { step: 0, psnr: 0, checkerboard: t.evaluate().checkerboard }, b: null },
+            { a: k, b: null },
+          );
+          const label = `${model} ×${factor} hidden ${hidden}`;
+          expect(text.includes('start identical'), label).toBe(same);
+          expect(same, label).toBe(model === 'subpixel-icnr');
+          t.dispose();
+        }
+  }, 60_000);
+
   it('the sentences state the PSNR and checkerboard computed here from the trainer’s images', async () => {
     const tc = (await createTconv()) as TconvWithTrainer;
     let runs = 0;
@@ -129,6 +158,7 @@ describe('Learn mode on the real trainer', () => {
             ],
             snapshot: null,
             start: { step: 0, psnr: e0.psnr, checkerboard: e0.checkerboard },
+            startKernels: null,
             creating: false,
             working: false,
             rate: null,

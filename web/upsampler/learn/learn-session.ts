@@ -18,7 +18,7 @@
 
 import type { RgbaBuffer, Shown } from '../shared/protocol.js';
 import { errorMessage } from '../shared/protocol.js';
-import type { TrainChunk, TrainModel, TrainSnapshot, TrainSpec } from '../shared/learn-protocol.js';
+import type { PhaseKernels, TrainChunk, TrainModel, TrainSnapshot, TrainSpec } from '../shared/learn-protocol.js';
 import type { Layer, SideId } from '../shared/session-types.js';
 
 export type { SideId };
@@ -87,6 +87,8 @@ export interface LearnSide {
   /** The latest snapshot, and the one at step 0. */
   snapshot: ShownSnapshot | null;
   start: Evaluation | null;
+  /** The kernels per phase at step 0. */
+  startKernels: PhaseKernels | null;
   /** A trainer is being made (after Reset, or a new model, factor or image). */
   creating: boolean;
   /** This side has a chunk (or a snapshot) in flight. */
@@ -148,6 +150,7 @@ function emptySide(model: TrainModel): LearnSide {
     evaluations: [],
     snapshot: null,
     start: null,
+    startKernels: null,
     creating: false,
     working: false,
     rate: null,
@@ -277,6 +280,7 @@ export class LearnSession {
         s.creating = false;
         this.take(id, snap);
         s.start = s.evaluations[0];
+        s.startKernels = snap.kernels;
         this.events.changed();
         if (this.running) void this.loop(id, g);
       },

@@ -90,11 +90,40 @@ function flatness(v: number): string {
     : `with a checkerboard: a flat grey input varies by ${levels(v)} ${plural(v, 'level', 'levels')} (of 255)`;
 }
 
-/** How each side started (its evaluation at step 0). */
-export function startSentence(starts: Record<SideId, Evaluation | null>): string {
+/** The largest difference between two phases' kernels, relative to the largest weight: 0 when all are identical. */
+export function phaseSpread(k: PhaseKernels): number {
+  const first = k.phases[0].weights;
+  const scale = Math.max(1e-12, ...k.phases.flatMap((p) => p.weights.map((w) => Math.abs(w ?? 0))));
+  let spread = 0;
+  for (const p of k.phases)
+    p.weights.forEach((w, t) => (spread = Math.max(spread, Math.abs((w ?? 0) - (first[t] ?? 0)))));
+  return spread / scale;
+}
+
+/** Phase kernels this close (relative) count as identical: float32 rounding of equal sums. */
+export const IDENTICAL = 1e-5;
+
+/**
+ * How each side started (its evaluation at step 0), and, for a model whose phases have kernels of their own
+ * (sub-pixel), whether those kernels started identical (what ICNR does) or not.
+ */
+export function startSentence(
+  starts: Record<SideId, Evaluation | null>,
+  kernels: Record<SideId, PhaseKernels | null> = { a: null, b: null },
+): string {
   const parts = (['a', 'b'] as const)
     .filter((id) => starts[id])
-    .map((id) => `${side(id)} starts ${flatness(starts[id]!.checkerboard)}`);
+    .map((id) => {
+      const k = kernels[id];
+      let why = '';
+      if (k && !k.shared) {
+        why =
+          phaseSpread(k) <= IDENTICAL
+            ? `, and its ${k.phases.length} phase kernels start identical, so every phase answers flat grey alike (ICNR, Aitken et al. 2017)`
+            : `, and its ${k.phases.length} phase kernels start different from one another`;
+      }
+      return `${side(id)} starts ${flatness(starts[id]!.checkerboard)}${why}`;
+    });
   return parts.length ? `${parts.join('; ')}.` : '';
 }
 

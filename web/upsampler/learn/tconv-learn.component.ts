@@ -203,7 +203,7 @@ export class TconvUpsamplerLearn extends TconvElement {
       ...SIDES.map((id) =>
         modelSentence(id, s.side(id).model, s.factor, s.hidden, s.side(id).snapshot?.kernels ?? null),
       ),
-      startSentence({ a: s.a.start, b: s.b.start }),
+      startSentence({ a: s.a.start, b: s.b.start }, { a: s.a.startKernels, b: s.b.startKernels }),
       ...(bil !== null && bic !== null ? SIDES.map((id) => progressSentence(id, s.side(id), bil, bic)) : []),
       compareSentence(lastEval('a'), lastEval('b')),
     ].filter(Boolean);
