@@ -13,6 +13,7 @@
 //   conv2d_gemm.cpp            conv2d: im2col and a matrix product (strided, 4+ output channels)
 //   conv_transpose_direct.cpp  conv_transpose2d: scatter and the phase gathers
 //   conv_transpose_gemm.cpp    conv_transpose2d: matrix products per phase or over whole columns
+//   traffic.cpp                the bytes each algorithm moves beyond the cache (tconv/traffic.hpp)
 #pragma once
 
 #include <algorithm>
