@@ -161,8 +161,10 @@ export class TconvUpsamplerLearn extends TconvElement {
               : html`step <strong class="step" data-side=${id}>${side.step}</strong>${
                     side.rate !== null && (s.running || side.working) ? html` · ${Math.round(side.rate)} steps/s` : ''
                   }`;
-          return html`<span class="count ${id}"
-            ><span class="badge ${id}" aria-hidden="true">${id.toUpperCase()}</span> ${state}</span
+          // data-working: a chunk or an evaluation is in flight (after Pause, until the last one is back).
+          const pausing = !s.running && side.working ? html` · pausing…` : '';
+          return html`<span class="count ${id}" data-working=${side.working || side.creating ? 'true' : 'false'}
+            ><span class="badge ${id}" aria-hidden="true">${id.toUpperCase()}</span> ${state}${pausing}</span
           >`;
         })}
         <span class="muted">${this.imageNote()}</span>
