@@ -298,13 +298,13 @@ describe(`under ${POLICIES.minimal}`, () => {
     }
   }, 120_000);
 
-  it('embed.html shows the matrix, the overlap maps and the upsampler', async () => {
+  it('embed-csp.html (embed.html’s multi-file twin) shows the matrix, the overlap maps and the upsampler', async () => {
     for (const [query, check] of [
       ['figure=matrix&input=4&kernel=3&step=1.1', (p: Page) => checkMatrix(p, 'tconv-matrix')],
       ['figure=overlap&kernel=3&stride=2&maps=all', (p: Page) => checkOverlap(p, 'tconv-overlap')],
       ['figure=upsampler&src=sample:detail&scale=2', (p: Page) => checkUpsampler(p, 'tconv-upsampler')],
     ] as const) {
-      const o = await open('minimal', `embed.html?${query}`);
+      const o = await open('minimal', `embed-csp.html?${query}`);
       try {
         await o.page.waitForSelector('body[data-ready="true"]');
         await check(o.page);

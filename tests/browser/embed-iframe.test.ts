@@ -1,46 +1,56 @@
 // The embed's other ways in, in real Chromium: the iframe page embed.html
-// (one figure, its parameters as attributes, on a transparent page; an
-// unknown figure explained), and the explainer's "Copy embed code", whose
-// script snippet and iframe snippet each show the same figure. Setup and
-// helpers: embed-support.ts.
+// (one file: one figure, its parameters as attributes, on a transparent page;
+// an unknown figure explained) and its multi-file twin embed-csp.html, and the
+// explainer's "Copy embed code", whose script snippet and iframe snippet each
+// show the same figure. embed.html copied alone next to a post, and the
+// iframe's height: embed-alone.test.ts. Setup and helpers: embed-support.ts.
 
 import { describe, expect, it } from 'vitest';
 
-import { barePage, base, embedSuite, events, open, server } from './embed-support.js';
+import { defaultHeight, resizeScript } from '../../web/components/shared/embed-code.js';
+import { barePage, base, embedSuite, events, open, otherRequests, server } from './embed-support.js';
 
 embedSuite();
 
 describe('embed.html (the iframe page)', () => {
-  it('shows one matrix with the parameters as attributes, on a transparent page', async () => {
-    const o = await open(`${base}embed.html?figure=matrix&input=5&kernel=3&stride=2&step=4&theme=light&bogus=1`);
-    const { page } = o;
-    try {
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-      const body = await page.evaluate(() => ({
-        children: Array.from(document.body.children, (c) => c.localName).filter(
-          (n) => n !== 'script' && n !== 'noscript',
-        ),
-        background: getComputedStyle(document.body).backgroundColor,
-        html: getComputedStyle(document.documentElement).backgroundColor,
-      }));
-      expect(body).toEqual({ children: ['tconv-matrix'], background: 'rgba(0, 0, 0, 0)', html: 'rgba(0, 0, 0, 0)' });
-      const attrs = await page.evaluate(() => {
-        const el = document.querySelector('tconv-matrix')!;
-        return Object.fromEntries(Array.from(el.attributes, (a) => [a.name, a.value]));
-      });
-      expect(attrs).toMatchObject({ input: '5', kernel: '3', stride: '2', step: '4', theme: 'light' });
-      expect(attrs).not.toHaveProperty('bogus');
-      const C = await page.evaluate(() => {
-        const g = document.querySelector('tconv-matrix')!.shadowRoot!.querySelector('tconv-grid[grid-id="C"]')!;
-        const grid = g.shadowRoot!.querySelector('[role="grid"]')!;
-        return [grid.getAttribute('aria-rowcount'), grid.getAttribute('aria-colcount')];
-      });
-      expect(C).toEqual(['4', '25']);
-      expect(o.errors).toEqual([]);
-    } finally {
-      await o.context.close();
-    }
-  });
+  it.each(['embed.html', 'embed-csp.html'])(
+    '%s shows one matrix with the parameters as attributes, on a transparent page',
+    async (file) => {
+      const url = `${base}${file}?figure=matrix&input=5&kernel=3&stride=2&step=4&theme=light&bogus=1`;
+      const o = await open(url);
+      const { page } = o;
+      try {
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+        // embed.html is one file; embed-csp.html loads its script (and the core) from assets/.
+        const assets = otherRequests(o.requests, url, '');
+        if (file === 'embed.html') expect(assets).toEqual([]);
+        else expect(assets.some((r) => r.startsWith(`${base}assets/`))).toBe(true);
+        const body = await page.evaluate(() => ({
+          children: Array.from(document.body.children, (c) => c.localName).filter(
+            (n) => n !== 'script' && n !== 'noscript',
+          ),
+          background: getComputedStyle(document.body).backgroundColor,
+          html: getComputedStyle(document.documentElement).backgroundColor,
+        }));
+        expect(body).toEqual({ children: ['tconv-matrix'], background: 'rgba(0, 0, 0, 0)', html: 'rgba(0, 0, 0, 0)' });
+        const attrs = await page.evaluate(() => {
+          const el = document.querySelector('tconv-matrix')!;
+          return Object.fromEntries(Array.from(el.attributes, (a) => [a.name, a.value]));
+        });
+        expect(attrs).toMatchObject({ input: '5', kernel: '3', stride: '2', step: '4', theme: 'light' });
+        expect(attrs).not.toHaveProperty('bogus');
+        const C = await page.evaluate(() => {
+          const g = document.querySelector('tconv-matrix')!.shadowRoot!.querySelector('tconv-grid[grid-id="C"]')!;
+          const grid = g.shadowRoot!.querySelector('[role="grid"]')!;
+          return [grid.getAttribute('aria-rowcount'), grid.getAttribute('aria-colcount')];
+        });
+        expect(C).toEqual(['4', '25']);
+        expect(o.errors).toEqual([]);
+      } finally {
+        await o.context.close();
+      }
+    },
+  );
 
   it('shows the overlap and the upsampler, and explains an unknown figure', async () => {
     const o = await open(`${base}embed.html?figure=overlap&kernel=3&stride=2&maps=all`);
@@ -101,6 +111,10 @@ describe('the explainer’s “Copy embed code”', () => {
       expect(code).toContain('<tconv-matrix input="5" kernel="3" stride="2" step="4.1"></tconv-matrix>');
       const iframe = /<iframe src="([^"]+)"/.exec(code)![1].replace(/&amp;/g, '&');
       expect(iframe).toBe(`${base}embed.html?figure=matrix&input=5&kernel=3&stride=2&step=4.1`);
+      // The iframe snippet: the iframe at chapter 4's height, then the lines that resize it.
+      const [, iframeSnippet] = code.split('\n\n');
+      expect(iframeSnippet).toContain(`height="${defaultHeight('matrix', [['step', '4.1']])}"`);
+      expect(iframeSnippet.endsWith(`></iframe>\n${resizeScript()}`)).toBe(true);
 
       // The script snippet, pasted into a page of its own, shows the same figure.
       const snippet = code.split('\n\n')[0];

@@ -6,6 +6,9 @@
 // them. Each test file calls embedSuite() once, at its top.
 
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -145,6 +148,68 @@ export function readGrid(page: Page, host: string, gridId: string): Promise<Grid
     },
     [host, gridId],
   );
+}
+
+/** A folder on a plain static host: its files by name, 404 for anything else; `log` is every request's path and status. */
+export interface FolderServer {
+  /** 'http://127.0.0.1:<port>/' */
+  url: string;
+  log: { path: string; status: number }[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the files directly in `dir` (no sub-folders: a blogger's folder beside a post) over http;
+ * `headers(name)` adds response headers to a file (e.g. a Content-Security-Policy).
+ */
+export async function serveFolder(
+  dir: string,
+  headers: (name: string) => Record<string, string> = () => ({}),
+): Promise<FolderServer> {
+  const log: FolderServer['log'] = [];
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const name = path.slice(1);
+    const found = /^[\w.-]+$/.test(name)
+      ? readFile(join(dir, name)).catch(() => undefined)
+      : Promise.resolve(undefined);
+    void found.then((body) => {
+      log.push({ path, status: body ? 200 : 404 });
+      res.setHeader('Cache-Control', 'no-store');
+      if (!body) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      else res.writeHead(200, { ...headers(name), 'Content-Type': 'text/html; charset=utf-8' }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    log,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * What the explainer's "Copy embed code" copies for `query` (the explainer's URL parameters),
+ * read from the clipboard: the script snippet and the iframe snippet (the iframe and its script).
+ */
+export async function copiedEmbed(query: string): Promise<{ script: string; iframe: string }> {
+  const o = await open(`${base}index.html${query}`, { permissions: ['clipboard-read', 'clipboard-write'] });
+  try {
+    await o.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await o.page.click('tconv-matrix #copy-embed');
+    await expect
+      .poll(() =>
+        o.page.evaluate(
+          () => document.querySelector('tconv-matrix')!.shadowRoot!.querySelector('.status')!.textContent,
+        ),
+      )
+      .toContain('The embed code copied');
+    const [script, iframe, ...rest] = (await o.page.evaluate(() => navigator.clipboard.readText())).split('\n\n');
+    expect(rest).toEqual([]);
+    return { script, iframe };
+  } finally {
+    await o.context.close();
+  }
 }
 
 export const shared = (page: Page) =>
