@@ -91,6 +91,16 @@ export class TconvExport extends TconvElement<TconvExportEvents> {
     }
   }
 
+  /** Escape closes the panel (cancelling a running export) and gives the focus back to the Export button. */
+  private _onKey = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    this._cancel();
+    this.open = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('#toggle')?.focus());
+  };
+
   private _scopeFor(kind: ExportKind): ExportScope {
     const ch = this.source?.chapters();
     if (kind === 'png' || kind === 'svg') {
@@ -175,7 +185,13 @@ export class TconvExport extends TconvElement<TconvExportEvents> {
       </div>
       ${
         this.open
-          ? html`<div class="panel" id="export-panel" role="group" aria-labelledby="export-title">
+          ? html`<div
+              class="panel"
+              id="export-panel"
+              role="group"
+              aria-labelledby="export-title"
+              @keydown=${this._onKey}
+            >
               <h3 id="export-title">Export for posts without scripts</h3>
               <p class="hint">
                 An image or video of the figure, drawn from the frames on screen; nothing leaves your browser.
