@@ -324,6 +324,10 @@ describe('LearnSession', () => {
     session.setView('split');
     session.setView('difference');
     expect(client.pending('difference')).toEqual([]); // the same pair: kept
+    // Another gain is another difference.
+    session.setView('difference', 4);
+    expect(client.pending('difference')).toHaveLength(1);
+    expect(client.pending('difference')[0].args[2]).toBe(4);
     session.reset('b');
     expect(session.diff).toBeNull();
   });

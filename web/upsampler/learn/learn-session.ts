@@ -41,7 +41,7 @@ export const MAX_STEPS = 5000;
  * the whole image, and a few hundred pixels a side show the checkerboard as well as a photo's worth.
  */
 export const MAX_SIDE = 512;
-/** Gain of the difference view. */
+/** Gain of the difference view, unless set (setView). */
 export const DIFF_GAIN = 8;
 
 export const DEFAULT_MODELS: [TrainModel, TrainModel] = ['transposed-k3', 'resize-conv'];
@@ -171,6 +171,7 @@ export class LearnSession {
   /** Train was pressed and Pause not since: every side without an error trains. */
   running = false;
   view: 'split' | 'difference' = 'split';
+  gain = DIFF_GAIN;
   diff: (Layer & { key: string }) | null = null;
   status = '';
 
@@ -229,8 +230,10 @@ export class LearnSession {
     this.reset(id);
   }
 
-  setView(view: 'split' | 'difference'): void {
+  setView(view: 'split' | 'difference', gain = this.gain): void {
+    if (view === this.view && gain === this.gain) return;
     this.view = view;
+    this.gain = gain;
     this.updateDiff();
     this.events.changed();
   }
@@ -400,7 +403,7 @@ export class LearnSession {
     const a = this.a.snapshot;
     const b = this.b.snapshot;
     if (!a || !b || a.layer.width !== b.layer.width || a.layer.height !== b.layer.height) return null;
-    return `${this.gen.a}:${a.step}|${this.gen.b}:${b.step}`;
+    return `${this.gen.a}:${a.step}|${this.gen.b}:${b.step}|×${this.gain}`;
   }
 
   private updateDiff(): void {
@@ -410,7 +413,7 @@ export class LearnSession {
     const controller = (this.diffController = new AbortController());
     const pix = (l: Layer): RgbaBuffer => ({ width: l.width, height: l.height, pixels: l.pixels.slice().buffer });
     this.client
-      .difference(pix(this.a.snapshot!.layer), pix(this.b.snapshot!.layer), DIFF_GAIN, { signal: controller.signal })
+      .difference(pix(this.a.snapshot!.layer), pix(this.b.snapshot!.layer), this.gain, { signal: controller.signal })
       .then(
         (shown) => {
           if (controller.signal.aborted) return closeLayer(shown);

@@ -6,7 +6,9 @@
 // element renders the session's state (learn-session.ts); the session drives
 // the training workers (client/train-client.ts).
 //
-// Properties: image ({ name, width, height, pixels } RGBA, or null), factor (2, 3 or 4), workers (1 or 2).
+// Properties: image ({ name, width, height, pixels } RGBA, or null), factor (2, 3 or 4), workers (1 or 2),
+// view ('split' | 'difference') and gain, which its own Split / Difference switch sets unless viewControls is
+// false (inside <tconv-upsampler>, whose toolbar has that switch and the gain).
 // Methods: train(), pause(), reset().
 
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
@@ -20,7 +22,7 @@ import '../compare-view.js';
 import { TRAIN_MODELS, type TrainModel } from '../shared/learn-protocol.js';
 import { flatView } from './flat-view.js';
 import { renderFlat, renderKernels } from './learn-parts.js';
-import { LearnSession, MAX_STEPS, type LearnImage, type SideId } from './learn-session.js';
+import { DIFF_GAIN, LearnSession, MAX_STEPS, type LearnImage, type SideId } from './learn-session.js';
 import {
   MODEL_LABELS,
   compareSentence,
@@ -39,6 +41,9 @@ export class TconvUpsamplerLearn extends TconvElement {
     image: { attribute: false },
     factor: { type: Number },
     workers: { type: Number },
+    view: { type: String },
+    gain: { type: Number },
+    viewControls: { type: Boolean, attribute: 'view-controls' },
   };
 
   static override styles = [TconvElement.styles, learnStyles];
@@ -46,6 +51,9 @@ export class TconvUpsamplerLearn extends TconvElement {
   declare image: LearnImage | null;
   declare factor: number;
   declare workers: number;
+  declare view: 'split' | 'difference';
+  declare gain: number;
+  declare viewControls: boolean;
 
   /** Everything shown and trained. @internal */
   readonly session = new LearnSession({
@@ -58,6 +66,9 @@ export class TconvUpsamplerLearn extends TconvElement {
     this.image = null;
     this.factor = 2;
     this.workers = trainWorkerCount(globalThis.navigator?.hardwareConcurrency);
+    this.view = 'split';
+    this.gain = DIFF_GAIN;
+    this.viewControls = true;
   }
 
   override connectedCallback(): void {
@@ -71,6 +82,7 @@ export class TconvUpsamplerLearn extends TconvElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('view') || changed.has('gain')) this.session.setView(this.view, this.gain);
     if (changed.has('factor') && [2, 3, 4].includes(this.factor)) {
       this.session.factor = this.factor as 2 | 3 | 4;
     }
@@ -136,20 +148,24 @@ export class TconvUpsamplerLearn extends TconvElement {
               </button>`
         }
         <button class="btn" id="reset" ?disabled=${!s.image} @click=${() => this.reset()}>Reset</button>
-        <fieldset class="segmented" aria-label="View">
-          ${(['split', 'difference'] as const).map(
-            (v) =>
-              html`<label
-                ><input
-                  type="radio"
-                  name="learn-view"
-                  value=${v}
-                  .checked=${s.view === v}
-                  @change=${() => s.setView(v)}
-                />${v === 'split' ? 'Split' : 'Difference'}</label
-              >`,
-          )}
-        </fieldset>
+        ${
+          this.viewControls
+            ? html`<fieldset class="segmented" aria-label="View">
+                ${(['split', 'difference'] as const).map(
+                  (v) =>
+                    html`<label
+                      ><input
+                        type="radio"
+                        name="learn-view"
+                        value=${v}
+                        .checked=${s.view === v}
+                        @change=${() => (this.view = v)}
+                      />${v === 'split' ? 'Split' : 'Difference'}</label
+                    >`,
+                )}
+              </fieldset>`
+            : nothing
+        }
       </div>
       <div class="progress" aria-live="off">
         ${SIDES.map((id) => {
@@ -237,7 +253,7 @@ export class TconvUpsamplerLearn extends TconvElement {
         .mode=${s.view}
         .leftLabel=${this.label('a')}
         .rightLabel=${this.label('b')}
-        .gain=${8}
+        .gain=${s.gain}
         theme=${this.scheme}
       >
         <div class="overlay" slot="overlay">
