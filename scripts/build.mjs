@@ -25,8 +25,9 @@ if (target === 'site') {
   console.log(`[tconv] static site written to ${dist}`);
   console.log(`[tconv] embed written to ${dist}/tconv-embed.js: ${kb(embedBytes)}, ${kb(embedGzipBytes)} gzipped`);
   console.log(`[tconv] iframe page written to ${dist}/embed.html: ${kb(embedPageBytes)}, one file (copy it alone)`);
+  // The policy tests/browser/embed-alone.test.ts serves embed.html with (the hash changes with every build).
   console.log(
-    `[tconv] embed.html under a Content-Security-Policy: script-src ${embedPageScriptHash} 'wasm-unsafe-eval'; worker-src blob:`,
+    `[tconv] embed.html under a Content-Security-Policy: default-src 'none'; script-src ${embedPageScriptHash} 'wasm-unsafe-eval'; worker-src blob:; img-src data:`,
   );
   if (embedGzipBytes > EMBED_BUDGET_GZ) {
     console.error(`[tconv] the embed is over its budget of ${kb(EMBED_BUDGET_GZ)} gzipped`);
