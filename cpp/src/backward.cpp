@@ -9,6 +9,7 @@
 #include "tconv/backward.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "backward_internal.hpp"
@@ -116,6 +117,147 @@ void weight_gradient_direct(const ConvGeometry& g, const float* x, const float* 
   }
 }
 
+// ---------------------------------------------------------------- row kernel
+
+// Taps per pass of the row kernel: 4 output channels × kRowTaps kernel
+// columns of vector accumulators, plus the 4 gradient rows and kRowTaps input
+// rows, stay within 16 vector registers (x86-64's, which V8 allocates too).
+constexpr std::size_t kRowTaps = 2;
+// Most scratch (floats) the row kernel's zero-bordered copy of one image may take.
+constexpr std::size_t kRowScratchFloats = std::size_t{1} << 21;
+
+struct RowPlan {
+  std::size_t sh, sw, padded_h, phase_w, vectors;  // vectors: whole 4-column groups of an output row
+};
+
+// The row kernel's layout, or nothing when it does not apply: one group, no
+// dilation, small kernels and strides, and one image's copy within the cap.
+std::optional<RowPlan> row_plan(const ConvGeometry& g) {
+  if (g.groups != 1 || g.out_w < 4 || g.kernel_h > 16 || g.kernel_w > 16) return std::nullopt;
+  if ((g.kernel_h > 1 && g.dilation[0] != 1) || (g.kernel_w > 1 && g.dilation[1] != 1)) return std::nullopt;
+  const std::int64_t sh = g.out_h > 1 ? g.stride[0] : 1, sw = g.out_w > 1 ? g.stride[1] : 1;
+  if (sh > 16 || sw > 16 || g.padding[0] > 64 || g.padding[1] > 64) return std::nullopt;
+  RowPlan p;
+  p.sh = std::size_t(sh);
+  p.sw = std::size_t(sw);
+  p.vectors = g.out_w / 4;
+  p.padded_h = (g.out_h - 1) * p.sh + g.kernel_h;
+  // Phase q of a padded row holds padded columns q, q + sw, …: output column ow's tap kw reads
+  // element ow + kw / sw of phase kw % sw, contiguous in ow.
+  p.phase_w = g.out_w + (g.kernel_w - 1) / p.sw + 1;
+  if (Wide(g.in_channels) * p.padded_h * p.sw * p.phase_w > Wide(kRowScratchFloats)) return std::nullopt;
+  return p;
+}
+
+// The weight gradient as weight_gradient defines it, row by row: for each
+// image and output row, 4 output channels × kRowTaps taps accumulate gy's
+// row times the input row each tap reads, 4 columns at a time, in vector
+// accumulators kept per (output channel, input channel, tap) across the
+// image's rows and added to double sums after each image. The input comes
+// from a zero-bordered copy of the image split into column phases, so every
+// read is a contiguous vector and no patch matrix is built: with few channels
+// (the trainer's 3 → 16 5×5 layer, its 16 → 12 3×3), packing the im2col
+// matrix cost as much as the product.
+void weight_gradient_rows(const ConvGeometry& g, const RowPlan& p, const float* x, const float* gy, float* gw) {
+  using detail::load4;
+  using detail::v4;
+  const std::size_t C = g.in_channels, M = g.out_channels, KH = g.kernel_h, KW = g.kernel_w;
+  const std::size_t taps = C * KH * KW, in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t row_floats = p.sw * p.phase_w;  // one padded row, all its phases
+  std::vector<float> padded(C * p.padded_h * row_floats);
+  std::vector<float> zero_row(g.out_w, 0.0f);
+  const std::size_t blocks = (M + 3) / 4;
+  std::vector<v4> acc(blocks * 4 * taps);
+  std::vector<double> sums(M * taps, 0.0);
+  const std::size_t tail = p.vectors * 4;
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    // The image's zero-bordered rows, by column phase.
+    std::fill(padded.begin(), padded.end(), 0.0f);
+    for (std::size_t ic = 0; ic < C; ++ic) {
+      for (std::size_t r = 0; r < p.padded_h; ++r) {
+        const std::int64_t ih = std::int64_t(r) - g.padding[0];
+        if (ih < 0 || ih >= std::int64_t(g.in_h)) continue;
+        const float* src = x + (n * C + ic) * in_plane + std::size_t(ih) * g.in_w;
+        float* dst = padded.data() + (ic * p.padded_h + r) * row_floats;
+        for (std::size_t col = 0; col < p.sw * p.phase_w; ++col) {
+          const std::int64_t iw = std::int64_t(col) - g.padding[1];
+          if (iw < 0 || iw >= std::int64_t(g.in_w)) continue;
+          dst[(col % p.sw) * p.phase_w + col / p.sw] = src[iw];
+        }
+      }
+    }
+    std::fill(acc.begin(), acc.end(), v4{});
+    for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+      for (std::size_t b = 0; b < blocks; ++b) {
+        const float* rows[4];
+        for (std::size_t i = 0; i < 4; ++i) {
+          const std::size_t oc = b * 4 + i;
+          rows[i] = oc < M ? gy + (n * M + oc) * out_plane + oh * g.out_w : zero_row.data();
+        }
+        for (std::size_t ic = 0; ic < C; ++ic) {
+          for (std::size_t kh = 0; kh < KH; ++kh) {
+            const float* line = padded.data() + (ic * p.padded_h + oh * p.sh + kh) * row_floats;
+            for (std::size_t kw0 = 0; kw0 < KW; kw0 += kRowTaps) {
+              const std::size_t count = std::min(kRowTaps, KW - kw0);
+              const float* in[kRowTaps];
+              for (std::size_t t = 0; t < count; ++t) {
+                const std::size_t kw = kw0 + t;
+                in[t] = line + (kw % p.sw) * p.phase_w + kw / p.sw;
+              }
+              // acc index: ((block·4 + i)·taps + (ic·KH + kh)·KW + kw)
+              v4* a = acc.data() + (b * 4) * taps + (ic * KH + kh) * KW + kw0;
+              if (count == kRowTaps) {
+                v4 a00 = a[0], a01 = a[1], a10 = a[taps], a11 = a[taps + 1];
+                v4 a20 = a[2 * taps], a21 = a[2 * taps + 1], a30 = a[3 * taps], a31 = a[3 * taps + 1];
+                for (std::size_t v = 0; v < tail; v += 4) {
+                  const v4 x0 = load4(in[0] + v), x1 = load4(in[1] + v);
+                  const v4 g0 = load4(rows[0] + v), g1 = load4(rows[1] + v);
+                  const v4 g2 = load4(rows[2] + v), g3 = load4(rows[3] + v);
+                  a00 += g0 * x0;
+                  a01 += g0 * x1;
+                  a10 += g1 * x0;
+                  a11 += g1 * x1;
+                  a20 += g2 * x0;
+                  a21 += g2 * x1;
+                  a30 += g3 * x0;
+                  a31 += g3 * x1;
+                }
+                a[0] = a00, a[1] = a01, a[taps] = a10, a[taps + 1] = a11;
+                a[2 * taps] = a20, a[2 * taps + 1] = a21, a[3 * taps] = a30, a[3 * taps + 1] = a31;
+              } else {
+                v4 a0 = a[0], a1 = a[taps], a2 = a[2 * taps], a3 = a[3 * taps];
+                for (std::size_t v = 0; v < tail; v += 4) {
+                  const v4 x0 = load4(in[0] + v);
+                  a0 += load4(rows[0] + v) * x0;
+                  a1 += load4(rows[1] + v) * x0;
+                  a2 += load4(rows[2] + v) * x0;
+                  a3 += load4(rows[3] + v) * x0;
+                }
+                a[0] = a0, a[taps] = a1, a[2 * taps] = a2, a[3 * taps] = a3;
+              }
+              // The columns past the last whole vector, straight into the sums.
+              for (std::size_t ow = tail; ow < g.out_w; ++ow) {
+                for (std::size_t i = 0; i < 4 && b * 4 + i < M; ++i) {
+                  for (std::size_t t = 0; t < count; ++t) {
+                    sums[(b * 4 + i) * taps + (ic * KH + kh) * KW + kw0 + t] += double(rows[i][ow] * in[t][ow]);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    for (std::size_t oc = 0; oc < M; ++oc) {
+      for (std::size_t t = 0; t < taps; ++t) {
+        const v4 v = acc[oc * taps + t];
+        sums[oc * taps + t] += double((v[0] + v[1]) + (v[2] + v[3]));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < M * taps; ++i) gw[i] = static_cast<float>(sums[i]);
+}
+
 }  // namespace
 
 // The weight gradient of conv2d in the geometry g (input x, output gradient
@@ -130,6 +272,7 @@ void detail::weight_gradient(const ConvGeometry& g, const float* x, const float*
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w, N = group_in * taps;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  if (const auto plan = row_plan(g)) return weight_gradient_rows(g, *plan, x, gy, gw);
   if (group_out < P) return weight_gradient_direct(g, x, gy, gw);
   std::fill_n(gw, g.out_channels * N, 0.0f);
   const std::size_t total = g.batch * out_plane;
