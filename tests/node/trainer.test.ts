@@ -15,7 +15,7 @@ const tc = withTrainer(wrapCore(core), core);
 const MODELS: UpsamplerModel[] = ['transposed-k3', 'transposed-k2f', 'resize-conv', 'subpixel', 'subpixel-icnr'];
 
 /** A smooth, varied RGBA picture (integer arithmetic: the same bytes everywhere). */
-export function picture(width: number, height: number) {
+function picture(width: number, height: number) {
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
