@@ -18,6 +18,7 @@ import {
   LOSS_WINDOW,
   compareSentence,
   flatCaption,
+  imageSentence,
   kernelCaption,
   modelSentence,
   progressSentence,
@@ -343,6 +344,38 @@ describe('the sentences about training, against the numbers they were made of', 
           expect(Math.abs(Number(m![1]) - big)).toBeLessThanOrEqual(0.051 * big);
         }
       }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('the image sentence', () => {
+  it('states the reduced size and the size learned back, from the result the trainer made', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 512 }),
+        fc.integer({ min: 8, max: 512 }),
+        fc.constantFrom(2, 3, 4),
+        fc.boolean(),
+        (w, h, f, cropped) => {
+          const image = {
+            name: 'p.png',
+            width: w,
+            height: h,
+            ...(cropped ? { croppedFrom: { width: w + 9, height: h + 4 } } : {}),
+          };
+          // The trainer's result: the image cropped to a multiple of f (its own rule, written out here).
+          const result = { width: w - (w % f), height: h - (h % f) };
+          const text = imageSentence(image, f, result);
+          wording(text);
+          expect(text).toContain(`reduced ×${f} to ${Math.floor(w / f)}×${Math.floor(h / f)};`);
+          expect(text).toContain(`back to ${result.width}×${result.height}.`);
+          expect(
+            text.startsWith(cropped ? `The central ${w}×${h} of p.png (${w + 9}×${h + 4})` : `p.png (${w}×${h})`),
+          ).toBe(true);
+          expect(imageSentence(image, f, null)).toContain(`at ×${f}.`);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -43,6 +43,27 @@ const db = (v: number) => `${v.toFixed(2)} dB`;
 export const levels = (v: number) => formatSignificant(v, v >= 1 ? 3 : 2);
 export const lossText = (v: number) => formatSignificant(v, 3);
 
+/**
+ * What the models learn on: the image (or its centre), reduced ×factor, and the size they up-sample it back to
+ * (the trainer's result, once there is one): "chelsea.png (240×156) is reduced ×2 to 120×78; both models learn
+ * to up-sample it back to 240×156."
+ */
+export function imageSentence(
+  image: { name: string; width: number; height: number; croppedFrom?: { width: number; height: number } },
+  factor: number,
+  result: { width: number; height: number } | null,
+): string {
+  const size = `${image.width}×${image.height}`;
+  const what = image.croppedFrom
+    ? `The central ${size} of ${image.name} (${image.croppedFrom.width}×${image.croppedFrom.height})`
+    : `${image.name} (${size})`;
+  if (!result) return `${what} is what both models learn on, at ×${factor}.`;
+  return (
+    `${what} is reduced ×${factor} to ${result.width / factor}×${result.height / factor}; ` +
+    `both models learn to up-sample it back to ${result.width}×${result.height}.`
+  );
+}
+
 /** How many taps feed each phase (the core's phase map, kernels.ts), in phase order. */
 export function tapCounts(k: PhaseKernels): number[] {
   return k.phases.map((p) => p.weights.filter((w) => w !== null).length);

@@ -26,6 +26,7 @@ import { DIFF_GAIN, LearnSession, MAX_STEPS, type LearnImage, type SideId } from
 import {
   MODEL_LABELS,
   compareSentence,
+  imageSentence,
   modelName,
   modelSentence,
   progressSentence,
@@ -193,13 +194,9 @@ export class TconvUpsamplerLearn extends TconvElement {
 
   /** Which pixels the models learn on. */
   private imageNote(): string {
-    const im = this.session.image;
-    if (!im) return '';
-    const size = `${im.width}×${im.height}`;
-    const from = im.croppedFrom;
-    return from
-      ? `learning ×${this.session.factor} on the central ${size} of ${im.name} (${from.width}×${from.height})`
-      : `learning ×${this.session.factor} on ${im.name} (${size})`;
+    const s = this.session;
+    const result = s.a.snapshot?.layer ?? s.b.snapshot?.layer ?? null;
+    return s.image ? imageSentence(s.image, s.factor, result) : '';
   }
 
   private layer(id: SideId): Layer | null {
