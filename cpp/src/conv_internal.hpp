@@ -195,9 +195,10 @@ void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const
 inline constexpr std::size_t kPhaseBandFloats = std::size_t{96} << 10;
 
 // The column product's block: the packed weights of as many whole output
-// channels as fit 256 KB (8 of the DCGAN layer's 256), and its slice of col
-// within the same size, so that both stay in L2 next to X.
-inline constexpr std::size_t kColumnBlockFloats = std::size_t{64} << 10;
+// channels as fit 128 KB (4 of the DCGAN layer's 256), and its slice of col
+// within the same size, so that both stay in L2 next to X. 8 channels were
+// as fast at best and slower in the median (compute only, natively).
+inline constexpr std::size_t kColumnBlockFloats = std::size_t{32} << 10;
 
 // conv_transpose2d_columns' blocks: output channels per block of packed
 // weights, and input rows per product.

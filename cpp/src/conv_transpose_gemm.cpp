@@ -256,12 +256,22 @@ void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const
       // Row k of Wᵀ holds this block's rows contiguously: read it once, in
       // order, into the panels (element (k, m) at panel m / P, k·P + m % P).
       std::fill(packed.begin(), packed.end(), 0.0f);
-      for (std::size_t k = 0; k < group_in; ++k) {
-        const float* w_row = a + k * M + oc0 * taps;
+      // Eight rows of Wᵀ at a time: their runs stay in L1 while each panel
+      // gets two whole cache lines. A row at a time scattered 16-byte stores
+      // over every panel, 8 KB apart, all in one L1 set: with 8 output
+      // channels a block, that made D 30 % slower than packing nothing.
+      static_assert(P == 4, "a panel row is one vector");
+      for (std::size_t k0 = 0; k0 < group_in; k0 += 8) {
+        const std::size_t k1 = std::min(group_in, k0 + 8);
         std::size_t m = 0;
-        static_assert(P == 4, "a panel row is one vector");
-        for (; m + P <= rows; m += P) store4(packed.data() + (m / P) * group_in * P + k * P, load4(w_row + m));
-        for (; m < rows; ++m) packed[(m / P) * group_in * P + k * P + m % P] = w_row[m];
+        for (; m + P <= rows; m += P) {
+          float* panel = packed.data() + (m / P) * group_in * P;
+          for (std::size_t k = k0; k < k1; ++k) store4(panel + k * P, load4(a + k * M + oc0 * taps + m));
+        }
+        for (; m < rows; ++m) {
+          for (std::size_t k = k0; k < k1; ++k)
+            packed[(m / P) * group_in * P + k * P + m % P] = a[k * M + oc0 * taps + m];
+        }
       }
       for (std::size_t n = 0; n < g.batch; ++n) {
         const float* x = in_data + (n * g.in_channels + group * group_in) * in_plane;
