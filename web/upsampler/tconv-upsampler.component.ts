@@ -19,6 +19,8 @@ import { WorkerUpsamplerClient } from './client/upsampler-client.js';
 import type { Layer, TconvUpsamplerCompare } from './compare-view.js';
 import './compare-view.js';
 import './kernel-editor.js';
+import './learn/tconv-learn.js';
+import type { LearnImage } from './learn/learn-session.js';
 import { icons } from './icons.js';
 import { renderSide, renderWorking, type PanelContext } from './side-panel.js';
 import { renderCustom, renderToolbar, type ToolbarContext } from './toolbar.js';
@@ -124,6 +126,8 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
     _customOpen: { state: true },
     _dragging: { state: true },
     _tick: { state: true },
+    _mode: { state: true },
+    _learnImage: { state: true },
   };
 
   static override styles = [TconvElement.styles, upsamplerStyles];
@@ -156,6 +160,9 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
   declare _customOpen: boolean;
   declare _dragging: boolean;
   declare _tick: number;
+  /** Upsample (the methods, compared) or Learn (two models trained on the image: learn/tconv-learn.component.ts). */
+  declare _mode: 'upsample' | 'learn';
+  declare _learnImage: LearnImage | null;
 
   /** Everything shown and computed: the element renders its state. @internal */
   readonly session = new UpsamplerSession(
@@ -193,6 +200,8 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
     this._customOpen = false;
     this._dragging = false;
     this._tick = 0;
+    this._mode = 'upsample';
+    this._learnImage = null;
     // On the host, so a drop anywhere on the element (toolbar, panels, headings, the stage) opens the file
     // rather than letting the browser navigate to it; drag events cross the shadow roots (composed).
     this.addEventListener('dragenter', this.onDragEnter);
@@ -467,9 +476,43 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
   private sessionEvent<K extends keyof TconvUpsamplerEvents>(type: K, detail: TconvUpsamplerEvents[K]): void {
     if (type === 'tconv-load') {
       this.scale = this.session.scale; // an accepted offer to downscale may come with another factor
+      if (this._mode === 'learn') void this.loadLearnImage();
       void this.updateComplete.then(() => this.compareEl()?.fit());
     }
     this.emit(type, detail);
+  }
+
+  /** Learn mode trains on a copy of the decoded image (the worker's); training stops when the mode is left. */
+  private setMode(mode: 'upsample' | 'learn'): void {
+    this._mode = mode;
+    if (mode === 'learn') void this.loadLearnImage();
+    else void this.updateComplete.then(() => this.compareEl()?.fit());
+  }
+
+  private async loadLearnImage(): Promise<void> {
+    const source = this.session.source;
+    const p = source && (await this.session.pixels('source'));
+    if (p && source === this.session.source) {
+      this._learnImage = { name: source.name, width: p.width, height: p.height, pixels: p.data.slice().buffer };
+    }
+  }
+
+  private renderMode() {
+    return html`<fieldset class="segmented mode" aria-label="Mode" ${styleProps({ 'align-self': 'flex-start' })}>
+      <legend>Mode</legend>
+      ${(['upsample', 'learn'] as const).map(
+        (m) =>
+          html`<label
+            ><input
+              type="radio"
+              name="mode"
+              value=${m}
+              .checked=${live(this._mode === m)}
+              @change=${() => this.setMode(m)}
+            />${m === 'upsample' ? 'Upsample' : 'Learn'}</label
+          >`,
+      )}
+    </fieldset>`;
   }
 
   private compareEl(): TconvUpsamplerCompare | null {
@@ -595,9 +638,23 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
         }${previous}`;
     };
     const kernelUsed = usesKernel(this.session.a.method) || usesKernel(this.session.b.method);
+    const learn = this._mode === 'learn';
     return html`<div class="frame">
-      ${renderToolbar(this.toolbar())} ${renderCustom(this.toolbar())} ${this.renderInfo()} ${this.renderAlert()}
-      <div class="compare-wrap">
+      ${this.renderMode()} ${renderToolbar(this.toolbar())} ${renderCustom(this.toolbar())} ${this.renderInfo()}
+      ${this.renderAlert()}
+      ${
+        learn
+          ? html`<tconv-upsampler-learn
+              .image=${this._learnImage}
+              .factor=${this.scale}
+              .view=${this.session.view}
+              .gain=${this.session.gain}
+              .viewControls=${false}
+              theme=${this.theme ?? nothing}
+            ></tconv-upsampler-learn>`
+          : nothing
+      }
+      <div class="compare-wrap" ${styleProps({ display: learn ? 'none' : null })}>
         <tconv-upsampler-compare
           part="compare"
           exportparts="stage, readout, canvas, handle, zoom-controls, legend"
@@ -615,7 +672,7 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
           <div class="overlay" slot="overlay">${this.renderEmpty()} ${renderWorking(this.panel())}</div>
         </tconv-upsampler-compare>
       </div>
-      <div class="panels">
+      <div class="panels" ${styleProps({ display: learn ? 'none' : null })}>
         ${renderSide(this.panel(), 'a')} ${renderSide(this.panel(), 'b')}
         ${
           kernelUsed
