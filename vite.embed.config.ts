@@ -17,10 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const WASM = `${root}web/wasm/core.wasm`;
+// The embed's core leaves the trainer out (CMakeLists.txt: tconv_wasm_embed), for the size budget.
+const WASM = `${root}web/wasm/core-embed.wasm`;
+const GLUE = `${root}web/wasm/core-embed.mjs`;
 const EMBED_SOURCE = `${root}web/embed/core-source.ts`;
 const VIRTUAL = '\0tconv-core-wasm';
-const GLUE_URL = 'new URL("core.wasm",import.meta.url).toString()';
+const GLUE_URL = 'new URL("core-embed.wasm",import.meta.url).toString()';
 
 function embedCore(): Plugin {
   return {
@@ -28,6 +30,7 @@ function embedCore(): Plugin {
     enforce: 'pre',
     resolveId(source, importer) {
       if (source === 'virtual:tconv-core-wasm') return VIRTUAL;
+      if (source === '../wasm/core.mjs' && importer?.replace(/\\/g, '/').includes('/web/lib/')) return GLUE;
       // The elements' core source: inlined bytes instead of a fetched core.wasm.
       if (source === './core-source.js' && importer?.replace(/\\/g, '/').includes('/web/components/shared/')) {
         return EMBED_SOURCE;
@@ -43,9 +46,9 @@ function embedCore(): Plugin {
       return null;
     },
     transform(code, id) {
-      if (!id.replace(/\\/g, '/').endsWith('/web/wasm/core.mjs')) return null;
+      if (!id.replace(/\\/g, '/').endsWith('/web/wasm/core-embed.mjs')) return null;
       if (!code.includes(GLUE_URL)) {
-        this.error(`core.mjs: expected ${GLUE_URL} (Emscripten's output changed?)`);
+        this.error(`core-embed.mjs: expected ${GLUE_URL} (Emscripten's output changed?)`);
       }
       // import.meta means nothing in a classic script; the glue only uses it to find core.wasm.
       return { code: code.replace(GLUE_URL, '"core.wasm"').replaceAll('import.meta.url', 'undefined'), map: null };

@@ -128,6 +128,13 @@ function unwrap<T>(result: T | RawError): T {
 const handles = new WeakMap<UpsamplerTrainer, () => RawTrainerHandle>();
 
 export function createUpsamplerTrainer(core: CoreModule, options: UpsamplerTrainerOptions): UpsamplerTrainer {
+  // The blog embed links a core without the trainer (its wasm is inlined under a size budget).
+  if (typeof (core as Partial<TrainerCore>).createUpsamplerTrainer !== 'function') {
+    args.fail(
+      FN,
+      "this build of the core has no trainer (the blog embed leaves it out); use the package's or the site's core",
+    );
+  }
   if (options === undefined || options === null) args.fail(FN, 'options { image, factor, model } are required');
   const o = args.options(FN, options, KEYS);
   const image = args.image(FN, 'image', o.image);
