@@ -104,6 +104,9 @@ const api: TrainWorkerApi = {
       const tc = await requireCore();
       trainers.get(slot)?.trainer.dispose();
       trainers.delete(slot);
+      if (typeof (tc as Partial<TconvWithTrainer>).createUpsamplerTrainer !== 'function') {
+        throw new Error('this build of the tconv core has no trainer, so Learn mode cannot run here');
+      }
       const trainer = tc.createUpsamplerTrainer({
         image: { data: new Uint8ClampedArray(image.pixels), width: image.width, height: image.height },
         factor: spec.factor,
