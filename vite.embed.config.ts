@@ -39,6 +39,10 @@ function embedCore(): Plugin {
       if (source === '../export/hook.js' && importer?.replace(/\\/g, '/').includes('/web/components/')) {
         return `${root}web/components/export/embed-hook.ts`;
       }
+      // Learn mode trains in the core, and the embed's core has no trainer.
+      if (source === './learn/tconv-learn.js' && importer?.replace(/\\/g, '/').includes('/web/upsampler/')) {
+        return `${root}web/upsampler/learn/embed-stub.ts`;
+      }
       return null;
     },
     load(id) {

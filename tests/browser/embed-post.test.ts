@@ -63,7 +63,7 @@ describe('tconv-embed.js', () => {
     expect(text).not.toMatch(/^\s*(import|export)\s/m);
     expect(text).not.toContain('import.meta');
     // core.wasm's bytes appear exactly once (as base64), and no .wasm file is referenced for fetching.
-    const wasm = readFileSync(join(root, 'web/wasm/core.wasm')).toString('base64');
+    const wasm = readFileSync(join(root, 'web/wasm/core-embed.wasm')).toString('base64');
     expect(text.split(wasm.slice(0, 64)).length - 1).toBe(1);
     expect(text).not.toMatch(/assets\/core-[\w-]+\.wasm/);
     // The ES module for bundlers is there too.

@@ -498,6 +498,8 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
   }
 
   private renderMode() {
+    // The blog embeds leave Learn mode out (learn/embed-stub.ts): then there is nothing to switch to.
+    if (!customElements.get('tconv-upsampler-learn')) return nothing;
     return html`<fieldset class="segmented mode" aria-label="Mode" ${styleProps({ 'align-self': 'flex-start' })}>
       <legend>Mode</legend>
       ${(['upsample', 'learn'] as const).map(
