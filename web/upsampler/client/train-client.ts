@@ -9,9 +9,10 @@
 import * as Comlink from 'comlink';
 
 import type { TrainWorkerApi, TrainSpec } from '../shared/learn-protocol.js';
-import { FATAL_ERROR, errorMessage, type RgbaBuffer, type Shown } from '../shared/protocol.js';
+import type { RgbaBuffer, Shown } from '../shared/protocol.js';
 import type { CallOptions, SideId, TrainClient } from '../learn/learn-session.js';
 import { WorkerBridge } from './bridge.js';
+import { initFromCore } from './init-core.js';
 
 function close(shown: Shown): void {
   shown.bitmap.close();
@@ -29,18 +30,7 @@ export class WorkerTrainClient implements TrainClient {
   private readonly madeIn: Record<SideId, number> = { a: -1, b: -1 };
 
   constructor(create: () => Worker, wasm: Promise<ArrayBuffer>, workers: 1 | 2) {
-    const init = async (api: Comlink.Remote<TrainWorkerApi>) => {
-      let bytes: ArrayBuffer;
-      try {
-        bytes = await wasm;
-      } catch (e) {
-        const error = new Error(`could not load the WebAssembly core: ${errorMessage(e)}`);
-        error.name = FATAL_ERROR;
-        throw error;
-      }
-      const copy = bytes.slice(0);
-      await api.init(Comlink.transfer(copy, [copy]));
-    };
+    const init = initFromCore(wasm);
     this.bridges = Array.from({ length: workers }, () => new WorkerBridge<TrainWorkerApi>(create, init));
   }
 

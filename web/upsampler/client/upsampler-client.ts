@@ -6,17 +6,11 @@
 
 import * as Comlink from 'comlink';
 
-import {
-  FATAL_ERROR,
-  errorMessage,
-  type CoreWorkerApi,
-  type Progress,
-  type Shown,
-  type SourceSpec,
-} from '../shared/protocol.js';
+import { type CoreWorkerApi, type Progress, type Shown, type SourceSpec } from '../shared/protocol.js';
 import type { CallOptions as Options, UpsamplerClient } from '../shared/session.js';
 import type { Size } from '../shared/limits.js';
 import { WorkerBridge } from './bridge.js';
+import { initFromCore } from './init-core.js';
 
 function close(shown: Shown): void {
   shown.bitmap.close();
@@ -40,19 +34,7 @@ export class WorkerUpsamplerClient implements UpsamplerClient {
   private loadedIn = -1;
 
   constructor(create: () => Worker, wasm: Promise<ArrayBuffer>) {
-    this.bridge = new WorkerBridge<CoreWorkerApi>(create, async (api) => {
-      let bytes: ArrayBuffer;
-      try {
-        bytes = await wasm;
-      } catch (e) {
-        const error = new Error(`could not load the WebAssembly core: ${errorMessage(e)}`);
-        error.name = FATAL_ERROR;
-        throw error;
-      }
-      // A copy: the page keeps its bytes for the next fresh worker.
-      const copy = bytes.slice(0);
-      await api.init(Comlink.transfer(copy, [copy]));
-    });
+    this.bridge = new WorkerBridge<CoreWorkerApi>(create, initFromCore(wasm));
   }
 
   /** Workers started so far (a cancelled long computation starts a fresh one). */
