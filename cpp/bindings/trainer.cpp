@@ -119,6 +119,21 @@ val create_trainer_js(const val& data, double width, double height, const val& o
   });
 }
 
+// The up-sampling layer's operation and geometry for a model and factor (the core's model definitions).
+val trainer_up_layer_js(const val& model, double factor) {
+  constexpr std::string_view kUpLayer = "trainerUpLayer";
+  return guarded(kUpLayer, [&] {
+    const TrainerUpLayer layer = trainer_up_layer(kUpLayer, parse_trainer_model(kUpLayer, model.as<std::string>()),
+                                                  checked_integer(kUpLayer, "factor", factor, Rule::positive));
+    val result = val::object();
+    result.set("kind", std::string(layer.kind));
+    result.set("factor", static_cast<double>(layer.factor));
+    result.set("padding", static_cast<double>(layer.padding));
+    result.set("outputPadding", static_cast<double>(layer.output_padding));
+    return result;
+  });
+}
+
 }  // namespace
 }  // namespace tconv::js
 
@@ -135,4 +150,5 @@ EMSCRIPTEN_BINDINGS(tconv_trainer) {
       .function("setWeight", &TrainerHandle::set_weight)
       .function("setBatch", &TrainerHandle::set_batch);
   function("createUpsamplerTrainer", &create_trainer_js);
+  function("trainerUpLayer", &trainer_up_layer_js);
 }

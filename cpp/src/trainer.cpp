@@ -60,6 +60,29 @@ std::string_view to_string(TrainerModel model) {
   return "?";
 }
 
+namespace {
+
+void check_factor(std::string_view function, std::int64_t factor) {
+  if (factor < kTrainerMinFactor || factor > kTrainerMaxFactor) {
+    fail(function, "factor must be 2, 3 or 4, got " + std::to_string(factor));
+  }
+}
+
+}  // namespace
+
+TrainerUpLayer trainer_up_layer(std::string_view function, TrainerModel model, std::int64_t factor) {
+  check_factor(function, factor);
+  TrainerOptions options;
+  options.model = model;
+  options.factor = factor;
+  const detail::ModelSpec spec = detail::model_spec(options);
+  if (spec.transposed) {
+    return {"transposed", factor, spec.transposed_params.padding[0], spec.transposed_params.output_padding[0]};
+  }
+  const bool resize = model == TrainerModel::resize_conv;
+  return {resize ? "resize" : "subpixel", factor, spec.up_params.padding[0], 0};
+}
+
 void check_trainer_options(std::string_view function, std::int64_t width, std::int64_t height,
                            const TrainerOptions& o) {
   const auto within = [&](std::string_view name, std::int64_t value, std::int64_t low, std::int64_t high) {
@@ -68,9 +91,7 @@ void check_trainer_options(std::string_view function, std::int64_t width, std::i
                          std::to_string(high) + ", got " + std::to_string(value));
     }
   };
-  if (o.factor < kTrainerMinFactor || o.factor > kTrainerMaxFactor) {
-    fail(function, "factor must be 2, 3 or 4, got " + std::to_string(o.factor));
-  }
+  check_factor(function, o.factor);
   if (o.hidden != 0 && (o.hidden < 3 || o.hidden > kTrainerMaxHidden)) {
     // Fewer than 3 channels could not carry R, G and B through the hidden layer.
     fail(function, "hidden must be 0 or an integer from 3 to " + std::to_string(kTrainerMaxHidden) + ", got " +

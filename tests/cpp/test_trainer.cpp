@@ -286,5 +286,35 @@ TEST(Trainer, OptionsAreCheckedWithTheirNames) {
   EXPECT_THROW(parse_trainer_model("createUpsamplerTrainer", "transposed"), InvalidArgument);
 }
 
+// Hand-derived from issue 14's definitions: an output exactly f× the input
+// needs (in − 1)·f − 2p + k + output_padding = f·in, so output_padding = 2p + f − k.
+TEST(Trainer, UpLayerGivesEachModelsOperationAndGeometry) {
+  const auto layer = [](TrainerModel m, std::int64_t f) { return trainer_up_layer("trainerUpLayer", m, f); };
+  struct Expected {
+    TrainerModel model;
+    std::int64_t factor;
+    std::string_view kind;
+    std::int64_t padding, output_padding;
+  };
+  const Expected table[] = {
+      {TrainerModel::transposed_k3, 2, "transposed", 1, 1},   // k 3: 2 + 2 − 3
+      {TrainerModel::transposed_k3, 4, "transposed", 1, 3},   // 2 + 4 − 3
+      {TrainerModel::transposed_k2f, 2, "transposed", 1, 0},  // k 4, p 1: 2 + 2 − 4
+      {TrainerModel::transposed_k2f, 3, "transposed", 2, 1},  // k 6, p 2: 4 + 3 − 6
+      {TrainerModel::transposed_k2f, 4, "transposed", 2, 0},  // k 8, p 2: 4 + 4 − 8
+      {TrainerModel::resize_conv, 3, "resize", 1, 0},        {TrainerModel::subpixel, 2, "subpixel", 1, 0},
+      {TrainerModel::subpixel_icnr, 4, "subpixel", 1, 0},
+  };
+  for (const Expected& e : table) {
+    const TrainerUpLayer l = layer(e.model, e.factor);
+    EXPECT_EQ(l.kind, e.kind) << to_string(e.model) << " f " << e.factor;
+    EXPECT_EQ(l.factor, e.factor);
+    EXPECT_EQ(l.padding, e.padding) << to_string(e.model) << " f " << e.factor;
+    EXPECT_EQ(l.output_padding, e.output_padding) << to_string(e.model) << " f " << e.factor;
+  }
+  EXPECT_THROW(layer(TrainerModel::subpixel, 1), InvalidArgument);
+  EXPECT_THROW(layer(TrainerModel::subpixel, 5), InvalidArgument);
+}
+
 }  // namespace
 }  // namespace tconv

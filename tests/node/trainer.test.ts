@@ -177,6 +177,38 @@ describe('bad options', () => {
   });
 });
 
+describe('trainerUpLayer', () => {
+  it('gives the layer each model trains, whose output is exactly factor× its input', () => {
+    for (const model of MODELS)
+      for (const factor of [2, 3, 4] as const) {
+        const layer = tc.trainerUpLayer(model, factor);
+        expect(layer.factor).toBe(factor);
+        expect(layer.kind).toBe(
+          model.startsWith('transposed') ? 'transposed' : model === 'resize-conv' ? 'resize' : 'subpixel',
+        );
+        // Independently of the core's definitions: the trainer's own up.weight gives the kernel, and a
+        // conv_transpose2d of a 5-pixel side must give 5·factor; a conv2d must keep the size.
+        const t = tc.createUpsamplerTrainer({ image, factor, model, hidden: 0, patch: 8 });
+        const k = t.weights()['up.weight'].shape[2];
+        t.dispose();
+        const side =
+          layer.kind === 'transposed'
+            ? (5 - 1) * factor - 2 * layer.padding + k + layer.outputPadding
+            : 5 + 2 * layer.padding - k + 1;
+        expect(side, `${model} ×${factor}`).toBe(layer.kind === 'transposed' ? 5 * factor : 5);
+        if (layer.kind !== 'transposed') expect(layer.outputPadding).toBe(0);
+      }
+  });
+
+  it('names a bad model or factor, and the module keeps working', () => {
+    expect(() => tc.trainerUpLayer('deconv' as never, 2)).toThrow('trainerUpLayer: model must be one of transposed-k3');
+    expect(() => tc.trainerUpLayer('subpixel', 5)).toThrow('trainerUpLayer: factor must be 2, 3 or 4, got 5');
+    expect(() => tc.trainerUpLayer('subpixel', 2.5)).toThrow('trainerUpLayer: factor');
+    expect(() => tc.trainerUpLayer('subpixel', '2' as never)).toThrow('trainerUpLayer: factor must be a number');
+    expect(tc.trainerUpLayer('subpixel', 2).padding).toBe(1);
+  });
+});
+
 describe('memory', () => {
   it('create → 1,000 steps → dispose leaves the heap as it was, repeatedly', () => {
     const run = () => {

@@ -75,9 +75,23 @@ export interface UpsamplerTrainer {
   dispose(): void;
 }
 
+/** A model's up-sampling layer as the trainer builds it (the core's definition): operation and geometry. */
+export interface TrainerUpLayer {
+  /** 'transposed': conv_transpose2d; 'resize': nearest ×f, then conv2d; 'subpixel': conv2d to 3·f² channels, then pixel_shuffle(f). */
+  kind: 'transposed' | 'resize' | 'subpixel';
+  /** The up-sampling factor, which is the transposed convolution's stride. */
+  factor: number;
+  /** Padding of the conv_transpose2d, or of the conv2d. */
+  padding: number;
+  /** The conv_transpose2d's output_padding; 0 for the others. */
+  outputPadding: number;
+}
+
 export interface TrainerFactory {
   /** A trainer for one image (see UpsamplerTrainerOptions); it holds core memory until dispose(). */
   createUpsamplerTrainer(options: UpsamplerTrainerOptions): UpsamplerTrainer;
+  /** The up-sampling layer of `model` at `factor` (2–4), as createUpsamplerTrainer would build it. */
+  trainerUpLayer(model: UpsamplerModel, factor: number): TrainerUpLayer;
 }
 
 /** The API with the trainer: what createTconv returns. */
@@ -107,6 +121,7 @@ interface RawTrainerOptions {
 }
 
 interface TrainerCore {
+  trainerUpLayer(model: string, factor: number): TrainerUpLayer | RawError;
   createUpsamplerTrainer(
     data: Uint8Array | Uint8ClampedArray,
     width: number,
@@ -127,14 +142,26 @@ function unwrap<T>(result: T | RawError): T {
 /** The raw handle behind each trainer this module made, for trainerTestHooks. */
 const handles = new WeakMap<UpsamplerTrainer, () => RawTrainerHandle>();
 
-export function createUpsamplerTrainer(core: CoreModule, options: UpsamplerTrainerOptions): UpsamplerTrainer {
+/** The core's trainer functions, or an Error naming `fn` on a core built without them. */
+function trainerCore(core: CoreModule, fn: string): CoreModule & TrainerCore {
   // The blog embed links a core without the trainer (its wasm is inlined under a size budget).
   if (typeof (core as Partial<TrainerCore>).createUpsamplerTrainer !== 'function') {
     args.fail(
-      FN,
+      fn,
       "this build of the core has no trainer (the blog embed leaves it out); use the package's or the site's core",
     );
   }
+  return core as CoreModule & TrainerCore;
+}
+
+export function trainerUpLayer(core: CoreModule, model: UpsamplerModel, factor: number): TrainerUpLayer {
+  const fn = 'trainerUpLayer';
+  const raw = trainerCore(core, fn);
+  return unwrap(raw.trainerUpLayer(args.string(fn, 'model', model), args.number(fn, 'factor', factor, NaN)));
+}
+
+export function createUpsamplerTrainer(core: CoreModule, options: UpsamplerTrainerOptions): UpsamplerTrainer {
+  trainerCore(core, FN);
   if (options === undefined || options === null) args.fail(FN, 'options { image, factor, model } are required');
   const o = args.options(FN, options, KEYS);
   const image = args.image(FN, 'image', o.image);
@@ -173,7 +200,11 @@ export function createUpsamplerTrainer(core: CoreModule, options: UpsamplerTrain
 
 /** Adds createUpsamplerTrainer to the API over the same module. */
 export function withTrainer(api: Tconv, core: CoreModule): TconvWithTrainer {
-  return { ...api, createUpsamplerTrainer: (options) => createUpsamplerTrainer(core, options) };
+  return {
+    ...api,
+    createUpsamplerTrainer: (options) => createUpsamplerTrainer(core, options),
+    trainerUpLayer: (model, factor) => trainerUpLayer(core, model, factor),
+  };
 }
 
 /**

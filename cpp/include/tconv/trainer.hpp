@@ -74,6 +74,21 @@ struct TrainerOptions {
 void check_trainer_options(std::string_view function, std::int64_t width, std::int64_t height,
                            const TrainerOptions& options);
 
+/// The up-sampling layer of a model at a factor, as the trainer builds it:
+/// its operation and geometry (the stride is the factor). A drawing of which
+/// kernel taps feed which output phase asks this instead of restating the models.
+struct TrainerUpLayer {
+  /// "transposed": conv_transpose2d; "resize": nearest ×f, then conv2d;
+  /// "subpixel": conv2d to 3·f² channels, then pixel_shuffle(f).
+  std::string_view kind;
+  std::int64_t factor;
+  std::int64_t padding;         ///< the conv_transpose2d's, or the conv2d's
+  std::int64_t output_padding;  ///< the conv_transpose2d's; 0 for the others
+};
+
+/// Checks `factor` (as check_trainer_options does) and gives the layer; the message names `factor`.
+TrainerUpLayer trainer_up_layer(std::string_view function, TrainerModel model, std::int64_t factor);
+
 struct TrainerStep {
   std::int64_t step;  ///< steps taken since creation
   double loss;        ///< the mean squared error (RGB in [0, 1]) of the last step's batch, before its update

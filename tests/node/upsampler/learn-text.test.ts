@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import type { Tconv } from '../../../web/lib/types.js';
+import type { TconvWithTrainer } from '../../../web/lib/trainer.js';
 import { CROP_INPUTS, MIN_SPAN, flatView } from '../../../web/upsampler/learn/flat-view.js';
 import type { Evaluation, LearnSide } from '../../../web/upsampler/learn/learn-session.js';
 import {
@@ -73,15 +73,15 @@ const mulberry = (seed: number) => () => {
 };
 
 describe('the phase map and the model sentences', () => {
-  let tc: Tconv;
+  let tc: TconvWithTrainer;
   it('each phase gets the taps the layer definitions give it, with their weights summed and averaged', async () => {
-    tc = await tconv();
+    tc = (await tconv()) as TconvWithTrainer;
     let checked = 0;
     for (const model of TRAIN_MODELS)
       for (const f of [2, 3, 4])
         for (const hidden of [0, 16]) {
           const w = weights(model, f, hidden, mulberry(f * 100 + hidden + model.length));
-          const k = phaseKernels(tc, upLayer(model, f, w));
+          const k = phaseKernels(tc, upLayer(tc.trainerUpLayer(model, f), w));
           const W = w['up.weight'];
           const [a, b, kh, kw] = W.shape;
           expect(k.size).toEqual([kh, kw]);
@@ -117,11 +117,11 @@ describe('the phase map and the model sentences', () => {
   });
 
   it('the model sentence states the taps per phase the definitions give, and calls the overlap even only when it is', async () => {
-    tc ??= await tconv();
+    tc ??= (await tconv()) as TconvWithTrainer;
     for (const model of TRAIN_MODELS)
       for (const f of [2, 3, 4])
         for (const hidden of [0, 16]) {
-          const k = phaseKernels(tc, upLayer(model, f, weights(model, f, hidden, mulberry(7))));
+          const k = phaseKernels(tc, upLayer(tc.trainerUpLayer(model, f), weights(model, f, hidden, mulberry(7))));
           const text = modelSentence('a', model, f, hidden, k);
           wording(text);
           expect(text).toContain(`the ${f}×${f} = ${f * f} output phases`);
@@ -431,8 +431,11 @@ describe('the flat-grey view', () => {
   });
 
   it('the kernel caption names the tile and the reduction', async () => {
-    const tc = await tconv();
-    const k = phaseKernels(tc, upLayer('transposed-k3', 2, weights('transposed-k3', 2, 16, mulberry(3))));
+    const tc = (await tconv()) as TconvWithTrainer;
+    const k = phaseKernels(
+      tc,
+      upLayer(tc.trainerUpLayer('transposed-k3', 2), weights('transposed-k3', 2, 16, mulberry(3))),
+    );
     const t = kernelCaption(k);
     wording(t);
     expect(t).toContain('the 2×2 tile');

@@ -71,7 +71,7 @@ describe('Learn mode on the real trainer', () => {
         const t = tc.createUpsamplerTrainer({ image, factor, model, hidden: 0, seed: 3, patch: 16, batch: 2 });
         t.step(3);
         const w = t.weights();
-        const k = phaseKernels(tc, upLayer(model, factor, w));
+        const k = phaseKernels(tc, upLayer(tc.trainerUpLayer(model, factor), w));
         const bias = w['up.bias'].data;
         const flat = t.flatResponse();
         const mid = Math.floor(flat.width / 2 / factor) * factor; // a tile's corner, far from the border
@@ -123,7 +123,7 @@ describe('Learn mode on the real trainer', () => {
               for (let i = 0; i < per; i++)
                 if (W.data[(col * factor * factor + p) * per + i] !== W.data[col * factor * factor * per + i])
                   same = false;
-          const k = phaseKernels(tc, upLayer(model, factor, w));
+          const k = phaseKernels(tc, upLayer(tc.trainerUpLayer(model, factor), w));
           const text = startSentence(
             { a: { step: 0, psnr: 0, checkerboard: t.evaluate().checkerboard }, b: null },
             { a: k, b: null },

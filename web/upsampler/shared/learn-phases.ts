@@ -7,44 +7,22 @@
 // the phases its output lands on are read off. DOM-free; runs in the
 // training worker, which has the core.
 //
-// TEMPORARY (until the trainer or the core says it itself): the up-sampling layer's
-// geometry of each model, as issue 14 defines the models, and the name of its
-// weight. The report of this change asks for the trainer (or the core) to
-// return the layer's geometry, or the phase map itself.
+// The layer's geometry is the core's too (trainerUpLayer): the models are defined once, in the trainer.
 
+import type { TrainerUpLayer } from '../../lib/trainer.js';
 import type { Tconv, Tensor } from '../../lib/types.js';
-import type { PhaseKernels, TrainModel } from './learn-protocol.js';
+import type { PhaseKernels } from './learn-protocol.js';
 
-/** The up-sampling layer of a model: its operation, weight and geometry. */
-export type UpLayer =
-  | { kind: 'transposed'; weight: Tensor; factor: number; padding: number; outputPadding: number }
-  | { kind: 'resize'; weight: Tensor; factor: number; padding: number }
-  | { kind: 'subpixel'; weight: Tensor; factor: number; padding: number };
+/** The up-sampling layer of a model: its operation and geometry (the core's), and its weight. */
+export type UpLayer = TrainerUpLayer & { weight: Tensor };
 
-/** The up-sampling layer's weight among the trainer's weights (its name for it: up.weight). */
-function upWeight(weights: Record<string, Tensor>): Tensor {
-  const w = weights['up.weight'];
-  if (!w || w.shape.length !== 4) throw new Error(`weights: no 4-D up.weight among ${Object.keys(weights).join(', ')}`);
-  return w;
-}
-
-/** TEMPORARY: issue 14's definitions of the models' up-sampling layers. */
-export function upLayer(model: TrainModel, factor: number, weights: Record<string, Tensor>): UpLayer {
-  const weight = upWeight(weights);
-  const f = factor;
-  switch (model) {
-    case 'transposed-k3':
-      return { kind: 'transposed', weight, factor: f, padding: 1, outputPadding: f - 1 };
-    case 'transposed-k2f': {
-      const p = Math.ceil(f / 2);
-      return { kind: 'transposed', weight, factor: f, padding: p, outputPadding: 2 * p - f };
-    }
-    case 'resize-conv':
-      return { kind: 'resize', weight, factor: f, padding: 1 };
-    case 'subpixel':
-    case 'subpixel-icnr':
-      return { kind: 'subpixel', weight, factor: f, padding: 1 };
+/** The layer's geometry with its weight taken from the trainer's weights (its name for it: up.weight). */
+export function upLayer(geometry: TrainerUpLayer, weights: Record<string, Tensor>): UpLayer {
+  const weight = weights['up.weight'];
+  if (!weight || weight.shape.length !== 4) {
+    throw new Error(`weights: no 4-D up.weight among ${Object.keys(weights).join(', ')}`);
   }
+  return { ...geometry, weight };
 }
 
 /** Output size of the probes: a lit pixel in the middle of a SIDE × SIDE input, far from every border. */

@@ -59,12 +59,12 @@ async function forDisplay(img: { data: Uint8ClampedArray; width: number; height:
   ]);
 }
 
-async function snapshot(tc: Tconv, slot: string, step: number): Promise<TrainSnapshot> {
+async function snapshot(tc: TconvWithTrainer, slot: string, step: number): Promise<TrainSnapshot> {
   const { trainer, spec } = requireTrainer(slot);
   const t0 = performance.now();
   const e = trainer.evaluate();
   const flat = trainer.flatResponse();
-  const kernels = phaseKernels(tc, upLayer(spec.model, spec.factor, trainer.weights()));
+  const kernels = phaseKernels(tc, upLayer(tc.trainerUpLayer(spec.model, spec.factor), trainer.weights()));
   const ms = performance.now() - t0;
   const flatCopy = flat.data.slice();
   const image = await forDisplay(e.image, ms);
