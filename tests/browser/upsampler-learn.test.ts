@@ -65,7 +65,11 @@ describe('upsampler page, Learn mode', () => {
   it('trains transposed-k3 against resize-conv on a photo: plots, flat grey, Pause, difference, Reset', async () => {
     await dropBytes(new Uint8Array(readFileSync(PHOTO)), 'chelsea.png', 'image/png');
     await page.waitForFunction(() => (window as unknown as { __loads: unknown[] }).__loads.length > 0);
+    const sizeChoice = page.locator('tconv-upsampler .toolbar label', { hasText: 'Size…' });
+    await expect(sizeChoice.count()).resolves.toBe(1);
     await page.locator('tconv-upsampler .mode label', { hasText: 'Learn' }).click();
+    // Training runs at ×2, ×3 or ×4 only: any output size is not offered in Learn mode.
+    await expect(sizeChoice.count()).resolves.toBe(0);
 
     // Step 0: both trainers made, their flat-grey responses measured.
     const checker = (id: string) => page.locator(`${L} .checker[data-side="${id}"]`);

@@ -539,6 +539,7 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
       session: this.session,
       scale: this.scale,
       customOpen: this._customOpen,
+      learn: this._mode === 'learn',
       customDraft: this.customDraft,
       pick: () => this.pick(),
       onPicked: (e) => this.onPicked(e),

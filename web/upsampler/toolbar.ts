@@ -20,6 +20,8 @@ export interface ToolbarContext {
   scale: number;
   /** The output-size form is open. */
   customOpen: boolean;
+  /** Learn mode: it trains at a factor of 2, 3 or 4, so "Size…" and its form are not offered. */
+  learn: boolean;
   /** The size the form starts from. */
   customDraft: Size;
   pick(): void;
@@ -68,20 +70,24 @@ export function renderToolbar(c: ToolbarContext) {
             ><input
               type="radio"
               name="scale"
-              .checked=${live(!c.session.custom && n === f)}
+              .checked=${live((c.learn || !c.session.custom) && n === f)}
               @change=${() => c.setFactor(n)}
             />×${n}</label
           >`,
       )}
-      <label title="Any output size (nearest, bilinear, bicubic)"
-        ><input
-          type="radio"
-          name="scale"
-          .checked=${live(!!c.session.custom || c.customOpen)}
-          ?disabled=${!c.session.source}
-          @change=${c.openCustom}
-        />Size…</label
-      >
+      ${
+        c.learn
+          ? nothing
+          : html`<label title="Any output size (nearest, bilinear, bicubic)"
+              ><input
+                type="radio"
+                name="scale"
+                .checked=${live(!!c.session.custom || c.customOpen)}
+                ?disabled=${!c.session.source}
+                @change=${c.openCustom}
+              />Size…</label
+            >`
+      }
     </fieldset>
     <span class="spacer"></span>
     <fieldset class="segmented" aria-label="View">
@@ -120,7 +126,7 @@ export function renderToolbar(c: ToolbarContext) {
 }
 
 export function renderCustom(c: ToolbarContext) {
-  if (!c.customOpen && !c.session.custom) return nothing;
+  if (c.learn || (!c.customOpen && !c.session.custom)) return nothing;
   const d = c.session.custom ?? c.customDraft;
   return html`<form class="custom" @submit=${c.applyCustom} aria-label="Output size">
     <label
