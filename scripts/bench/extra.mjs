@@ -39,7 +39,8 @@ async function loadCore() {
 
 const core = await loadCore();
 
-const mb = (bytes) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
+const mb = (bytes) =>
+  bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 
 /** One row's modelled traffic: tconv's rows of convolution workloads only. */
 function trafficCell({ wl, library }) {
@@ -65,7 +66,7 @@ export const EXTRA_COLUMNS = [
   {
     header: 'bytes/call (model)',
     legend:
-      'bytes/call (model) = the kernel\'s memory traffic as the core\'s model counts it (tconv/traffic.hpp: a buffer ' +
+      "bytes/call (model) = the kernel's memory traffic as the core's model counts it (tconv/traffic.hpp: a buffer " +
       'within half of a 1 MiB L2 is reused from the cache), against the least any algorithm moves (input, weights ' +
       'and output once); the copies across the JS/wasm boundary come on top.',
     cell: trafficCell,
