@@ -4,9 +4,12 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <new>
+#include <set>
 #include <vector>
 
 #include "call.hpp"
@@ -220,12 +223,12 @@ std::string_view core_name(const ConvCall& call) { return call.transposed ? "con
 
 /// Runs one step of a call; an exception's message goes to record.error, so nothing is thrown across the boundary.
 template <class Body>
-int step(ConvCall& call, Body&& body) {
+int step(ConvCall& call, Body&& body, std::string_view function = {}) {
   try {
     body();
     return 0;
   } catch (const std::bad_alloc&) {
-    call.message = out_of_memory(core_name(call));
+    call.message = out_of_memory(function.empty() ? core_name(call) : function);
   } catch (const std::exception& e) {
     call.message = e.what();
   }
@@ -243,6 +246,25 @@ void unfilled(std::string_view function, std::string_view name, TensorSlot& slot
               std::optional<xt::xarray<float>>& tensor) {
   tensor = unfilled_tensor(function, name, slot_dims(slot), slot.length);
   slot.data = address(tensor->data());
+}
+
+/// The weights tconv_weight_new made and tconv_weight_free has not freed: a
+/// conv call uses an address only if it is here, so a stale or made-up number
+/// is an error, never a read of freed memory. A std::set, not an unordered_set:
+/// empty, it holds no memory, so freeing the last weight gives the heap back whole.
+std::set<const xt::xarray<float>*>& live_weights() {
+  static std::set<const xt::xarray<float>*> live;
+  return live;
+}
+
+/// The live weight at `handle` (a double the wrapper wrote), or an error naming `weight`.
+const xt::xarray<float>* weight_handle(std::string_view function, double handle) {
+  const auto& live = live_weights();
+  if (handle >= 1 && handle <= double(UINTPTR_MAX) && std::floor(handle) == handle) {
+    const auto found = live.find(reinterpret_cast<const xt::xarray<float>*>(static_cast<std::uintptr_t>(handle)));
+    if (found != live.end()) return *found;
+  }
+  fail(function, "weight is not a live weight of this module (disposed?)");
 }
 
 }  // namespace
@@ -274,6 +296,7 @@ val conv_call_layout() {
   layout.set("bias", slot(r.bias));
   layout.set("result", slot(r.result));
   layout.set("out", at(&r.out));
+  layout.set("weightHandle", at(&r.weight_handle));
   layout.set("error", at(&r.error));
   layout.set("slotDims", static_cast<double>(kSlotDims));
   return layout;
@@ -307,7 +330,12 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
       call->conv2d_params = to_conv2d_params(f, r.options);
     }
     unfilled(f, "input", r.input, call->input);
-    unfilled(f, "weight", r.weight, call->weight);
+    if (r.weight_handle != 0) {
+      call->weight_used = weight_handle(f, r.weight_handle);
+    } else {
+      unfilled(f, "weight", r.weight, call->weight);
+      call->weight_used = &*call->weight;
+    }
     if (r.bias.length >= 0) {
       call->bias = unfilled_bias(f, r.bias.length);
       r.bias.data = address(call->bias->data());
@@ -320,8 +348,8 @@ int tconv_conv_run(ConvCall* call) {
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
     call->result = call->transposed
-                       ? tconv::conv_transpose2d(*call->input, *call->weight, call->bias, call->conv_transpose2d_params)
-                       : tconv::conv2d(*call->input, *call->weight, call->bias, call->conv2d_params);
+                       ? tconv::conv_transpose2d(*call->input, *call->weight_used, call->bias, call->conv_transpose2d_params)
+                       : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
     const xt::xarray<float>& result = *call->result;
     ConvRecord& r = call->record;
     if (r.out >= 0) check_out_length(f, r.out, result);
@@ -338,10 +366,30 @@ void tconv_conv_release(ConvCall* call) {
   // The wrapper writes every input field before each call; what is freed here is what a call allocated.
   call->input.reset();
   call->weight.reset();
+  call->weight_used = nullptr;
   call->bias.reset();
   call->result.reset();
   std::string().swap(call->message);
   call->record.error = 0;
+}
+
+const xt::xarray<float>* tconv_weight_new(ConvCall* call) {
+  using namespace tconv::js;
+  constexpr std::string_view f = "weight";
+  std::unique_ptr<xt::xarray<float>> weight;
+  const bool made = step(*call, [&] {
+    TensorSlot& slot = call->record.weight;
+    weight = std::make_unique<xt::xarray<float>>(unfilled_tensor(f, "weight", slot_dims(slot), slot.length));
+    live_weights().insert(weight.get());
+    slot.data = address(weight->data());
+  }, f) == 0;
+  return made ? weight.release() : nullptr;
+}
+
+int tconv_weight_free(const xt::xarray<float>* weight) {
+  if (tconv::js::live_weights().erase(weight) == 0) return 0;
+  delete weight;
+  return 1;
 }
 
 }  // extern "C"

@@ -51,7 +51,10 @@ struct ConvRecord {
   TensorSlot weight;
   TensorSlot bias;
   TensorSlot result;
-  double out = -1;   ///< in: elements of the caller's `out` array; negative: none (the result goes to a new array)
+  double out = -1;  ///< in: elements of the caller's `out` array; negative: none (the result goes to a new array)
+  /// in: a weight made once by tconv_weight_new (its address), used instead of
+  /// the weight slot; 0: none. prepare() accepts only a live one.
+  double weight_handle = 0;
   double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
 };
 
@@ -65,6 +68,7 @@ struct ConvCall {
   // Optional so that release() frees them without allocating (a default xarray holds one element).
   std::optional<xt::xarray<float>> input;
   std::optional<xt::xarray<float>> weight;
+  const xt::xarray<float>* weight_used = nullptr;  // `weight`, or a weight handle's tensor
   std::optional<xt::xarray<float>> bias;
   std::optional<xt::xarray<float>> result;
 };
@@ -72,7 +76,7 @@ struct ConvCall {
 /// Byte offsets of every field the JS wrapper reads or writes, relative to a
 /// ConvCall's address: { options: { stride, padding, dilation, outputPadding,
 /// groups }, input | weight | bias | result: { length, rank, shape, data },
-/// out, error, slotDims }.
+/// out, weightHandle, error, slotDims }.
 val conv_call_layout();
 
 }  // namespace tconv::js
@@ -90,4 +94,12 @@ int tconv_conv_prepare(tconv::js::ConvCall* call, int transposed);
 int tconv_conv_run(tconv::js::ConvCall* call);
 /// Frees what the call allocated and resets the record for the next call (the record itself stays).
 void tconv_conv_release(tconv::js::ConvCall* call);
+/// A weight that stays in wasm memory (the JS API's tc.weight): checks the
+/// record's weight slot (length, rank, shape) with the core's rules, allocates
+/// the tensor and writes its elements' address to weight.data for the wrapper
+/// to fill. Returns the handle's address, or 0 with the message at `error`.
+/// Conv calls take it through record.weight_handle, checked against the live set.
+const xt::xarray<float>* tconv_weight_new(tconv::js::ConvCall* call);
+/// Frees a weight from tconv_weight_new: 1, or 0 (nothing done) when it is not a live one.
+int tconv_weight_free(const xt::xarray<float>* weight);
 }

@@ -35,6 +35,7 @@ import type {
   UpsampleGeometry,
   UpsampleGeometryOptions,
   UpsampleOptions,
+  Weight,
 } from './types.js';
 
 const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'out'] as const;
@@ -88,14 +89,49 @@ function backwardTensors(core: CoreModule, fn: string, gradOutput: unknown, inpu
   return [embindTensor(core, g), embindTensor(core, x), embindTensor(core, w)] as const;
 }
 
-/** The arrays a convolution reads, named for the message when `out` overlaps one. */
-function reads(x: args.TensorArg, w: args.TensorArg, bias: Float32Array | null): [string, Float32Array | null][] {
+/** The arrays a convolution reads, named for the message when `out` overlaps one (a Weight's are tconv's own). */
+function reads(x: args.TensorArg, w: ConvWeight, bias: Float32Array | null): [string, Float32Array | null][] {
   return [
     ['input.data', x.data],
-    ['weight.data', w.data],
+    ['weight.data', 'data' in w ? w.data : null],
     ['bias', bias],
   ];
 }
+
+/** A Weight's wasm memory: the address _tconv_weight_new gave, 0 once freed. */
+interface WeightMemory {
+  address: number;
+}
+
+/** Every Weight any wrapper made, so that one from another Tconv gets its own message. */
+const ALL_WEIGHTS = new WeakSet<object>();
+
+/**
+ * What Tconv.weight returns. Its address is not on it: the wrapper that made
+ * it keeps that in a WeakMap keyed by this object, which the caller can
+ * neither read nor change, so a call can only ever use memory this wrapper made.
+ */
+class WeightHandle implements Weight {
+  readonly shape: readonly number[];
+  readonly #free: () => void;
+
+  constructor(shape: number[], free: () => void) {
+    this.shape = Object.freeze(shape);
+    this.#free = free;
+    // `using w = tc.weight(...)` where the host has Symbol.dispose (Node 20, recent browsers);
+    // the type leaves it out, since lib ES2022 has no Symbol.dispose.
+    const dispose = (Symbol as { dispose?: symbol }).dispose;
+    if (typeof dispose === 'symbol') Object.defineProperty(this, dispose, { value: () => this.#free() });
+    Object.freeze(this);
+  }
+
+  dispose(): void {
+    this.#free();
+  }
+}
+
+/** A conv call's weight: a checked `{ data, shape }`, or a Weight's memory. */
+type ConvWeight = args.TensorArg | { memory: WeightMemory };
 
 function rowPair(fn: string, name: string, value: unknown): [number, number] {
   const wrong = (): never =>
@@ -192,6 +228,7 @@ interface CallLayout {
   bias: Slot;
   result: Slot;
   out: number;
+  weightHandle: number;
   error: number;
 }
 
@@ -220,6 +257,7 @@ function callLayout(raw: RawConvCallLayout): CallLayout {
     bias: slot(raw.bias),
     result: slot(raw.result),
     out: doubles(raw.out),
+    weightHandle: doubles(raw.weightHandle),
     error: doubles(raw.error),
   };
 }
@@ -277,7 +315,7 @@ function convCall(
   fn: string,
   transposed: boolean,
   x: args.TensorArg,
-  w: args.TensorArg,
+  w: ConvWeight,
   bias: Float32Array | null,
   o: RawConvOptions,
   out: Out | null,
@@ -295,13 +333,14 @@ function convCall(
     f64[at + layout.outputPadding + 1] = o.outputPadding[1];
     f64[at + layout.groups] = o.groups;
     writeSlot(f64, at, layout.input, x.data.length, x.shape);
-    writeSlot(f64, at, layout.weight, w.data.length, w.shape);
+    if ('data' in w) writeSlot(f64, at, layout.weight, w.data.length, w.shape);
+    f64[at + layout.weightHandle] = 'data' in w ? 0 : w.memory.address;
     f64[at + layout.bias.length] = bias === null ? -1 : bias.length;
     f64[at + layout.out] = out === null ? -1 : out.view.length;
     if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw failure();
     f64 = core.HEAPF64; // the allocations may have grown the memory
     copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
-    copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
+    if ('data' in w) copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
     if (bias !== null) copyIn(fn, 'bias', core, f64[at + layout.bias.data], bias);
     if (core._tconv_conv_run(at * 8) !== 0) throw failure();
     f64 = core.HEAPF64;
@@ -323,21 +362,69 @@ export function wrapCore(core: CoreModule): Tconv {
   const address = core._tconv_conv_new();
   if (address === 0) throw new Error('tconv: out of memory (the call record)');
   const record: CallRecord = { at: address / 8, layout: callLayout(core.convCallLayout()) }; // malloc aligns to 8 or more
+
+  // This wrapper's Weights and their memory; a Weight the caller forgets is freed once it is collected.
+  const weights = new WeakMap<object, WeightMemory>();
+  const freeWeight = (memory: WeightMemory): void => {
+    if (memory.address === 0) return;
+    core._tconv_weight_free(memory.address);
+    memory.address = 0;
+  };
+  const forgotten = new FinalizationRegistry<WeightMemory>(freeWeight);
+
+  /** A conv call's weight: this wrapper's live Weight (never a number the caller gave), or a checked tensor. */
+  const convWeight = (fn: string, weight: unknown): ConvWeight => {
+    const memory = weights.get(weight as object); // a WeakMap lookup runs none of the caller's code
+    if (memory !== undefined) {
+      if (memory.address === 0) args.fail(fn, 'weight was disposed; make a new one with weight()');
+      return { memory };
+    }
+    if (ALL_WEIGHTS.has(weight as object)) args.fail(fn, 'weight was made by another Tconv; use its own weight()');
+    return args.tensor(fn, 'weight', weight);
+  };
+
   return {
-    conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
+    weight(tensor: Tensor): Weight {
+      const fn = 'weight';
+      const w = args.tensor(fn, 'weight', tensor);
+      const { at, layout } = record;
+      const f64 = core.HEAPF64;
+      writeSlot(f64, at, layout.weight, w.data.length, w.shape);
+      const made = core._tconv_weight_new(at * 8);
+      const memory: WeightMemory = { address: made };
+      try {
+        if (made === 0) throw new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
+        copyIn(fn, 'weight.data', core, core.HEAPF64[at + layout.weight.data], w.data);
+      } catch (error) {
+        freeWeight(memory);
+        throw error;
+      } finally {
+        core._tconv_conv_release(at * 8); // the message, if any
+      }
+      const handle = new WeightHandle(w.shape, () => {
+        forgotten.unregister(memory);
+        freeWeight(memory);
+      });
+      weights.set(handle, memory);
+      ALL_WEIGHTS.add(handle);
+      forgotten.register(handle, memory, memory);
+      return handle;
+    },
+
+    conv2d(input: Tensor, weight: Tensor | Weight, options?: Conv2dOptions): Tensor {
       const fn = 'conv2d';
       const x = args.tensor(fn, 'input', input);
-      const w = args.tensor(fn, 'weight', weight);
+      const w = convWeight(fn, weight);
       const o = args.options(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
       const out = outOption(fn, core, o.out, () => reads(x, w, bias));
       return convCall(core, record, fn, false, x, w, bias, convOptions(fn, o), out);
     },
 
-    convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
+    convTranspose2d(input: Tensor, weight: Tensor | Weight, options?: ConvTranspose2dOptions): Tensor {
       const fn = 'convTranspose2d';
       const x = args.tensor(fn, 'input', input);
-      const w = args.tensor(fn, 'weight', weight);
+      const w = convWeight(fn, weight);
       const o = args.options(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
       const out = outOption(fn, core, o.out, () => reads(x, w, bias));

@@ -4,6 +4,24 @@ export interface Tensor {
   shape: number[];
 }
 
+/**
+ * A convolution weight copied once into tconv's WebAssembly memory
+ * (Tconv.weight), for layers called many times with the same weight: conv2d
+ * and convTranspose2d take it in place of a `{ data, shape }` weight and skip
+ * the copy (8.4 MB a call for a 512×256×4×4 layer). Later changes to the array
+ * it was made from have no effect: make a new one. It belongs to the Tconv
+ * that made it; after dispose() (or from another Tconv) a call that gets it
+ * throws an Error naming `weight`. A forgotten one is freed when it is
+ * garbage-collected, but dispose() frees its memory at once. Where the host
+ * has `Symbol.dispose`, `using w = tc.weight(...)` disposes it too.
+ */
+export interface Weight {
+  /** The shape it was made with (the core checked it against the data's length). */
+  readonly shape: readonly number[];
+  /** Frees its WebAssembly memory; calling it again does nothing. */
+  dispose(): void;
+}
+
 /** One value for both dimensions, or [height, width]. */
 export type Pair = number | [number, number];
 
@@ -198,9 +216,15 @@ export interface UpsampleBand {
 
 export interface Tconv {
   /** torch.nn.functional.conv2d: input (N, Cin, H, W) or (Cin, H, W), weight (Cout, Cin/groups, kH, kW). */
-  conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
+  conv2d(input: Tensor, weight: Tensor | Weight, options?: Conv2dOptions): Tensor;
   /** torch.nn.functional.conv_transpose2d: weight (Cin, Cout/groups, kH, kW). */
-  convTranspose2d(input: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor;
+  convTranspose2d(input: Tensor, weight: Tensor | Weight, options?: ConvTranspose2dOptions): Tensor;
+  /**
+   * A weight copied into WebAssembly memory once, for repeated conv2d /
+   * convTranspose2d calls (see Weight). Its shape is checked against its
+   * data's length here; each call checks it against the input, as for a `{ data, shape }` weight.
+   */
+  weight(weight: Tensor): Weight;
   /**
    * The gradients torch.autograd computes for conv2d(input, weight, bias, options), given
    * gradOutput = ∂L/∂output (conv2d's output shape). gradInput is convTranspose2d(gradOutput, weight)

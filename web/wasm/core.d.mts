@@ -114,6 +114,8 @@ export interface RawConvCallLayout {
   result: RawSlotLayout;
   /** Elements of the caller's `out` array (negative: none), checked against the result by run. */
   out: number;
+  /** Address of a weight from _tconv_weight_new to use instead of the weight slot (0: none). */
+  weightHandle: number;
   /** Address of the core's message after a failed step. */
   error: number;
   /** Shape entries a slot holds. */
@@ -131,6 +133,10 @@ export interface CoreModule {
   _tconv_conv_run(call: number): number;
   /** Frees what the call allocated; the record stays for the next call. */
   _tconv_conv_release(call: number): void;
+  /** A weight kept in wasm memory, from the record's weight slot: its address (the elements' at weight.data), or 0 with the message at `error`. */
+  _tconv_weight_new(call: number): number;
+  /** Frees a weight from _tconv_weight_new: 1, or 0 when it is not a live one. */
+  _tconv_weight_free(weight: number): number;
   UTF8ToString(address: number): string;
   HEAPF64: Float64Array;
   /** With `out` (a checked Float32Array), the result is copied into it and returned as data; its length is checked here. */
