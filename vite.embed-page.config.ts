@@ -1,6 +1,6 @@
 // The one-file iframe page: web/embed-page.ts as one classic script (IIFE)
 // with the WebAssembly core inlined exactly as in tconv-embed.js (the same
-// plugins: core.wasm as base64, an inline Blob-URL worker), which
+// plugins: core.wasm gzipped as base64, an inline Blob-URL worker), which
 // scripts/site.mjs writes into embed.html in place of its module script:
 // dist/embed.html fetches nothing, so it works copied alone next to a post,
 // on any static host and from file://.

@@ -4,8 +4,8 @@
 // and dist/tconv-embed.mjs, the same as an ES module for bundlers
 // (`import 'tconv/embed'`). `npm run build` runs it after the site's build.
 //
-// core.wasm is inlined once, as base64 (virtual:tconv-core-wasm), and decoded
-// on first use: the main thread instantiates the core from those bytes, and
+// core.wasm is inlined once, gzipped and as base64 (virtual:tconv-core-wasm),
+// and unpacked on first use: the main thread instantiates the core from those bytes, and
 // the upsampler's worker (an inline Blob-URL worker, a classic script here)
 // gets a copy. Nothing is fetched: the glue's `new URL("core.wasm",
 // import.meta.url)` is removed, so that no second copy of the wasm is inlined
@@ -13,6 +13,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 import { defineConfig, type Plugin } from 'vite';
 
@@ -46,7 +47,11 @@ function embedCore(): Plugin {
       return null;
     },
     load(id) {
-      if (id === VIRTUAL) return `export default ${JSON.stringify(readFileSync(WASM).toString('base64'))};`;
+      if (id === VIRTUAL) {
+        // gzip then base64: web/embed/core-source.ts unpacks it with DecompressionStream.
+        const packed = gzipSync(readFileSync(WASM), { level: 9 }).toString('base64');
+        return `export default ${JSON.stringify(packed)};`;
+      }
       return null;
     },
     transform(code, id) {

@@ -1,11 +1,13 @@
 // Where the core comes from in the one-file embed (tconv-embed.js): core.wasm
-// is inlined once, as base64, and decoded on first use. The main thread
+// is inlined once, gzipped then base64 (a quarter of the script's gzipped size
+// less than base64 alone, which gzip cannot compress back), and unpacked on
+// first use with the browser's own DecompressionStream. The main thread
 // instantiates the core from those bytes and the upsampler's workers get
 // copies, so nothing is fetched: it works from any host and from file://.
 // vite.embed.config.ts puts this module in place of
 // web/components/shared/core-source.ts and provides virtual:tconv-core-wasm.
 
-import base64 from 'virtual:tconv-core-wasm';
+import gzippedBase64 from 'virtual:tconv-core-wasm';
 
 import { createTconv } from '../lib/index.js';
 import type { Tconv } from '../lib/index.js';
@@ -13,20 +15,19 @@ import type { Tconv } from '../lib/index.js';
 /** Decoding is local and quick: nothing to start early. */
 export const PREFETCH_BYTES = false;
 
-let decoded: ArrayBuffer | null = null;
+let decoded: Promise<ArrayBuffer> | null = null;
 
-function decode(): ArrayBuffer {
-  if (!decoded) {
-    const text = atob(base64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    decoded = bytes.buffer;
-  }
-  return decoded;
+function decode(): Promise<ArrayBuffer> {
+  const text = atob(gzippedBase64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
 }
 
 export function sourceBytes(): Promise<ArrayBuffer> {
-  return Promise.resolve().then(decode);
+  decoded ??= Promise.resolve().then(decode);
+  return decoded;
 }
 
 export function sourceCore(): Promise<Tconv> {

@@ -1,5 +1,5 @@
-// The base64 text of web/wasm/core.wasm, made by vite.embed.config.ts.
+// web/wasm/core-embed.wasm, gzipped then as base64 text, made by vite.embed.config.ts.
 declare module 'virtual:tconv-core-wasm' {
-  const base64: string;
-  export default base64;
+  const gzippedBase64: string;
+  export default gzippedBase64;
 }
