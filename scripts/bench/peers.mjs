@@ -4,8 +4,9 @@
 // `{ na: reason }` when the library has no such operation.
 //
 // What is timed per call:
-//   tconv  tc.conv2d / tc.convTranspose2d / tc.interpolate (weights are passed,
-//          and copied into wasm memory, on every call: that is tconv's API)
+//   tconv  tc.conv2d / tc.convTranspose2d / tc.interpolate; the weight is a
+//          tc.weight() made once, like ORT's initializers, so it is not copied
+//          into wasm memory per call (input copied in, output copied out)
 //   tconv out  the same with `out`: one Float32Array of the result's size,
 //          made once, receives every result (no new array per call)
 //   ORT    session.run on a one-node ONNX model whose weights are initializers
@@ -32,10 +33,10 @@ function tconv(name, tc, withOut) {
         const opts = { mode: wl.mode, scaleFactor: wl.scale, alignCorners: false, ...out };
         return { run: () => tc.interpolate(input, opts).data };
       }
-      const weight = { data: w, shape: wl.weightShape };
+      const weight = tc.weight({ data: w, shape: wl.weightShape });
       const opts = { stride: wl.stride, padding: wl.padding, groups: wl.groups, ...out };
       const fn = wl.op === 'conv2d' ? tc.conv2d : tc.convTranspose2d;
-      return { run: () => fn(input, weight, opts).data };
+      return { run: () => fn(input, weight, opts).data, dispose: () => weight.dispose() };
     },
   };
 }
