@@ -9,10 +9,15 @@
 // Timing: each (workload, library) pair is called once for the comparison
 // (which is also the first warm-up call), warmed up to ≥ 2 calls and ≥ 15 % of
 // its budget, then timed as the median of N samples, with N chosen to fill the
-// budget (5–200 samples; 3 for calls over 200 ms). Calls shorter than
-// MIN_BATCH_MS are timed in batches so that the timer's resolution (5–100 µs in
-// browsers) does not matter. A call over SINGLE_CALL_MS is timed once (the
-// comparison call) and flagged, to keep the whole run within about 2 minutes.
+// budget (5–200 samples; 3 for calls over 200 ms). The libraries' samples of
+// one workload are interleaved (tconv, tconv out, ORT, tfjs, tconv, …), so a
+// machine that slows down for a while (another tenant, a busy tab, frequency
+// changes) slows every library's samples alike and the ratios stay put: on a
+// shared 2-vCPU VM, timing one library after the other moved a ratio by ±30 %
+// between runs of the same build. Calls shorter than MIN_BATCH_MS are timed in
+// batches so that the timer's resolution (5–100 µs in browsers) does not
+// matter. A call over SINGLE_CALL_MS is timed once (the comparison call) and
+// flagged, to keep the whole run within about 2 minutes.
 
 import { rate } from './contend.mjs';
 import { EXTRA_COLUMNS } from './extra.mjs';
@@ -45,12 +50,13 @@ function median(values) {
 }
 
 /**
- * Median ms per call of `fn` (sync, or async when `isAsync`). `firstMs` is the time of the call
- * already made for the comparison; it counts as the first warm-up call.
+ * Warms `fn` up (sync, or async when `isAsync`) and plans its timing: `sample()` times one
+ * sample (ms per call), `samples` of them fill the budget. `firstMs` is the time of the call
+ * already made for the comparison; it counts as the first warm-up call. A call slower than
+ * SINGLE_CALL_MS is not repeated: that first call is the one sample (`single`).
  */
-async function time(fn, isAsync, budgetMs, firstMs, gc) {
-  // A call slower than SINGLE_CALL_MS is not repeated: that first call is the one sample.
-  if (firstMs > SINGLE_CALL_MS) return { ms: firstMs, samples: 1, perSample: 1, single: true };
+async function warmUp(fn, isAsync, budgetMs, firstMs, gc) {
+  if (firstMs > SINGLE_CALL_MS) return { single: true, ms: firstMs, samples: 0, perSample: 1 };
   const now = () => performance.now();
   // One batch of `count` calls, in ms; two loops so that sync calls pay no await.
   const batch = isAsync
@@ -85,14 +91,31 @@ async function time(fn, isAsync, budgetMs, firstMs, gc) {
   const perSample = Math.max(1, Math.ceil(MIN_BATCH_MS / estimate));
   const minSamples = estimate > 200 ? 3 : 5;
   const samples = Math.min(MAX_SAMPLES, Math.max(minSamples, Math.round(budgetMs / (estimate * perSample))));
-  const perCall = [];
-  for (let s = 0; s < samples; s++) {
-    // A sample of one long call starts from a collected heap, so that it does not pay for the
-    // garbage (up to 200 MB a call) of the calls before it. Batched tiny calls keep their GC cost.
+  // A sample of one long call starts from a collected heap, so that it does not pay for the
+  // garbage (up to 200 MB a call) of the calls before it. Batched tiny calls keep their GC cost.
+  const sample = async () => {
     if (perSample === 1) gc?.();
-    perCall.push((await batch(perSample)) / perSample);
+    return (await batch(perSample)) / perSample;
+  };
+  return { single: false, sample, samples, perSample };
+}
+
+/**
+ * Times every plan's samples in rounds, one sample of each library per round (a library that
+ * has its N leaves the rounds), and returns each one's median ms per call.
+ */
+async function interleave(plans) {
+  const perCall = plans.map(() => []);
+  for (let round = 0; plans.some((p, i) => !p.single && perCall[i].length < p.samples); round++) {
+    for (const [i, p] of plans.entries()) {
+      if (!p.single && perCall[i].length < p.samples) perCall[i].push(await p.sample());
+    }
   }
-  return { ms: median(perCall), samples, perSample };
+  return plans.map((p, i) =>
+    p.single
+      ? { ms: p.ms, samples: 1, perSample: 1, single: true }
+      : { ms: median(perCall[i]), samples: p.samples, perSample: p.perSample },
+  );
 }
 
 // ---------------------------------------------------------------- agreement
@@ -193,46 +216,66 @@ export async function runBenchmark({
     const byPeer = {};
     const loadFrom = load?.sample();
     let reference;
-    for (const peer of peers) {
-      progress(`${wl.id} ${wl.title}: ${peer.name}`);
-      let prepared;
+    const timed = []; // { peer, prepared, plan }: measured together once every library is warm
+    try {
+      for (const peer of peers) {
+        progress(`${wl.id} ${wl.title}: ${peer.name}`);
+        let prepared;
+        try {
+          prepared = await peer.prepare(wl, inputs);
+        } catch (e) {
+          prepared = { na: `error: ${e.message ?? e}` };
+          agree = false;
+        }
+        if (prepared.na) {
+          byPeer[peer.name] = { na: prepared.na };
+          notes.push(`${wl.id} ${wl.title}, ${peer.name}: n/a — ${prepared.na}`);
+          continue;
+        }
+        try {
+          const t0 = performance.now();
+          const first = prepared.run();
+          const isAsync = typeof first?.then === 'function';
+          let out = await first;
+          const firstMs = performance.now() - t0;
+          if (prepared.toNCHW) out = prepared.toNCHW(out);
+          let diff;
+          if (peer.name === 'tconv') reference = out;
+          else diff = relativeDiff(out, reference);
+          if (diff !== undefined && !(diff <= TOLERANCE)) agree = false;
+          out = undefined; // let a 200 MB result go before timing
+          byPeer[peer.name] = { diff };
+          timed.push({ peer, prepared, plan: await warmUp(prepared.run, isAsync, budgetMs, firstMs, gc) });
+        } catch (e) {
+          byPeer[peer.name] = { na: `error: ${e.message ?? e}` };
+          notes.push(`${wl.id} ${wl.title}, ${peer.name}: ${e.message ?? e}`);
+          agree = false;
+          await prepared.dispose?.();
+        }
+      }
+      reference = undefined;
+      progress(`${wl.id} ${wl.title}: timing ${timed.map((t) => t.peer.name).join(', ')} in turn`);
+      let measured;
       try {
-        prepared = await peer.prepare(wl, inputs);
+        measured = await interleave(timed.map((t) => t.plan));
       } catch (e) {
-        prepared = { na: `error: ${e.message ?? e}` };
+        // Which library threw is not known here: every one of this workload is marked.
+        for (const { peer } of timed) byPeer[peer.name] = { na: `error: ${e.message ?? e}` };
+        notes.push(`${wl.id} ${wl.title}: ${e.message ?? e}`);
         agree = false;
       }
-      if (prepared.na) {
-        byPeer[peer.name] = { na: prepared.na };
-        notes.push(`${wl.id} ${wl.title}, ${peer.name}: n/a — ${prepared.na}`);
-        continue;
-      }
-      try {
-        const t0 = performance.now();
-        const first = prepared.run();
-        const isAsync = typeof first?.then === 'function';
-        let out = await first;
-        const firstMs = performance.now() - t0;
-        if (prepared.toNCHW) out = prepared.toNCHW(out);
-        let diff;
-        if (peer.name === 'tconv') reference = out;
-        else diff = relativeDiff(out, reference);
-        if (diff !== undefined && !(diff <= TOLERANCE)) agree = false;
-        out = undefined; // let a 200 MB result go before timing
-        const t = await time(prepared.run, isAsync, budgetMs, firstMs, gc);
-        byPeer[peer.name] = { ...t, diff };
+      for (const [i, { peer }] of timed.entries()) {
+        if (!measured) break;
+        const t = measured[i];
+        byPeer[peer.name] = { ...t, diff: byPeer[peer.name].diff };
         if (t.single) {
           notes.push(
             `${wl.id} ${wl.title}, ${peer.name}: one call took ${fmt(t.ms / 1000, 1)} s, so it was timed once, cold`,
           );
         }
-      } catch (e) {
-        byPeer[peer.name] = { na: `error: ${e.message ?? e}` };
-        notes.push(`${wl.id} ${wl.title}, ${peer.name}: ${e.message ?? e}`);
-        agree = false;
-      } finally {
-        await prepared.dispose?.();
       }
+    } finally {
+      for (const { prepared } of timed) await prepared.dispose?.();
     }
     results.push({ wl, byPeer, loadGBs: load && rate(loadFrom, load.sample()) });
   }
