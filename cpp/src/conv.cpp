@@ -69,8 +69,7 @@ void check_weight_rank(std::string_view function, Dims weight, const char* layou
   }
 }
 
-void check_nonempty(std::string_view function, std::string_view what, Dims tensor,
-                    std::size_t first_dim) {
+void check_nonempty(std::string_view function, std::string_view what, Dims tensor, std::size_t first_dim) {
   // The batch may be empty, as in torch; channels and spatial sizes may not.
   for (std::size_t d = first_dim; d < tensor.dimension(); ++d) {
     if (tensor.shape()[d] == 0) {
@@ -79,12 +78,14 @@ void check_nonempty(std::string_view function, std::string_view what, Dims tenso
   }
 }
 
-// `channels_from` says where the output channel count comes from, when more
-// than one argument sets it.
-void check_bias(std::string_view function, const Dims* bias, std::size_t out_channels,
-                const std::string& channels_from = "") {
+// A transposed convolution's output channels are weight.shape[1] * groups:
+// given `group_out` and `groups`, the message says so.
+void check_bias(std::string_view function, const Dims* bias, std::size_t out_channels, std::size_t group_out = 0,
+                std::size_t groups = 0) {
   if (!bias) return;
   if (bias->dimension() != 1 || bias->shape()[0] != out_channels) {
+    const std::string channels_from =
+        groups == 0 ? "" : ": weight.shape[1] * groups = " + std::to_string(group_out) + " * " + std::to_string(groups);
     fail(function,
          "bias must have " + std::to_string(out_channels) + " elements (one per output channel" + channels_from +
              "), got " +
@@ -94,8 +95,8 @@ void check_bias(std::string_view function, const Dims* bias, std::size_t out_cha
 
 // Validates ranks, groups and emptiness, and reads the sizes both directions
 // share. groups stays an int64 until it is known to divide the channels.
-ConvGeometry describe(std::string_view function, Dims input, Dims weight,
-                      std::int64_t groups, const char* weight_layout) {
+ConvGeometry describe(std::string_view function, Dims input, Dims weight, std::int64_t groups,
+                      const char* weight_layout) {
   check_input_rank(function, input);
   check_weight_rank(function, weight, weight_layout);
   check_integer(function, "groups", groups, Rule::positive);
@@ -235,8 +236,9 @@ ConvGeometry detail::conv2d_geometry(std::string_view function, Dims input, Dims
                                             params.padding, params.dilation);
   set_output(g, out, params.stride, params.padding, params.dilation);
   // Only padding makes the output larger than the input (which is within the limit).
-  checked_element_count(function, "output", detail::output_shape(g),
-                        params.padding == Pair{0, 0} ? "" : "from padding " + format_pair(params.padding));
+  checked_element_count_lazy(function, "output", detail::output_shape(g), [&] {
+    return params.padding == Pair{0, 0} ? std::string() : "from padding " + format_pair(params.padding);
+  });
   return g;
 }
 
@@ -294,15 +296,14 @@ ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, Dims i
   g.groups = std::size_t(params.groups);
   const std::size_t group_out = weight.shape()[1];
   g.out_channels = group_out * g.groups;
-  check_bias(function, bias, g.out_channels,
-             ": weight.shape[1] * groups = " + std::to_string(group_out) + " * " + std::to_string(g.groups));
+  check_bias(function, bias, g.out_channels, group_out, g.groups);
   const Pair out = detail::transposed_output_size(function, {std::int64_t(g.in_h), std::int64_t(g.in_w)},
                                                   {std::int64_t(g.kernel_h), std::int64_t(g.kernel_w)}, params);
   set_output(g, out, params.stride, params.padding, params.dilation);
-  checked_element_count(function, "output", detail::output_shape(g),
-                        "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
-                            " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) +
-                            ")");
+  checked_element_count_lazy(function, "output", detail::output_shape(g), [&] {
+    return "from stride " + format_pair(params.stride) + ", dilation " + format_pair(params.dilation) +
+           " and kernel_size (" + std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) + ")";
+  });
   return g;
 }
 

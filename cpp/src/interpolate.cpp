@@ -428,10 +428,10 @@ xt::xarray<float> interpolate_rows(const xt::xarray<float>& band, const Interpol
   // Sizes first: no table is built for an output that cannot exist.
   const std::size_t out_h = static_cast<std::size_t>(rows.size()), out_w = static_cast<std::size_t>(out[1]);
   const Shape out_shape{batch, channels, out_h, out_w};
-  checked_element_count(
-      kInterpolate, "output", out_shape,
-      options.size ? "from size " + format_pair(*options.size)
-                   : "from scale_factor " + format_pair((*options.scale_factor)[0], (*options.scale_factor)[1]));
+  checked_element_count_lazy(kInterpolate, "output", out_shape, [&] {
+    return options.size ? "from size " + format_pair(*options.size)
+                        : "from scale_factor " + format_pair((*options.scale_factor)[0], (*options.scale_factor)[1]);
+  });
   // The same rule for every channel count, so one band serves any call.
   const RowRange read = interpolate_input_rows({full_height, std::int64_t(in_w)}, options, rows);
   if (read.begin < first_row || read.end > first_row + std::int64_t(band_h)) {

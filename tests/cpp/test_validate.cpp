@@ -165,5 +165,30 @@ TEST(validate, element_counts_beyond_the_limit_are_rejected_without_overflow) {
   EXPECT_EQ(checked_element_count("f", "x", {0, kMaxElements, 4}), 0u);
 }
 
+TEST(validate, the_element_limit_holds_at_its_edge_and_past_an_overflow) {
+  EXPECT_TRUE(within_element_limit({kMaxElements}));
+  EXPECT_FALSE(within_element_limit({kMaxElements + 1}));
+  EXPECT_TRUE(within_element_limit({kMaxElements / 4, 4}));
+  EXPECT_FALSE(within_element_limit({kMaxElements / 4 + 1, 4}));
+  // The product would wrap around to 0 in size_t: still refused.
+  EXPECT_FALSE(within_element_limit({std::size_t(1) << 16, std::size_t(1) << 16, std::size_t(1) << 16}));
+  EXPECT_TRUE(within_element_limit({std::size_t(1) << 40, 0}));
+  EXPECT_EQ(checked_element_count("f", "x", {std::size_t(1) << 40, 0}), 0u);
+  EXPECT_TRUE(within_element_limit({}));
+}
+
+TEST(validate, a_lazy_cause_is_built_only_for_the_message) {
+  int built = 0;
+  const auto cause = [&] {
+    ++built;
+    return std::string("from padding (9, 9)");
+  };
+  EXPECT_EQ(checked_element_count_lazy("f", "x", {3, 4}, cause), 12u);
+  EXPECT_EQ(built, 0);
+  EXPECT_ERROR(checked_element_count_lazy("conv2d", "output", {1u << 20, 1u << 20}, cause),
+               "more than the limit of 268435456 (1 GiB of float32), from padding (9, 9)");
+  EXPECT_EQ(built, 1);
+}
+
 }  // namespace
 }  // namespace tconv

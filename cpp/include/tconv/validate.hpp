@@ -65,6 +65,19 @@ void check_integer(std::string_view function, std::string_view name, std::int64_
 std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape,
                                   std::string_view cause = {});
 
+/// Whether a shape's element count is within kMaxElements (checked without overflow).
+bool within_element_limit(const Shape& shape) noexcept;
+
+/// checked_element_count with the cause built only when the check fails:
+/// `cause()` returns the text. A call that passes formats no message (an
+/// explainer-sized conv_transpose2d spent a tenth of its time on one).
+template <class Cause>
+std::size_t checked_element_count_lazy(std::string_view function, std::string_view what, const Shape& shape,
+                                       const Cause& cause) {
+  if (within_element_limit(shape)) return checked_element_count(function, what, shape);
+  return checked_element_count(function, what, shape, cause());
+}
+
 /// The same for dimensions that are still int64 parameters (image heights,
 /// sizes): checked before any narrowing to size_t, which has 32 bits in wasm.
 /// Negative dimensions are the caller's bug and are reported as such.
