@@ -67,9 +67,14 @@ describe('upsampler page, Learn mode', () => {
     await page.waitForFunction(() => (window as unknown as { __loads: unknown[] }).__loads.length > 0);
     const sizeChoice = page.locator('tconv-upsampler .toolbar label', { hasText: 'Size…' });
     await expect(sizeChoice.count()).resolves.toBe(1);
+    // The source line gives the up-sampled size in Upsample mode only: Learn mode learns back to the image's own size.
+    const info = async () => (await page.textContent('tconv-upsampler [part="source-info"]'))!.replace(/\s+/g, ' ');
+    expect(await info()).toMatch(/\d+×\d+ → \d+×\d+/);
     await page.locator('tconv-upsampler .mode label', { hasText: 'Learn' }).click();
     // Training runs at ×2, ×3 or ×4 only: any output size is not offered in Learn mode.
     await expect(sizeChoice.count()).resolves.toBe(0);
+    expect(await info()).toMatch(/\d+×\d+/);
+    expect(await info()).not.toContain('→');
 
     // Step 0: both trainers made, their flat-grey responses measured.
     const checker = (id: string) => page.locator(`${L} .checker[data-side="${id}"]`);

@@ -572,13 +572,13 @@ export class TconvUpsampler extends TconvElement<TconvUpsamplerEvents> {
     const s = this.session.source;
     if (!s) return nothing;
     const out = this.session.outputSize()!;
+    // Learn mode learns to up-sample the image reduced ×f back to its own size, and says so itself:
+    // the up-sampled size here would describe the other mode.
+    const upsampled = this._mode === 'learn' ? nothing : html` → <strong>${formatSize(out)}</strong>`;
     return html`<div class="info" part="source-info">
       <span><strong>${s.name}</strong></span>
       <span>${s.format}${s.alpha ? ' · transparency' : ''}</span>
-      <span
-        >${formatSize(s)}${s.declared ? html` (downscaled from ${formatSize(s.declared)})` : ''} →
-        <strong>${formatSize(out)}</strong></span
-      >
+      <span>${formatSize(s)}${s.declared ? html` (downscaled from ${formatSize(s.declared)})` : ''}${upsampled}</span>
       <span class="hide-narrow">${s.origin.kind === 'blob' ? 'decoded' : 'made'} in ${formatMs(s.ms)}</span>
     </div>`;
   }
