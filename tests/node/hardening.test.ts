@@ -175,6 +175,31 @@ describe('arguments are read once', () => {
         'conv2d: reading stride.length threw: boom',
       ],
       [
+        () =>
+          tc.convTranspose2d(
+            {
+              data: new Float32Array(4),
+              shape: new Proxy([1, 1, 2, 2], { get: (t, k) => (k === '2' ? boom() : Reflect.get(t, k)) }),
+            },
+            seedK(),
+          ),
+        'convTranspose2d: reading input.shape[2] threw: boom',
+      ],
+      [
+        () =>
+          tc.upsampleInputRows(
+            {
+              width: 8,
+              get height() {
+                return boom();
+              },
+            },
+            { method: 'nearest' },
+            [0, 1],
+          ),
+        'upsampleInputRows: reading size.height threw: boom',
+      ],
+      [
         () => tc.interpolate(seedX(), new Proxy({ mode: 'nearest', size: 8 }, { ownKeys: boom }) as never),
         'interpolate: reading the keys of options threw: boom',
       ],

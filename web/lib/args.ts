@@ -81,12 +81,22 @@ function messageOf(error: unknown): string {
   }
 }
 
-/** object[key], read once; a getter or Proxy trap that throws becomes an Error naming the argument. */
-export function read(fn: string, name: string, object: object, key: PropertyKey): unknown {
+/** How a message names object[key] of the argument `owner`: `owner.key`, `owner[0]`, or `key` alone without an owner. */
+function label(owner: string, key: PropertyKey): string {
+  if (owner === '') return String(key);
+  return typeof key === 'number' ? `${owner}[${key}]` : `${owner}.${String(key)}`;
+}
+
+/**
+ * object[key], read once; a getter or Proxy trap that throws becomes an Error
+ * naming the argument (`owner` is the object's name, see label). The name is
+ * built only for the message: every call reads a dozen properties.
+ */
+export function read(fn: string, owner: string, object: object, key: PropertyKey): unknown {
   try {
     return (object as Record<PropertyKey, unknown>)[key];
   } catch (error) {
-    fail(fn, `reading ${name} threw: ${messageOf(error)}`, error);
+    fail(fn, `reading ${label(owner, key)} threw: ${messageOf(error)}`, error);
   }
 }
 
@@ -119,8 +129,8 @@ export function tensor(fn: string, name: string, value: unknown): TensorArg {
   if (typeof value !== 'object' || value === null) {
     fail(fn, `${name} must be a tensor { data: Float32Array, shape: number[] }, got ${describe(value)}`);
   }
-  const data = read(fn, `${name}.data`, value, 'data');
-  const shape = read(fn, `${name}.shape`, value, 'shape');
+  const data = read(fn, name, value, 'data');
+  const shape = read(fn, name, value, 'shape');
   return {
     data: view(fn, `${name}.data`, data, ['Float32Array']),
     shape: numbers(fn, `${name}.shape`, shape),
@@ -131,13 +141,13 @@ export function tensor(fn: string, name: string, value: unknown): TensorArg {
 function numbers(fn: string, name: string, value: unknown): number[] {
   const wrong = (): never => fail(fn, `${name} must be an array of numbers, got ${describe(value)}`);
   if (!isArray(value)) wrong();
-  const length = read(fn, `${name}.length`, value as object, 'length');
+  const length = read(fn, name, value as object, 'length');
   if (typeof length !== 'number' || !(length >= 0 && length <= MAX_SHAPE_READ) || !Number.isInteger(length)) {
     fail(fn, `${name} must be an array of at most ${MAX_SHAPE_READ} numbers, got ${describe(value)}`);
   }
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
-    const v = read(fn, `${name}[${i}]`, value as object, i);
+    const v = read(fn, name, value as object, i);
     out.push(typeof v === 'number' ? v : wrong());
   }
   return out;
@@ -147,10 +157,10 @@ export function pair(fn: string, name: string, value: Pair | unknown, fallback: 
   if (value === undefined) return [fallback, fallback];
   if (typeof value === 'number') return [value, value];
   if (isArray(value)) {
-    const length = read(fn, `${name}.length`, value as object, 'length');
+    const length = read(fn, name, value as object, 'length');
     if (length === 2) {
-      const h = read(fn, `${name}[0]`, value as object, 0);
-      const w = read(fn, `${name}[1]`, value as object, 1);
+      const h = read(fn, name, value as object, 0);
+      const w = read(fn, name, value as object, 1);
       if (typeof h === 'number' && typeof w === 'number') return [h, w];
     }
   }
@@ -186,7 +196,7 @@ export function options<K extends string>(
   }
   const out: Partial<Record<K, unknown>> = {};
   for (const key of known) {
-    const v = read(fn, name === 'options' ? key : `${name}.${key}`, value, key);
+    const v = read(fn, name === 'options' ? '' : name, value, key);
     if (v !== undefined) out[key] = v;
   }
   return out;
@@ -253,9 +263,9 @@ export function image(fn: string, name: string, value: unknown): ImageArg {
   if (typeof value !== 'object' || value === null) {
     fail(fn, `${name} must be an image { data: Uint8ClampedArray, width, height }, got ${describe(value)}`);
   }
-  const data = read(fn, `${name}.data`, value, 'data');
-  const width = read(fn, `${name}.width`, value, 'width');
-  const height = read(fn, `${name}.height`, value, 'height');
+  const data = read(fn, name, value, 'data');
+  const width = read(fn, name, value, 'width');
+  const height = read(fn, name, value, 'height');
   const pixels = view(fn, `${name}.data`, data, ['Uint8ClampedArray', 'Uint8Array']);
   if (typeof width !== 'number' || typeof height !== 'number') {
     fail(fn, `${name}.width and ${name}.height must be numbers, got ${describe(width)} and ${describe(height)}`);

@@ -136,9 +136,9 @@ type ConvWeight = args.TensorArg | { memory: WeightMemory };
 function rowPair(fn: string, name: string, value: unknown): [number, number] {
   const wrong = (): never =>
     args.fail(fn, `${name} must be a [begin, end] pair of row numbers, got ${args.describe(value)}`);
-  if (!args.isArray(value) || args.read(fn, `${name}.length`, value as object, 'length') !== 2) wrong();
-  const begin = args.read(fn, `${name}[0]`, value as object, 0);
-  const end = args.read(fn, `${name}[1]`, value as object, 1);
+  if (!args.isArray(value) || args.read(fn, name, value as object, 'length') !== 2) wrong();
+  const begin = args.read(fn, name, value as object, 0);
+  const end = args.read(fn, name, value as object, 1);
   return typeof begin === 'number' && typeof end === 'number' ? [begin, end] : wrong();
 }
 
@@ -540,8 +540,8 @@ export function wrapCore(core: CoreModule): Tconv {
       if (typeof size !== 'object' || size === null) {
         args.fail(fn, `size must be { width, height }, got ${args.describe(size)}`);
       }
-      const width = args.number(fn, 'size.width', args.read(fn, 'size.width', size, 'width'), NaN);
-      const height = args.number(fn, 'size.height', args.read(fn, 'size.height', size, 'height'), NaN);
+      const width = args.number(fn, 'size.width', args.read(fn, 'size', size, 'width'), NaN);
+      const height = args.number(fn, 'size.height', args.read(fn, 'size', size, 'height'), NaN);
       const { spec } = upsampleSpec(fn, options);
       return unwrap(core.upsampleInputRows(width, height, spec, rowPair(fn, 'outputRows', outputRows)));
     },
