@@ -2,10 +2,13 @@
 // with the core's message (and the module working afterwards), inputs left
 // untouched, results owned by JS, and the package entry loading in Node.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import type { Tensor } from '../../web/lib/types.js';
+import { wrapCore } from '../../web/lib/tconv.js';
+import type { Tconv, Tensor } from '../../web/lib/types.js';
+import createCore from '../../web/wasm/core.mjs';
 import { randomTensor, tconv } from './helpers.js';
 
 const seedX: Tensor = { shape: [1, 1, 4, 4], data: new Float32Array([4, 5, 8, 7, 1, 8, 8, 8, 3, 6, 6, 4, 6, 5, 7, 8]) };
@@ -22,6 +25,30 @@ function errorOf(call: () => unknown): Error {
 }
 
 describe('API', () => {
+  it('returns each result in an array of its own, every element written, in Node as in a browser', async () => {
+    const node = await tconv(); // the Node entry: results are not zero-filled first
+    const browserLike = wrapCore(
+      await createCore({ wasmBinary: readFileSync(new URL('../../web/wasm/core.wasm', import.meta.url)) }),
+    );
+    for (let seed = 1; seed <= 20; seed++) {
+      const c = 1 + (seed % 3);
+      const x = randomTensor([1, c, 5 + seed, 7 + 2 * seed], seed);
+      const w = randomTensor([c, c, 3, 3], seed + 100);
+      for (const call of [
+        (tc: Tconv) => tc.conv2d(x, w, { padding: 1 }),
+        (tc: Tconv) => tc.convTranspose2d(x, w, { stride: 2, padding: 1, outputPadding: 1 }),
+      ]) {
+        const a = call(node);
+        const b = call(browserLike);
+        expect(a.shape).toEqual(b.shape);
+        expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
+        // The array owns its whole buffer (it can be transferred alone), as a new Float32Array would.
+        expect([a.data.byteOffset, a.data.buffer.byteLength]).toEqual([0, a.data.byteLength]);
+        expect(a.data.buffer).not.toBe(call(node).data.buffer);
+      }
+    }
+  });
+
   it('computes the seed example', async () => {
     const tc = await tconv();
     const y = tc.conv2d(seedX, seedK);

@@ -282,6 +282,7 @@ function copyIn(fn: string, name: string, core: CoreModule, address: number, dat
 interface CallRecord {
   at: number; // the record's index in HEAPF64
   layout: CallLayout;
+  newResultArray: NewResultArray;
 }
 
 /** The caller's `out`, checked (a view of its memory), and the object to hand back as the result's data. */
@@ -311,7 +312,7 @@ function outOption(
  */
 function convCall(
   core: CoreModule,
-  { at, layout }: CallRecord,
+  { at, layout, newResultArray }: CallRecord,
   fn: string,
   transposed: boolean,
   x: args.TensorArg,
@@ -349,7 +350,11 @@ function convCall(
     for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
     const begin = f64[at + r.data] / 4;
     const end = begin + f64[at + r.length];
-    if (out === null) return { data: core.HEAPF32.slice(begin, end), shape };
+    if (out === null) {
+      const data = newResultArray(end - begin);
+      data.set(core.HEAPF32.subarray(begin, end));
+      return { data, shape };
+    }
     out.view.set(core.HEAPF32.subarray(begin, end)); // the core checked the length
     return { data: out.caller, shape };
   } finally {
@@ -357,11 +362,21 @@ function convCall(
   }
 }
 
-export function wrapCore(core: CoreModule): Tconv {
+/**
+ * A new Float32Array of `length` elements for a result, which the wrapper fills
+ * whole before returning it. The default is `new Float32Array`, which zero-fills
+ * it first; the Node entry passes one that skips that pass (node.ts).
+ */
+export type NewResultArray = (length: number) => Float32Array;
+
+const zeroFilled: NewResultArray = (length) => new Float32Array(length);
+
+export function wrapCore(core: CoreModule, newResultArray: NewResultArray = zeroFilled): Tconv {
   const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
   const address = core._tconv_conv_new();
   if (address === 0) throw new Error('tconv: out of memory (the call record)');
-  const record: CallRecord = { at: address / 8, layout: callLayout(core.convCallLayout()) }; // malloc aligns to 8 or more
+  // malloc aligns to 8 or more
+  const record: CallRecord = { at: address / 8, layout: callLayout(core.convCallLayout()), newResultArray };
 
   // This wrapper's Weights and their memory; a Weight the caller forgets is freed once it is collected.
   const weights = new WeakMap<object, WeightMemory>();
