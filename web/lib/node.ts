@@ -11,12 +11,21 @@ export type * from './trainer.js';
 export type * from './types.js';
 
 /**
- * Results in memory that is not zero-filled first, since the wrapper overwrites
- * every element: 1.3–1.6 ms less for a 12.6 MB result in Node 20. allocUnsafeSlow,
- * not allocUnsafe: the array owns its whole ArrayBuffer (offset 0, no pool), so
- * `result.data.buffer` holds the result alone and can be transferred.
+ * From this many elements (64 KB) a result skips the zero fill; smaller ones
+ * stay plain arrays, which V8 makes faster than a Buffer's backing store
+ * (4 floats: 0.09 against 0.73 µs; even at 4,096; 16,384: 5.6 against 4.6 µs).
+ */
+const UNINITIALISED_MIN_LENGTH = 16384;
+
+/**
+ * Large results in memory that is not zero-filled first, since the wrapper
+ * overwrites every element: 1.3–1.6 ms less for a 12.6 MB result in Node 20.
+ * allocUnsafeSlow, not allocUnsafe: the array owns its whole ArrayBuffer
+ * (offset 0, no pool), so `result.data.buffer` holds the result alone and can
+ * be transferred.
  */
 export function uninitialisedResult(length: number): Float32Array {
+  if (length < UNINITIALISED_MIN_LENGTH) return new Float32Array(length);
   const bytes = Buffer.allocUnsafeSlow(length * Float32Array.BYTES_PER_ELEMENT);
   return new Float32Array(bytes.buffer, bytes.byteOffset, length);
 }
