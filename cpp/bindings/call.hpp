@@ -6,7 +6,7 @@
 // tensors, the wrapper copies each tensor's elements straight into its tensor
 // with one HEAPF32.set, run() calls the core (and checks the caller's `out`
 // length against the result), and the wrapper copies the result out with one
-// slice (or one set into `out`) before release() frees the tensors.
+// set, into a new array or the caller's `out`, before release() frees the tensors.
 //
 // The wrapper makes one ConvCall when it starts and reuses it for every call
 // (a call is synchronous and runs no caller code, so calls never overlap):

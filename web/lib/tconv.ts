@@ -306,8 +306,9 @@ function outOption(
  * conv2d and convTranspose2d cross as numbers in wasm memory (cpp/bindings/call.hpp):
  * the snapshot's options and each tensor's length and shape go into the call's
  * record, the core checks them and allocates the tensors, each tensor's elements
- * are copied in with one HEAPF32.set, and the result comes out as one slice, or
- * with one set into the caller's `out` (whose length the core checked first).
+ * are copied in with one HEAPF32.set, and the result comes out with one set into
+ * a new array (newResultArray) or into the caller's `out` (whose length the core
+ * checked first).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
  */
 function convCall(
