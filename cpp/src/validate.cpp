@@ -119,31 +119,24 @@ void check_integer(std::string_view function, std::string_view name, std::int64_
   if (!satisfies(value, rule)) fail_integer(function, name, std::to_string(value), rule, value > kMaxInteger);
 }
 
-bool within_element_limit(const Shape& shape) noexcept {
-  // A zero anywhere makes the shape empty, however large the dimensions before it.
+std::optional<std::size_t> element_count_within_limit(const Shape& shape) noexcept {
   std::size_t count = 1;
   bool too_large = false;
   for (std::size_t dim : shape) {
-    if (dim == 0) return true;
+    if (dim == 0) return 0;  // empty, however large the dimensions before it
     if (count > kMaxElements / dim) too_large = true;
     if (!too_large) count *= dim;
   }
-  return !too_large && count <= kMaxElements;
+  if (too_large || count > kMaxElements) return std::nullopt;
+  return count;
 }
 
 std::size_t checked_element_count(std::string_view function, std::string_view what, const Shape& shape,
                                   std::string_view cause) {
-  if (!within_element_limit(shape)) {
-    double exact = 1;
-    for (std::size_t dim : shape) exact *= static_cast<double>(dim);
-    fail_too_large(function, what, format_shape(shape), exact, cause);
-  }
-  std::size_t count = 1;
-  for (std::size_t dim : shape) {
-    if (dim == 0) return 0;
-    count *= dim;  // within the limit, so no overflow
-  }
-  return count;
+  if (const std::optional<std::size_t> count = element_count_within_limit(shape)) return *count;
+  double exact = 1;
+  for (std::size_t dim : shape) exact *= static_cast<double>(dim);
+  fail_too_large(function, what, format_shape(shape), exact, cause);
 }
 
 std::size_t checked_size_product(std::string_view function, std::string_view what,

@@ -166,15 +166,17 @@ TEST(validate, element_counts_beyond_the_limit_are_rejected_without_overflow) {
 }
 
 TEST(validate, the_element_limit_holds_at_its_edge_and_past_an_overflow) {
-  EXPECT_TRUE(within_element_limit({kMaxElements}));
-  EXPECT_FALSE(within_element_limit({kMaxElements + 1}));
-  EXPECT_TRUE(within_element_limit({kMaxElements / 4, 4}));
-  EXPECT_FALSE(within_element_limit({kMaxElements / 4 + 1, 4}));
+  EXPECT_EQ(element_count_within_limit({kMaxElements}), kMaxElements);
+  EXPECT_EQ(element_count_within_limit({kMaxElements + 1}), std::nullopt);
+  EXPECT_EQ(element_count_within_limit({kMaxElements / 4, 4}), kMaxElements);
+  EXPECT_EQ(element_count_within_limit({kMaxElements / 4 + 1, 4}), std::nullopt);
   // The product would wrap around to 0 in size_t: still refused.
-  EXPECT_FALSE(within_element_limit({std::size_t(1) << 16, std::size_t(1) << 16, std::size_t(1) << 16}));
-  EXPECT_TRUE(within_element_limit({std::size_t(1) << 40, 0}));
+  EXPECT_EQ(element_count_within_limit({std::size_t(1) << 16, std::size_t(1) << 16, std::size_t(1) << 16}),
+            std::nullopt);
+  EXPECT_EQ(element_count_within_limit({std::size_t(1) << 40, 0}), 0u);
   EXPECT_EQ(checked_element_count("f", "x", {std::size_t(1) << 40, 0}), 0u);
-  EXPECT_TRUE(within_element_limit({}));
+  EXPECT_EQ(element_count_within_limit({}), 1u);
+  EXPECT_EQ(element_count_within_limit({3, 5, 7}), 105u);
 }
 
 TEST(validate, a_lazy_cause_is_built_only_for_the_message) {
