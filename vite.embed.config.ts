@@ -5,9 +5,9 @@
 // (`import 'tconv/embed'`). `npm run build` runs it after the site's build.
 //
 // core.wasm is inlined once, gzipped and as base64 (virtual:tconv-core-wasm),
-// and unpacked on first use: the main thread instantiates the core from those bytes, and
-// the upsampler's worker (an inline Blob-URL worker, a classic script here)
-// gets a copy. Nothing is fetched: the glue's `new URL("core.wasm",
+// and unpacked on first use: the main thread instantiates the core from those
+// bytes, and the upsampler's worker (an inline Blob-URL worker, a classic
+// script here) gets a copy. Nothing is fetched: the glue's `new URL("core.wasm",
 // import.meta.url)` is removed, so that no second copy of the wasm is inlined
 // as an asset and no URL is ever resolved.
 
