@@ -329,9 +329,17 @@ ConvAlgorithm detail::conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgo
       // whole columns when the feature map is small (its weights are then
       // the bulk of the work), per phase otherwise.
       algorithm = group_in < kGemmMinChannels ? ConvAlgorithm::direct
+                  : detail::winograd_fits(g)  ? ConvAlgorithm::winograd
                   : g.in_h * g.in_w <= kColumnsMaxInputPixels && column_row <= Wide(detail::kColumnFloats)
                       ? ConvAlgorithm::gemm_columns
                       : ConvAlgorithm::gemm;
+    }
+  } else if (algorithm == ConvAlgorithm::winograd) {
+    if (!detail::winograd_fits(g)) {
+      fail(kConvTranspose2d,
+           "ConvAlgorithm::winograd needs every stride phase to be a 2 × 2 convolution (kernel_size "
+           "2 · stride, dilation 1) and a row of input tiles within its buffer; use "
+           "ConvAlgorithm::automatic");
     }
   } else if (algorithm != ConvAlgorithm::scatter) {
     // An algorithm the caller chose still may not need more scratch than a tensor may hold.
@@ -361,6 +369,8 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
     detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
   } else if (algorithm == ConvAlgorithm::gemm_columns) {
     detail::conv_transpose2d_columns(g, input.data(), weight.data(), bias_data, output.data());
+  } else if (algorithm == ConvAlgorithm::winograd) {
+    detail::conv_transpose2d_winograd(g, input.data(), weight.data(), bias_data, output.data());
   } else {
     detail::conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }

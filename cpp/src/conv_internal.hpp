@@ -13,6 +13,7 @@
 //   conv2d_gemm.cpp            conv2d: im2col and a matrix product (strided, 4+ output channels)
 //   conv_transpose_direct.cpp  conv_transpose2d: scatter and the phase gathers
 //   conv_transpose_gemm.cpp    conv_transpose2d: matrix products per phase or over whole columns
+//   conv_transpose_winograd.cpp  conv_transpose2d: F(2×2, 2×2) products for phases of 2 × 2 taps
 //   traffic.cpp                the bytes each algorithm moves beyond the cache (tconv/traffic.hpp)
 #pragma once
 
@@ -144,7 +145,7 @@ inline constexpr std::size_t kBandFloats = std::size_t{64} << 10;  // 256 KB: fi
 struct Band {
   std::size_t steps, rows, advance;
 };
-Band conv2d_band(const ConvGeometry& g);                                      // conv2d_blocked
+Band conv2d_band(const ConvGeometry& g);                                   // conv2d_blocked
 Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan);  // conv_transpose2d_direct, strides 1–2
 Band phase_gemm_band(const ConvGeometry& g, const PhasePlan& plan);        // conv_transpose2d_gemm
 
@@ -189,6 +190,13 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
 void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                               float* out_data);
 
+// conv_transpose2d (conv_transpose_winograd.cpp): F(2×2, 2×2) per stride
+// phase, when every phase is a 2 × 2 convolution (winograd_fits); writes
+// bias + sum.
+bool winograd_fits(const ConvGeometry& g);
+void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
+                               float* out_data);
+
 // The per-phase product's band of zero-bordered input rows, 384 KB: with the
 // packed weights (a decoder layer's 128 KB) and the result tiles it stays
 // within a 1 MiB L2.
@@ -206,6 +214,30 @@ struct ColumnBlocking {
   std::size_t channels, chunk_rows;
 };
 ColumnBlocking column_blocking(const ConvGeometry& g);
+
+// The Winograd product's transformed input (V) per pass, 640 KB: one row of
+// output blocks of a 64-channel decoder layer at 128 × 128 (590 KB), or the
+// DCGAN layer's whole 8 × 8 input in two chunks of input channels. With a
+// block of transformed weights (kWinogradWeightBlockFloats) it stays within
+// a 1 MiB L2.
+inline constexpr std::size_t kWinogradFloats = std::size_t{160} << 10;
+
+// A block of transformed weights (U) for every phase, at most 320 KB: 8 output
+// channels of the DCGAN layer, all 32 of the decoder layer's.
+inline constexpr std::size_t kWinogradWeightBlockFloats = std::size_t{80} << 10;
+
+// Weights up to this size (128 KB, a decoder layer's) stay in the cache: each
+// pass over rows of output blocks may reread them. Larger ones (the DCGAN
+// layer's 8 MB) are read once, every row in one pass, the input channels in
+// chunks of at least kWinogradMinChannels.
+inline constexpr std::size_t kWinogradWeightFloats = std::size_t{32} << 10;
+inline constexpr std::size_t kWinogradMinChannels = 32;
+
+struct WinogradBlocking {
+  std::size_t channels, tile_rows,
+      chunk;  // output channels per block, rows of output blocks per pass, input channels per chunk
+};
+WinogradBlocking winograd_blocking(const ConvGeometry& g);
 
 // The column product's scratch (col = Wᵀ·X for a chunk of input rows), 4 MB:
 // bounds its memory whatever the input's height. One input row always fits,

@@ -56,9 +56,7 @@ double banded_input(const Sizes& s, const Band& band, std::size_t out_rows, std:
 
 // An output that a loop first fills with the bias and then adds into, `passes`
 // times, each a read and a write: in the cache if the whole output fits.
-double accumulated_output(const Sizes& s, double passes) {
-  return fits(s.out) ? s.out : s.out * (1 + 2 * passes);
-}
+double accumulated_output(const Sizes& s, double passes) { return fits(s.out) ? s.out : s.out * (1 + 2 * passes); }
 
 Traffic transposed_model(const ConvGeometry& g, ConvAlgorithm algorithm, const Sizes& s) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
@@ -109,6 +107,24 @@ Traffic transposed_model(const ConvGeometry& g, ConvAlgorithm algorithm, const S
         }
       }
     }
+  } else if (algorithm == ConvAlgorithm::winograd) {
+    // Passes over rows of output blocks, each over chunks of input channels:
+    // the transformed input (V) and a block of transformed weights are sized
+    // to stay in the cache together; the weights are reread per image and
+    // pass when they do not stay there; a pass's input rows are read once
+    // (the row between two passes twice); a pass's output is written once
+    // per chunk, through memory when it does not fit.
+    t.algorithm = "winograd";
+    const detail::WinogradBlocking blocking = detail::winograd_blocking(g);
+    const detail::PhasePlan plan = detail::plan_phases(g, 0);
+    std::size_t row_blocks = 0;
+    for (const detail::Phase& row : plan.rows) row_blocks = std::max(row_blocks, (row.count + 1) / 2);
+    const double passes = double((row_blocks + blocking.tile_rows - 1) / blocking.tile_rows);
+    const double chunks = double((group_in + blocking.chunk - 1) / blocking.chunk);
+    if (!fits(s.weights / double(g.groups))) bytes += s.weights * (double(g.batch) * passes - 1);
+    bytes += s.in * (1 + (passes - 1) / double(2 * g.in_h));
+    const double pass_out = s.out_group * std::min(1.0, 2 * double(blocking.tile_rows) / double(row_blocks));
+    bytes += fits(pass_out) ? s.out : s.out * (1 + 2 * (chunks - 1));
   } else {
     // Blocks of output channels: their packed weights read once (kept while
     // every image uses them if they fit), X once per block unless it stays

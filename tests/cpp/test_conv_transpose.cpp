@@ -291,6 +291,85 @@ TEST(conv_transpose2d, matrix_product_agrees_on_big_weights_and_small_maps) {
   }
 }
 
+TEST(conv_transpose2d, winograd_by_hand) {
+  // Kernel 2, stride 1: one phase, a 2 × 2 convolution of the zero-bordered
+  // input with the flipped kernel. 1 at the top left and 2 at the bottom
+  // right of a 2 × 2 input paint the kernel 1..4 twice; they meet in the middle.
+  const xt::xarray<float> y = {{{{1, 0}, {0, 2}}}};
+  const xt::xarray<float> w = {{{{1, 2}, {3, 4}}}};
+  ConvTranspose2dParams p;
+  p.algorithm = ConvAlgorithm::winograd;
+  EXPECT_EQ(conv_transpose2d(y, w, std::nullopt, p), (xt::xarray<float>{{{{1, 2, 0}, {3, 4 + 2, 4}, {0, 6, 8}}}}));
+}
+
+TEST(conv_transpose2d, winograd_agrees_with_the_scatter) {
+  // Every geometry whose phases are 2 × 2 convolutions: kernel 2·stride
+  // (2, 4, 6), any padding and output_padding, groups, batch 2, odd and even
+  // sizes (a last 2 × 2 block with one row or column), channel counts around
+  // the 16-channel weight blocks and the 4-row register tiles.
+  std::mt19937 rng(16);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::int64_t sh = pick(1, 3), sw = pick(1, 3);
+    const std::size_t groups = std::size_t(pick(1, 2));
+    const std::size_t group_in = std::size_t(pick(1, 20)), group_out = std::size_t(pick(1, 37));
+    ConvTranspose2dParams p;
+    p.stride = {sh, sw};
+    p.padding = {pick(0, int(sh)), pick(0, int(sw))};
+    p.output_padding = {pick(0, int(sh) - 1), pick(0, int(sw) - 1)};
+    p.groups = std::int64_t(groups);
+    const auto x = random_tensor(
+        {std::size_t(pick(1, 2)), group_in * groups, std::size_t(pick(1, 11)), std::size_t(pick(1, 11))}, rng);
+    const auto wt = random_tensor({group_in * groups, group_out, std::size_t(2 * sh), std::size_t(2 * sw)}, rng);
+    const auto bias = random_tensor({group_out * groups}, rng);
+    p.algorithm = ConvAlgorithm::scatter;
+    xt::xarray<float> reference;
+    try {
+      reference = conv_transpose2d(x, wt, bias, p);
+    } catch (const InvalidArgument&) {
+      continue;  // padding leaves no output
+    }
+    p.algorithm = ConvAlgorithm::winograd;
+    try {
+      const auto result = conv_transpose2d(x, wt, bias, p);
+      EXPECT_TRUE(xt::allclose(result, reference, 1e-4, 1e-5)) << "trial " << trial;
+      ++checked;
+    } catch (const InvalidArgument&) {
+      // Padding that crops a tap off a 1-pixel input leaves a phase one tap.
+      EXPECT_TRUE(x.shape()[2] == 1 || x.shape()[3] == 1) << "trial " << trial;
+    }
+  }
+  EXPECT_GT(checked, 200);
+}
+
+TEST(conv_transpose2d, winograd_agrees_on_the_dcgan_layer_and_in_several_passes) {
+  // The benchmark's DCGAN shape with fewer channels (the full layer is
+  // 512 → 256), and a wide input whose transformed tiles take several passes.
+  std::mt19937 rng(17);
+  for (const auto& [c, h, w] : std::vector<std::array<std::size_t, 3>>{{64, 8, 8}, {130, 7, 9}, {40, 40, 100}}) {
+    ConvTranspose2dParams p;
+    p.stride = {2, 2};
+    p.padding = {1, 1};
+    const auto x = random_tensor({1, c, h, w}, rng);
+    const auto wt = random_tensor({c, 33, 4, 4}, rng);
+    p.algorithm = ConvAlgorithm::scatter;
+    const auto reference = conv_transpose2d(x, wt, std::nullopt, p);
+    p.algorithm = ConvAlgorithm::winograd;
+    EXPECT_TRUE(xt::allclose(conv_transpose2d(x, wt, std::nullopt, p), reference, 1e-4, 1e-4)) << c << " " << h;
+  }
+}
+
+TEST(conv_transpose2d, winograd_refuses_what_it_cannot_compute) {
+  ConvTranspose2dParams p;
+  p.stride = {2, 2};
+  p.algorithm = ConvAlgorithm::winograd;
+  const auto x = xt::ones<float>({1, 1, 3, 3});
+  EXPECT_THROW(conv_transpose2d(x, xt::ones<float>({1, 1, 3, 3}), std::nullopt, p), InvalidArgument);  // 2 and 1 taps
+  p.dilation = {2, 2};
+  EXPECT_THROW(conv_transpose2d(x, xt::ones<float>({1, 1, 4, 4}), std::nullopt, p), InvalidArgument);  // taps 2 apart
+}
+
 TEST(conv_transpose2d, direct_output_rows_do_not_depend_on_their_position) {
   std::mt19937 rng(21);
   int compared = 0;
@@ -394,6 +473,8 @@ TEST(conv_transpose2d, rejects_invalid_arguments) {
 // and plans are far smaller for the geometries below.
 constexpr std::size_t kScratchBytes = std::size_t{2} << 20;
 
+// winograd is not among them: it refuses these geometries (one tap per phase,
+// or taps a dilation apart; winograd_refuses_what_it_cannot_compute).
 constexpr ConvAlgorithm kEveryAlgorithm[] = {ConvAlgorithm::automatic, ConvAlgorithm::scatter, ConvAlgorithm::direct,
                                              ConvAlgorithm::gemm, ConvAlgorithm::gemm_columns};
 

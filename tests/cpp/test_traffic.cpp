@@ -1,9 +1,8 @@
 // The memory-traffic model (tconv/traffic.hpp): its lower bound, the
 // algorithm it names, and that the channel-rich kernels stay near the bound
 // while algorithms that sweep large buffers do not.
-#include "tconv/traffic.hpp"
-
 #include "helpers.hpp"
+#include "tconv/traffic.hpp"
 
 namespace tconv {
 namespace {
@@ -32,14 +31,17 @@ TEST(traffic, lower_bound_is_every_tensor_once) {
 }
 
 TEST(traffic, names_the_algorithm_the_dispatcher_picks) {
-  EXPECT_EQ(conv_transpose2d_traffic({1, 512, 8, 8}, {512, 256, 4, 4}, false, up2()).algorithm, "gemm_columns");
-  EXPECT_EQ(conv_transpose2d_traffic({1, 64, 128, 128}, {64, 32, 4, 4}, false, up2()).algorithm, "gemm");
+  EXPECT_EQ(conv_transpose2d_traffic({1, 512, 8, 8}, {512, 256, 4, 4}, false, up2()).algorithm, "winograd");
+  EXPECT_EQ(conv_transpose2d_traffic({1, 64, 128, 128}, {64, 32, 4, 4}, false, up2()).algorithm, "winograd");
+  EXPECT_EQ(conv_transpose2d_traffic({1, 512, 8, 8}, {512, 256, 3, 3}, false, up2()).algorithm, "gemm_columns");
+  EXPECT_EQ(conv_transpose2d_traffic({1, 64, 128, 128}, {64, 32, 3, 3}, false, up2()).algorithm, "gemm");
   EXPECT_EQ(conv_transpose2d_traffic({1, 3, 512, 512}, {3, 3, 4, 4}, false, up2()).algorithm, "direct");
   EXPECT_EQ(conv_transpose2d_traffic({1, 1, 2, 2}, {1, 1, 3, 3}, false).algorithm, "scatter");
   EXPECT_EQ(conv2d_traffic({1, 3, 1024, 1024}, {3, 3, 3, 3}, false, Conv2dParams{{1, 1}, {1, 1}, {1, 1}, 1}).algorithm,
             "fused_rows");
-  EXPECT_EQ(conv2d_traffic({1, 256, 16, 16}, {512, 256, 4, 4}, false, Conv2dParams{{2, 2}, {1, 1}, {1, 1}, 1}).algorithm,
-            "gemm");
+  EXPECT_EQ(
+      conv2d_traffic({1, 256, 16, 16}, {512, 256, 4, 4}, false, Conv2dParams{{2, 2}, {1, 1}, {1, 1}, 1}).algorithm,
+      "gemm");
   // A forced algorithm is the one modelled.
   EXPECT_EQ(conv_transpose2d_traffic({1, 512, 8, 8}, {512, 256, 4, 4}, false, up2(ConvAlgorithm::gemm)).algorithm,
             "gemm");
@@ -52,6 +54,20 @@ TEST(traffic, channel_rich_layers_move_little_more_than_their_tensors) {
   EXPECT_LE(d.bytes, 1.1 * d.lower_bound);
   const Traffic e = conv_transpose2d_traffic({1, 64, 128, 128}, {64, 32, 4, 4}, false, up2());
   EXPECT_LE(e.bytes, 1.1 * e.lower_bound);
+}
+
+TEST(traffic, winograd_rereads_large_weights_once_per_pass) {
+  // 1 MB of weights (more than stay in the cache) on a 64 × 64 input: V
+  // holds 4 of the 32 rows of output blocks, so 8 passes read the weights 8
+  // times; each pass's output (a quarter of 2 MB) stays in the cache while
+  // its chunks of input channels add into it.
+  const Traffic t = conv_transpose2d_traffic({1, 512, 64, 64}, {512, 32, 4, 4}, false, up2());
+  ASSERT_EQ(t.algorithm, "winograd");
+  const double in = bytes_of({1, 512, 64, 64}), w = bytes_of({512, 32, 4, 4}), out = bytes_of({1, 32, 128, 128});
+  EXPECT_DOUBLE_EQ(t.bytes, 8 * w + in * (1 + 7.0 / 128) + out);
+  // With 256 output channels a pass's output (4 MB) goes through memory once per chunk.
+  const Traffic big = conv_transpose2d_traffic({1, 512, 64, 64}, {512, 256, 4, 4}, false, up2());
+  EXPECT_GT(big.bytes, 20 * bytes_of({1, 256, 128, 128}));
 }
 
 TEST(traffic, sweeping_a_large_output_costs_its_size_per_sweep) {
@@ -73,18 +89,30 @@ TEST(traffic, never_below_the_lower_bound) {
           EXPECT_GE(t.bytes, t.lower_bound) << channels << " " << size << " " << t.algorithm;
         }
       }
-      const Traffic c = conv2d_traffic({2, channels, size, size}, {8, channels, 3, 3}, true,
-                                       Conv2dParams{{2, 1}, {1, 1}, {1, 1}, 1});
+      ConvTranspose2dParams w;
+      w.stride = {2, 2};
+      w.padding = {1, 1};
+      w.algorithm = ConvAlgorithm::winograd;
+      const Traffic t = conv_transpose2d_traffic({2, channels, size, size}, {channels, 8, 4, 4}, true, w);
+      EXPECT_GE(t.bytes, t.lower_bound) << channels << " " << size << " winograd";
+      const Traffic c =
+          conv2d_traffic({2, channels, size, size}, {8, channels, 3, 3}, true, Conv2dParams{{2, 1}, {1, 1}, {1, 1}, 1});
       EXPECT_GE(c.bytes, c.lower_bound) << channels << " " << size << " " << c.algorithm;
     }
   }
 }
 
 TEST(traffic, refuses_what_the_convolution_refuses) {
-  EXPECT_THAT([] { conv_transpose2d_traffic({1, 3, 8, 8}, {4, 2, 3, 3}, false); },
-              testing::ThrowsMessage<InvalidArgument>(testing::HasSubstr("conv_transpose2d: input has 3 channels")));
-  EXPECT_THAT([] { conv2d_traffic({1, 3, 8, 8}, {2, 3, 9, 9}, false); },
-              testing::ThrowsMessage<InvalidArgument>(testing::HasSubstr("conv2d: dilated kernel size")));
+  EXPECT_THAT(
+      [] {
+        conv_transpose2d_traffic({1, 3, 8, 8}, {4, 2, 3, 3}, false);
+      },
+      testing::ThrowsMessage<InvalidArgument>(testing::HasSubstr("conv_transpose2d: input has 3 channels")));
+  EXPECT_THAT(
+      [] {
+        conv2d_traffic({1, 3, 8, 8}, {2, 3, 9, 9}, false);
+      },
+      testing::ThrowsMessage<InvalidArgument>(testing::HasSubstr("conv2d: dilated kernel size")));
 }
 
 }  // namespace

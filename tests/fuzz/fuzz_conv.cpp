@@ -32,7 +32,7 @@ namespace {
 using tconv::Pair;
 using tconv::Shape;
 
-constexpr const char* kAlgorithms[] = {"automatic", "scatter", "direct", "gemm", "gemm_columns"};
+constexpr const char* kAlgorithms[] = {"automatic", "scatter", "direct", "gemm", "gemm_columns", "winograd"};
 
 // One decoded conv2d or conv_transpose2d call.
 struct ConvCase {
@@ -50,7 +50,7 @@ enum Broken { kWellFormed, kWeightChannels, kGroupsDivide, kBiasLength, kEmptyDi
 ConvCase decode(Reader& in, bool transposed) {
   ConvCase c;
   const int broken = in.rarely() ? int(in.count(1, kBrokenKinds - 1)) : kWellFormed;
-  if (transposed) c.algorithm = tconv::ConvAlgorithm(in.count(0, 4));
+  if (transposed) c.algorithm = tconv::ConvAlgorithm(in.count(0, 5));
   const bool batched = in.flag();
   const std::size_t batch = std::size_t(in.count(0, 2));
   const std::size_t groups = std::size_t(in.count(1, 3));

@@ -135,7 +135,7 @@ seed('conv2d-stride-int64-max', T.conv2d, (b) => conv(b, { stride: ['INT64_MAX',
 seed('conv2d-padding-2e62', T.conv2d, (b) => conv(b, { padding: ['2^62', 0] }));
 seed('conv2d-dilation-2e32', T.conv2d, (b) => conv(b, { dilation: [1, '2^32'] }));
 seed('conv2d-groups-2e32+1', T.conv2d, (b) => conv(b, { groupsParam: '2^32+1' }));
-for (const [i, name] of ['automatic', 'scatter', 'direct', 'gemm', 'gemm_columns'].entries()) {
+for (const [i, name] of ['automatic', 'scatter', 'direct', 'gemm', 'gemm_columns', 'winograd'].entries()) {
   seed(`conv_transpose2d-${name}`, T.convTranspose2d, (b) =>
     conv(b, { transposed: true, algorithm: i, stride: [2, 2], padding: [1, 0], outputPadding: [1, 0], h: 7, w: 9 }),
   );
@@ -143,6 +143,23 @@ for (const [i, name] of ['automatic', 'scatter', 'direct', 'gemm', 'gemm_columns
     conv(b, { transposed: true, algorithm: i, groups: 2, stride: [3, 4], dilation: [2, 1], kh: 4, kw: 2, seed: 3 }),
   );
 }
+// Kernel 4, stride 2 (every phase a 2 × 2 convolution) with enough channels
+// for automatic to pick winograd, odd sizes and output_padding.
+seed('conv_transpose2d-winograd-rich', T.convTranspose2d, (b) =>
+  conv(b, {
+    transposed: true,
+    algorithm: 5,
+    rich: true,
+    gin: 16,
+    h: 7,
+    w: 5,
+    kh: 4,
+    kw: 4,
+    stride: [2, 2],
+    padding: [1, 1],
+    outputPadding: [1, 0],
+  }),
+);
 // Issue 10, item 8: 16 channels, 17×17, stride 3, 1×1 kernel (a stride phase without taps).
 seed('conv_transpose2d-rich-stride3-1x1', T.convTranspose2d, (b) =>
   conv(b, { transposed: true, rich: true, gin: 16, gout: 1, h: 17, w: 17, kh: 1, kw: 1, stride: [3, 3] }),

@@ -25,9 +25,12 @@ struct Conv2dParams {
 /// each phase a blocked matrix product over channels × taps (channel-rich
 /// layers); `gemm_columns` forms Wᵀ·X (every output channel and tap, for
 /// every input pixel) as one product over channels and adds each column into
-/// place (channel-rich layers on small feature maps). Results agree within
+/// place (channel-rich layers on small feature maps); `winograd` computes
+/// each 2 × 2 block of a phase's outputs with 9 products instead of 16
+/// (F(2×2, 2×2); channel-rich layers whose phases all have 2 × 2 taps, as
+/// kernel 4 with stride 2 gives, and refused otherwise). Results agree within
 /// float rounding; the choice exists for tests and benchmarks.
-enum class ConvAlgorithm { automatic, scatter, direct, gemm, gemm_columns };
+enum class ConvAlgorithm { automatic, scatter, direct, gemm, gemm_columns, winograd };
 
 struct ConvTranspose2dParams {
   Pair stride{1, 1};

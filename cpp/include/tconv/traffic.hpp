@@ -21,7 +21,7 @@ inline constexpr double kTrafficCacheBytes = 1 << 20;
 struct Traffic {
   double bytes = 0;        ///< bytes read + written beyond the cache, modelled
   double lower_bound = 0;  ///< input, weights and bias read once, output written once
-  /// What runs: conv_transpose2d "scatter", "direct", "gemm" or "gemm_columns"
+  /// What runs: conv_transpose2d "scatter", "direct", "gemm", "gemm_columns" or "winograd"
   /// (ConvAlgorithm's names); conv2d "fused_rows", "gemm" or "rows"; "none"
   /// when the output is empty.
   std::string algorithm;
