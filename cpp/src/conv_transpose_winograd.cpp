@@ -47,6 +47,11 @@ AxisPhase axis_phase(const Phase& p) {
 // (a, b, c) → (a − b, b, c − b): the input transform Bᵀ along one axis.
 inline void forward3(float& a, float b, float& c) { a -= b, c -= b; }
 
+struct PhaseTaps {
+  std::size_t at[4];  // g00, g01, g10, g11
+  std::size_t slab;
+};
+
 // U for output channels [oc0, oc0 + count) and input channels [k0, k0 + kc)
 // of one group, every phase: slab (phase, ξ) at u + (phase·9 + ξ)·u_stride,
 // element (input channel k0 + k, channel m) at panel m / P, k·P + m % P
@@ -62,6 +67,16 @@ void transform_weights(const ConvGeometry& g, const std::vector<AxisPhase>& rows
   const std::size_t plane = g.kernel_h * g.kernel_w;  // 4·sh·sw: whole vectors
   std::vector<float> taps(plane * P);                 // [tap][channel in the panel]
   const std::vector<float> zeros(plane, 0.0f);
+  // Per phase, where its four taps are in `taps` and where its slabs start:
+  // worked out once, not per input channel (that cost more than the sums).
+  std::vector<PhaseTaps> phase_taps;
+  for (const AxisPhase& r : rows) {
+    for (const AxisPhase& c : cols) {
+      const auto at = [&](std::size_t kh, std::size_t kw) { return (kh * g.kernel_w + kw) * P; };
+      phase_taps.push_back({{at(r.tap0, c.tap0), at(r.tap0, c.tap1), at(r.tap1, c.tap0), at(r.tap1, c.tap1)},
+                            phase_taps.size() * kXi * u_stride});
+    }
+  }
   for (std::size_t p0 = 0; p0 < count; p0 += P) {
     for (std::size_t k = 0; k < kc; ++k) {
       const std::size_t icg = k0 + k;
@@ -78,21 +93,15 @@ void transform_weights(const ConvGeometry& g, const std::vector<AxisPhase>& rows
         store4(taps.data() + (t + 3) * P, __builtin_shufflevector(b, d, 2, 3, 6, 7));
       }
       float* dst = u + (p0 / P) * kc * P + k * P;
-      for (std::size_t ri = 0; ri < rows.size(); ++ri) {
-        for (std::size_t ci = 0; ci < cols.size(); ++ci) {
-          const AxisPhase &r = rows[ri], &c = cols[ci];
-          const auto tap = [&](std::size_t kh, std::size_t kw) {
-            return load4(taps.data() + (kh * g.kernel_w + kw) * P);
-          };
-          const v4 g00 = tap(r.tap0, c.tap0), g01 = tap(r.tap0, c.tap1), g10 = tap(r.tap1, c.tap0),
-                   g11 = tap(r.tap1, c.tap1);
-          const v4 h[3][2] = {{g00, g01}, {g00 + g10, g01 + g11}, {g10, g11}};
-          float* slab = dst + (ri * cols.size() + ci) * kXi * u_stride;
-          for (std::size_t a = 0; a < 3; ++a) {
-            store4(slab + (3 * a) * u_stride, h[a][0]);
-            store4(slab + (3 * a + 1) * u_stride, h[a][0] + h[a][1]);
-            store4(slab + (3 * a + 2) * u_stride, h[a][1]);
-          }
+      for (const PhaseTaps& t : phase_taps) {
+        const v4 g00 = load4(taps.data() + t.at[0]), g01 = load4(taps.data() + t.at[1]);
+        const v4 g10 = load4(taps.data() + t.at[2]), g11 = load4(taps.data() + t.at[3]);
+        const v4 h[3][2] = {{g00, g01}, {g00 + g10, g01 + g11}, {g10, g11}};
+        float* slab = dst + t.slab;
+        for (std::size_t a = 0; a < 3; ++a) {
+          store4(slab + (3 * a) * u_stride, h[a][0]);
+          store4(slab + (3 * a + 1) * u_stride, h[a][0] + h[a][1]);
+          store4(slab + (3 * a + 2) * u_stride, h[a][1]);
         }
       }
     }
