@@ -275,7 +275,17 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
   const std::size_t u_stride = panels * P * chunk + 16;
   std::vector<float> u(phases * kXi * u_stride);
   std::vector<float> m;  // one phase's M: [ξ][channel][tile]
-  std::vector<const float*> b_rows(chunk);
+  // The products' B rows, input channel k of the chunk for each (phase, ξ):
+  // the same for every chunk, pass and block, so laid out once.
+  std::vector<const float*> b_rows(phases * kXi * chunk);
+  for (std::size_t phase = 0; phase < phases; ++phase) {
+    const AxisPhase& c = cols[phase % cols.size()];
+    for (std::size_t xi = 0; xi < kXi; ++xi) {
+      for (std::size_t k = 0; k < chunk; ++k) {
+        b_rows[(phase * kXi + xi) * chunk + k] = v.data() + v_at[phase] + xi * xi_stride(c) + k * tile_rows * c.blocks;
+      }
+    }
+  }
   // Three input rows with their zero border, so that tiles never read out of
   // bounds: block b of column phase c reads columns 2b + rel + left .. + 2.
   const std::size_t left = std::size_t(plan.left);
@@ -302,10 +312,8 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
               const std::size_t tiles = pass_rows * c.blocks;
               m.assign(kXi * count * tiles, 0.0f);
               for (std::size_t xi = 0; xi < kXi; ++xi) {
-                const float* vx = v.data() + v_at[phase] + xi * xi_stride(c);
-                for (std::size_t k = 0; k < kc; ++k) b_rows[k] = vx + k * tile_rows * c.blocks;
-                gemm_packed(count, tiles, kc, u.data() + (phase * kXi + xi) * u_stride, b_rows.data(),
-                            m.data() + xi * count * tiles, tiles);
+                gemm_packed(count, tiles, kc, u.data() + (phase * kXi + xi) * u_stride,
+                            b_rows.data() + (phase * kXi + xi) * chunk, m.data() + xi * count * tiles, tiles);
               }
               // The first chunk writes bias + its sum, the others add theirs.
               for (std::size_t mc = 0; mc < count; ++mc) {
