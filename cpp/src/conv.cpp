@@ -47,6 +47,13 @@ constexpr std::size_t kGemmMinChannels = 16;
 // shape: 10.6 ms against 132, natively).
 constexpr std::size_t kConv2dGemmMinOutputs = 4;
 
+// conv2d's fused rows from this output width, a vector of 4 pixels: narrower
+// rows (the explainer's 4×4 → 2×2) fill a band buffer and tap lists for a few
+// products, where the direct loop sets up nothing. The choice depends on the
+// width only, so every band of rows of one image takes the same path (the
+// upsampler's bands rely on that).
+constexpr std::size_t kFusedMinOutputWidth = 4;
+
 // Feature maps up to this many input pixels (16×16) make the weights the bulk
 // of the work: one product over whole columns (Wᵀ·X) reuses them best.
 constexpr std::size_t kColumnsMaxInputPixels = 256;
@@ -243,7 +250,8 @@ ConvGeometry detail::conv2d_geometry(std::string_view function, Dims input, Dims
 }
 
 detail::Conv2dAlgorithm detail::conv2d_algorithm(const ConvGeometry& g) {
-  if (g.stride[1] == 1 && detail::blocked_band_fits(g)) return Conv2dAlgorithm::fused_rows;
+  if (g.stride[1] == 1 && g.out_w >= kFusedMinOutputWidth && detail::blocked_band_fits(g))
+    return Conv2dAlgorithm::fused_rows;
   if (g.out_channels / g.groups >= kConv2dGemmMinOutputs && detail::gemm_fits(g)) return Conv2dAlgorithm::gemm;
   return Conv2dAlgorithm::rows;
 }
