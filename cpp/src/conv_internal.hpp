@@ -190,6 +190,16 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
 void conv_transpose2d_columns(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                               float* out_data);
 
+// Writes one output row of a transposed convolution from its column phases'
+// results (conv_transpose_gemm.cpp): values[c][q] is plan.cols[c]'s q-th,
+// at column cols[c].index + q·period_w, as bias + value (columns no tap
+// reaches get the bias alone) or, with Add, added to what is there. At
+// stride 2 (the common up-sampling layer) the two phases are interleaved by
+// shuffles, four pairs at a time.
+template <bool Add>
+void write_phase_row(const PhasePlan& plan, const float* const* values, float bias, std::size_t out_w,
+                     float* out_row) noexcept;
+
 // conv_transpose2d (conv_transpose_winograd.cpp): F(2×2, 2×2) per stride
 // phase, when every phase is a 2 × 2 convolution (winograd_fits); writes
 // bias + sum.

@@ -26,38 +26,40 @@ constexpr std::size_t kGatherBelowColumns = 128;
 // phase), so that each weight panel is reused across more columns.
 constexpr std::size_t kGatherColumns = 256;
 
-// Writes one output row from its column phases' results: phase c's q-th
-// value + bias at column c.index + q·period, and the bias alone in columns no
-// tap reaches. values[c] holds plan.cols[c]'s results. At stride 2 (the
-// common up-sampling layer) the two phases are interleaved by shuffles, four
-// pairs at a time.
-void write_row(const PhasePlan& plan, const float* const* values, float bias, std::size_t out_w, float* out_row) {
+}  // namespace
+
+template <bool Add>
+void write_phase_row(const PhasePlan& plan, const float* const* values, float bias, std::size_t out_w,
+                     float* out_row) noexcept {
   const std::vector<Phase>& cols = plan.cols;
   const std::size_t period = plan.period_w;
+  const auto put = [&](float& o, float value) { o = Add ? o + value : bias + value; };
+  std::size_t done = 0;  // columns [0, done) are written
   if (period == 1 && cols.size() == 1) {
-    for (std::size_t q = 0; q < out_w; ++q) out_row[q] = bias + values[0][q];
+    for (std::size_t q = 0; q < out_w; ++q) put(out_row[q], values[0][q]);
     return;
   }
-  std::size_t done = 0;  // columns [0, done) are written
   if (period == 2 && cols.size() == 2) {
     const float* even = values[0];
     const float* odd = values[1];
     const v4 b = splat4(bias);
-    for (std::size_t q = 0; 2 * q + 8 <= out_w; q += 4) {
+    for (; done + 8 <= out_w; done += 8) {
+      const std::size_t q = done / 2;
       const v4 e = load4(even + q), o = load4(odd + q);
-      store4(out_row + 2 * q, b + interleave_low(e, o));
-      store4(out_row + 2 * q + 4, b + interleave_high(e, o));
-      done = 2 * q + 8;
+      const v4 low = interleave_low(e, o), high = interleave_high(e, o);
+      store4(out_row + done, (Add ? load4(out_row + done) : b) + low);
+      store4(out_row + done + 4, (Add ? load4(out_row + done + 4) : b) + high);
     }
   }
-  if (cols.size() < period) std::fill(out_row + done, out_row + out_w, bias);
+  if (!Add && cols.size() < period) std::fill(out_row + done, out_row + out_w, bias);
   for (std::size_t c = 0; c < cols.size(); ++c) {
     const std::size_t first = (done > cols[c].index ? done - cols[c].index + period - 1 : 0) / period;
-    for (std::size_t q = first; q < cols[c].count; ++q) out_row[cols[c].index + q * period] = bias + values[c][q];
+    for (std::size_t q = first; q < cols[c].count; ++q) put(out_row[cols[c].index + q * period], values[c][q]);
   }
 }
 
-}  // namespace
+template void write_phase_row<false>(const PhasePlan&, const float* const*, float, std::size_t, float*) noexcept;
+template void write_phase_row<true>(const PhasePlan&, const float* const*, float, std::size_t, float*) noexcept;
 
 Band phase_gemm_band(const ConvGeometry& g, const PhasePlan& plan) {
   // Phase row i of row phase `row` reads padded rows i + rel + top, at most
@@ -215,8 +217,8 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
               for (std::size_t m = 0; m < group_out; ++m) {
                 for (std::size_t ci = 0; ci < col_phases; ++ci)
                   values[ci] = tiles[ci].data() + (m * nrows + j) * plan.cols[ci].count;
-                write_row(plan, values.data(), bias ? bias[group * group_out + m] : 0.0f, g.out_w,
-                          out_group + m * out_plane + oh * g.out_w);
+                write_phase_row<false>(plan, values.data(), bias ? bias[group * group_out + m] : 0.0f, g.out_w,
+                                       out_group + m * out_plane + oh * g.out_w);
               }
             }
           }

@@ -170,33 +170,32 @@ void transform_input(const ConvGeometry& g, const std::vector<AxisPhase>& rows, 
   }
 }
 
-// One output channel's blocks of one phase from M (9 slabs xi_step apart,
-// tiles row-major): Aᵀ·M·A with Aᵀ = [1 1 0; 0 1 1], written as bias + sum
-// or (Add) added, dropping the second row or column of a block past the
-// phase's last output.
-template <bool Add>
-void write_blocks(const PhasePlan& plan, const AxisPhase& r, const AxisPhase& c, const float* m, std::size_t xi_step,
-                  std::size_t t0, std::size_t pass_rows, float bias, std::size_t out_w, float* out) {
-  const auto put = [&](float& o, float value) { o = Add ? o + value : bias + value; };
-  for (std::size_t tr = 0; tr < pass_rows; ++tr) {
-    const std::size_t i = 2 * (t0 + tr);  // the block's first output in the row phase
-    if (i >= r.count) break;              // this row phase has fewer blocks
-    float* out0 = out + (r.index + i * plan.period_h) * out_w;
-    float* out1 = i + 1 < r.count ? out0 + plan.period_h * out_w : nullptr;
-    for (std::size_t b = 0; b < c.blocks; ++b) {
-      float s[kXi];
-      for (std::size_t xi = 0; xi < kXi; ++xi) s[xi] = m[xi * xi_step + tr * c.blocks + b];
-      const float top[3] = {s[0] + s[3], s[1] + s[4], s[2] + s[5]};
-      const float bottom[3] = {s[3] + s[6], s[4] + s[7], s[5] + s[8]};
-      const std::size_t q0 = c.index + 2 * b * plan.period_w, q1 = q0 + plan.period_w;
-      const bool second = 2 * b + 1 < c.count;
-      put(out0[q0], top[0] + top[1]);
-      if (second) put(out0[q1], top[1] + top[2]);
-      if (out1) {
-        put(out1[q0], bottom[0] + bottom[1]);
-        if (second) put(out1[q1], bottom[1] + bottom[2]);
-      }
-    }
+// Aᵀ·M·A (Aᵀ = [1 1 0; 0 1 1]) for one output channel and one row of blocks
+// of one phase: its two rows of phase outputs, top[q] and bottom[q] for q <
+// 2·blocks (the second of a block past the phase's last output is computed
+// and never written). m holds the 9 slabs xi_step apart, this row's blocks
+// contiguous. Four blocks at a time: each sum is a vector over blocks, and
+// the two outputs of a block are interleaved by shuffles.
+void inverse_row(const float* m, std::size_t xi_step, std::size_t blocks, float* top, float* bottom) noexcept {
+  std::size_t b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    v4 s[kXi];
+    for (std::size_t xi = 0; xi < kXi; ++xi) s[xi] = load4(m + xi * xi_step + b);
+    const v4 t0 = s[0] + s[3], t1 = s[1] + s[4], t2 = s[2] + s[5];
+    const v4 u0 = s[3] + s[6], u1 = s[4] + s[7], u2 = s[5] + s[8];
+    const v4 te = t0 + t1, to = t1 + t2, be = u0 + u1, bo = u1 + u2;
+    store4(top + 2 * b, interleave_low(te, to));
+    store4(top + 2 * b + 4, interleave_high(te, to));
+    store4(bottom + 2 * b, interleave_low(be, bo));
+    store4(bottom + 2 * b + 4, interleave_high(be, bo));
+  }
+  for (; b < blocks; ++b) {
+    float s[kXi];
+    for (std::size_t xi = 0; xi < kXi; ++xi) s[xi] = m[xi * xi_step + b];
+    const float t[3] = {s[0] + s[3], s[1] + s[4], s[2] + s[5]};
+    const float u[3] = {s[3] + s[6], s[4] + s[7], s[5] + s[8]};
+    top[2 * b] = t[0] + t[1], top[2 * b + 1] = t[1] + t[2];
+    bottom[2 * b] = u[0] + u[1], bottom[2 * b + 1] = u[1] + u[2];
   }
 }
 
@@ -274,7 +273,19 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
   // also a line apart (with 36 slabs 32 KB apart the transform took 15 ms, not 1).
   const std::size_t u_stride = panels * P * chunk + 16;
   std::vector<float> u(phases * kXi * u_stride);
-  std::vector<float> m;  // one phase's M: [ξ][channel][tile]
+  // One row phase's M, per column phase [ξ][channel][tile] from m_at[ci] · channels.
+  std::vector<std::size_t> m_at(cols.size() + 1, 0);
+  for (std::size_t ci = 0; ci < cols.size(); ++ci) m_at[ci + 1] = m_at[ci] + kXi * tile_rows * cols[ci].blocks;
+  std::vector<float> m(m_at.back() * channels);
+  // One channel's two rows of phase outputs, per column phase (2 per block, + a vector of slack).
+  std::size_t max_blocks = 0;
+  for (const AxisPhase& c : cols) max_blocks = std::max(max_blocks, c.blocks);
+  std::vector<float> phase_rows(2 * cols.size() * (2 * max_blocks + 8));
+  std::vector<float*> top(cols.size()), bottom(cols.size());
+  for (std::size_t ci = 0; ci < cols.size(); ++ci) {
+    top[ci] = phase_rows.data() + (2 * ci) * (2 * max_blocks + 8);
+    bottom[ci] = phase_rows.data() + (2 * ci + 1) * (2 * max_blocks + 8);
+  }
   // The products' B rows, input channel k of the chunk for each (phase, ξ):
   // the same for every chunk, pass and block, so laid out once.
   std::vector<const float*> b_rows(phases * kXi * chunk);
@@ -307,23 +318,39 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
           for (std::size_t oc0 = 0; oc0 < group_out; oc0 += channels) {
             const std::size_t count = std::min(channels, group_out - oc0);
             transform_weights(g, rows, cols, w_group, group_out, oc0, count, k0, kc, u_stride, u.data());
-            for (std::size_t phase = 0; phase < phases; ++phase) {
-              const AxisPhase &r = rows[phase / cols.size()], &c = cols[phase % cols.size()];
-              const std::size_t tiles = pass_rows * c.blocks;
-              m.assign(kXi * count * tiles, 0.0f);
-              for (std::size_t xi = 0; xi < kXi; ++xi) {
-                gemm_packed(count, tiles, kc, u.data() + (phase * kXi + xi) * u_stride,
-                            b_rows.data() + (phase * kXi + xi) * chunk, m.data() + xi * count * tiles, tiles);
+            for (std::size_t ri = 0; ri < rows.size(); ++ri) {
+              // Every column phase's products for this row phase, then its rows of output.
+              for (std::size_t ci = 0; ci < cols.size(); ++ci) {
+                const std::size_t phase = ri * cols.size() + ci, tiles = pass_rows * cols[ci].blocks;
+                float* mc = m.data() + m_at[ci] * count;
+                std::fill_n(mc, kXi * count * tiles, 0.0f);
+                for (std::size_t xi = 0; xi < kXi; ++xi) {
+                  gemm_packed(count, tiles, kc, u.data() + (phase * kXi + xi) * u_stride,
+                              b_rows.data() + (phase * kXi + xi) * chunk, mc + xi * count * tiles, tiles);
+                }
               }
-              // The first chunk writes bias + its sum, the others add theirs.
-              for (std::size_t mc = 0; mc < count; ++mc) {
-                const float* mm = m.data() + mc * tiles;
-                float* out_c = out_group + (oc0 + mc) * out_plane;
-                if (k0 == 0) {
-                  write_blocks<false>(plan, r, c, mm, count * tiles, t0, pass_rows,
-                                      bias ? bias[group * group_out + oc0 + mc] : 0.0f, g.out_w, out_c);
-                } else {
-                  write_blocks<true>(plan, r, c, mm, count * tiles, t0, pass_rows, 0.0f, g.out_w, out_c);
+              const AxisPhase& r = rows[ri];
+              for (std::size_t oc = 0; oc < count; ++oc) {
+                float* out_c = out_group + (oc0 + oc) * out_plane;
+                const float b0 = bias && k0 == 0 ? bias[group * group_out + oc0 + oc] : 0.0f;
+                for (std::size_t tr = 0; tr < pass_rows; ++tr) {
+                  const std::size_t i = 2 * (t0 + tr);  // the blocks' first output in the row phase
+                  if (i >= r.count) break;              // this row phase has fewer blocks
+                  for (std::size_t ci = 0; ci < cols.size(); ++ci) {
+                    const std::size_t tiles = pass_rows * cols[ci].blocks;
+                    const float* mm = m.data() + m_at[ci] * count + oc * tiles + tr * cols[ci].blocks;
+                    inverse_row(mm, count * tiles, cols[ci].blocks, top[ci], bottom[ci]);
+                  }
+                  // The first chunk writes bias + its sum, the others add theirs.
+                  for (std::size_t half = 0; half < 2 && i + half < r.count; ++half) {
+                    float* row = out_c + (r.index + (i + half) * plan.period_h) * g.out_w;
+                    const float* const* values = half == 0 ? top.data() : bottom.data();
+                    if (k0 == 0) {
+                      write_phase_row<false>(plan, values, b0, g.out_w, row);
+                    } else {
+                      write_phase_row<true>(plan, values, 0.0f, g.out_w, row);
+                    }
+                  }
                 }
               }
             }
