@@ -252,16 +252,16 @@ void unfilled(std::string_view function, std::string_view name, TensorSlot& slot
 /// conv call uses an address only if it is here, so a stale or made-up number
 /// is an error, never a read of freed memory. A std::set, not an unordered_set:
 /// empty, it holds no memory, so freeing the last weight gives the heap back whole.
-std::set<const xt::xarray<float>*>& live_weights() {
-  static std::set<const xt::xarray<float>*> live;
+std::set<Weight*>& live_weights() {
+  static std::set<Weight*> live;
   return live;
 }
 
 /// The live weight at `handle` (a double the wrapper wrote), or an error naming `weight`.
-const xt::xarray<float>* weight_handle(std::string_view function, double handle) {
+Weight* weight_handle(std::string_view function, double handle) {
   const auto& live = live_weights();
   if (handle >= 1 && handle <= double(UINTPTR_MAX) && std::floor(handle) == handle) {
-    const auto found = live.find(reinterpret_cast<const xt::xarray<float>*>(static_cast<std::uintptr_t>(handle)));
+    const auto found = live.find(reinterpret_cast<Weight*>(static_cast<std::uintptr_t>(handle)));
     if (found != live.end()) return *found;
   }
   fail(function, "weight is not a live weight of this module (disposed?)");
@@ -331,7 +331,9 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
     }
     unfilled(f, "input", r.input, call->input);
     if (r.weight_handle != 0) {
-      call->weight_used = weight_handle(f, r.weight_handle);
+      Weight* weight = weight_handle(f, r.weight_handle);
+      call->weight_used = &weight->tensor;
+      call->weight_cache = &weight->cache;
     } else {
       unfilled(f, "weight", r.weight, call->weight);
       call->weight_used = &*call->weight;
@@ -347,9 +349,9 @@ int tconv_conv_run(ConvCall* call) {
   using namespace tconv::js;
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
-    call->result = call->transposed
-                       ? tconv::conv_transpose2d(*call->input, *call->weight_used, call->bias, call->conv_transpose2d_params)
-                       : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
+    call->result = call->transposed ? tconv::conv_transpose2d(*call->input, *call->weight_used, call->bias,
+                                                              call->conv_transpose2d_params, call->weight_cache)
+                                    : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
     const xt::xarray<float>& result = *call->result;
     ConvRecord& r = call->record;
     if (r.out >= 0) check_out_length(f, r.out, result);
@@ -367,26 +369,31 @@ void tconv_conv_release(ConvCall* call) {
   call->input.reset();
   call->weight.reset();
   call->weight_used = nullptr;
+  call->weight_cache = nullptr;
   call->bias.reset();
   call->result.reset();
   std::string().swap(call->message);
   call->record.error = 0;
 }
 
-const xt::xarray<float>* tconv_weight_new(ConvCall* call) {
+tconv::js::Weight* tconv_weight_new(ConvCall* call) {
   using namespace tconv::js;
   constexpr std::string_view f = "weight";
-  std::unique_ptr<xt::xarray<float>> weight;
-  const bool made = step(*call, [&] {
-    TensorSlot& slot = call->record.weight;
-    weight = std::make_unique<xt::xarray<float>>(unfilled_tensor(f, "weight", slot_dims(slot), slot.length));
-    live_weights().insert(weight.get());
-    slot.data = address(weight->data());
-  }, f) == 0;
+  std::unique_ptr<Weight> weight;
+  const bool made =
+      step(
+          *call,
+          [&] {
+            TensorSlot& slot = call->record.weight;
+            weight = std::make_unique<Weight>(Weight{unfilled_tensor(f, "weight", slot_dims(slot), slot.length), {}});
+            live_weights().insert(weight.get());
+            slot.data = address(weight->tensor.data());
+          },
+          f) == 0;
   return made ? weight.release() : nullptr;
 }
 
-int tconv_weight_free(const xt::xarray<float>* weight) {
+int tconv_weight_free(tconv::js::Weight* weight) {
   if (tconv::js::live_weights().erase(weight) == 0) return 0;
   delete weight;
   return 1;

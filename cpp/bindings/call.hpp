@@ -58,6 +58,14 @@ struct ConvRecord {
   double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
 };
 
+/// A weight that stays in wasm memory (the JS API's tc.weight), and what
+/// conv_transpose2d derives from it alone, kept for its next call (its
+/// values never change after the wrapper fills them).
+struct Weight {
+  xt::xarray<float> tensor;
+  WeightCache cache;
+};
+
 /// A call in flight: its record and what the core needs to outlive the crossings.
 struct ConvCall {
   ConvRecord record;
@@ -69,6 +77,7 @@ struct ConvCall {
   std::optional<xt::xarray<float>> input;
   std::optional<xt::xarray<float>> weight;
   const xt::xarray<float>* weight_used = nullptr;  // `weight`, or a weight handle's tensor
+  WeightCache* weight_cache = nullptr;             // the weight handle's cache, if any
   std::optional<xt::xarray<float>> bias;
   std::optional<xt::xarray<float>> result;
 };
@@ -99,7 +108,7 @@ void tconv_conv_release(tconv::js::ConvCall* call);
 /// the tensor and writes its elements' address to weight.data for the wrapper
 /// to fill. Returns the handle's address, or 0 with the message at `error`.
 /// Conv calls take it through record.weight_handle, checked against the live set.
-const xt::xarray<float>* tconv_weight_new(tconv::js::ConvCall* call);
+tconv::js::Weight* tconv_weight_new(tconv::js::ConvCall* call);
 /// Frees a weight from tconv_weight_new: 1, or 0 (nothing done) when it is not a live one.
-int tconv_weight_free(const xt::xarray<float>* weight);
+int tconv_weight_free(tconv::js::Weight* weight);
 }

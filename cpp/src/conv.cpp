@@ -362,7 +362,8 @@ ConvAlgorithm detail::conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgo
 }
 
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
-                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
+                                   WeightCache* cache) {
   const ConvGeometry g = detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params);
   xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
   // An empty batch (or channel count) has nothing to compute; the
@@ -378,7 +379,7 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   } else if (algorithm == ConvAlgorithm::gemm_columns) {
     detail::conv_transpose2d_columns(g, input.data(), weight.data(), bias_data, output.data());
   } else if (algorithm == ConvAlgorithm::winograd) {
-    detail::conv_transpose2d_winograd(g, input.data(), weight.data(), bias_data, output.data());
+    detail::conv_transpose2d_winograd(g, input.data(), weight.data(), bias_data, output.data(), cache);
   } else {
     detail::conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }

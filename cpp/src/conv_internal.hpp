@@ -205,7 +205,7 @@ void write_phase_row(const PhasePlan& plan, const float* const* values, float bi
 // bias + sum.
 bool winograd_fits(const ConvGeometry& g);
 void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                               float* out_data);
+                               float* out_data, WeightCache* cache = nullptr);
 
 // The per-phase product's band of zero-bordered input rows, 384 KB: with the
 // packed weights (a decoder layer's 128 KB) and the result tiles it stays

@@ -246,7 +246,7 @@ WinogradBlocking winograd_blocking(const ConvGeometry& g) {
 }
 
 void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                               float* out_data) {
+                               float* out_data, WeightCache* cache) {
   constexpr std::size_t P = kPanelRows;
   const PhasePlan plan = plan_phases(g, 0);
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
@@ -271,8 +271,22 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
   std::vector<float> v(v_at[phases]);
   // U for a block of output channels and the chunk: a slab per (phase, ξ),
   // also a line apart (with 36 slabs 32 KB apart the transform took 15 ms, not 1).
-  const std::size_t u_stride = panels * P * chunk + 16;
-  std::vector<float> u(phases * kXi * u_stride);
+  const std::size_t u_stride = panels * P * chunk + 16, u_floats = phases * kXi * u_stride;
+  // With a cache, every (group, chunk, block)'s U is kept there, made on the
+  // first pass of a call whose layout the cache does not hold; without, one
+  // block's at a time, remade for every pass and image.
+  const std::size_t chunks = (group_in + chunk - 1) / chunk, blocks = (group_out + channels - 1) / channels;
+  std::vector<std::size_t> key = {g.groups, group_in, group_out, g.kernel_h, g.kernel_w, chunk, channels};
+  for (const auto* axis : {&rows, &cols}) {
+    for (const AxisPhase& a : *axis) key.insert(key.end(), {a.tap0, a.tap1});
+  }
+  const bool cached = cache != nullptr && Wide(g.groups) * chunks * blocks * u_floats <= Wide(kMaxElements);
+  const bool fill = cached && cache->key != key;
+  if (fill) {
+    cache->key.clear();  // valid again only once this call has filled it
+    cache->data.resize(g.groups * chunks * blocks * u_floats);
+  }
+  std::vector<float> u(cached ? 0 : u_floats);
   // One row phase's M, per column phase [ξ][channel][tile] from m_at[ci] · channels.
   std::vector<std::size_t> m_at(cols.size() + 1, 0);
   for (std::size_t ci = 0; ci < cols.size(); ++ci) m_at[ci + 1] = m_at[ci] + kXi * tile_rows * cols[ci].blocks;
@@ -317,7 +331,12 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
                           xi_stride, v.data());
           for (std::size_t oc0 = 0; oc0 < group_out; oc0 += channels) {
             const std::size_t count = std::min(channels, group_out - oc0);
-            transform_weights(g, rows, cols, w_group, group_out, oc0, count, k0, kc, u_stride, u.data());
+            float* ub = cached
+                            ? cache->data.data() + ((group * chunks + k0 / chunk) * blocks + oc0 / channels) * u_floats
+                            : u.data();
+            if (!cached || (fill && n == 0 && t0 == 0)) {
+              transform_weights(g, rows, cols, w_group, group_out, oc0, count, k0, kc, u_stride, ub);
+            }
             for (std::size_t ri = 0; ri < rows.size(); ++ri) {
               // Every column phase's products for this row phase, then its rows of output.
               for (std::size_t ci = 0; ci < cols.size(); ++ci) {
@@ -325,7 +344,7 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
                 float* mc = m.data() + m_at[ci] * count;
                 std::fill_n(mc, kXi * count * tiles, 0.0f);
                 for (std::size_t xi = 0; xi < kXi; ++xi) {
-                  gemm_packed(count, tiles, kc, u.data() + (phase * kXi + xi) * u_stride,
+                  gemm_packed(count, tiles, kc, ub + (phase * kXi + xi) * u_stride,
                               b_rows.data() + (phase * kXi + xi) * chunk, mc + xi * count * tiles, tiles);
                 }
               }
@@ -359,6 +378,7 @@ void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, cons
       }
     }
   }
+  if (fill) cache->key = std::move(key);
 }
 
 }  // namespace tconv::detail

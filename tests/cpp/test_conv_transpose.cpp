@@ -360,6 +360,53 @@ TEST(conv_transpose2d, winograd_agrees_on_the_dcgan_layer_and_in_several_passes)
   }
 }
 
+TEST(conv_transpose2d, a_weight_cache_gives_the_same_bits_and_is_rebuilt_for_another_layout) {
+  // One cache for one weight over calls whose geometries differ (input size,
+  // padding, batch, several passes and chunks): each result is bit for bit
+  // the uncached one, and the cache holds the transformed weights after.
+  std::mt19937 rng(18);
+  const auto wt = random_tensor({130, 33, 4, 4}, rng);
+  WeightCache cache;
+  struct Case {
+    Shape input;
+    std::int64_t padding;
+  };
+  for (const Case& c : {Case{{1, 130, 8, 8}, 1}, Case{{1, 130, 8, 8}, 1}, Case{{2, 130, 5, 7}, 1},
+                        Case{{1, 130, 8, 8}, 2}, Case{{1, 130, 40, 90}, 1}, Case{{1, 130, 8, 8}, 1}}) {
+    ConvTranspose2dParams p;
+    p.stride = {2, 2};
+    p.padding = {c.padding, c.padding};
+    p.algorithm = ConvAlgorithm::winograd;
+    const auto x = random_tensor(c.input, rng);
+    const auto plain = conv_transpose2d(x, wt, std::nullopt, p);
+    const auto with_cache = conv_transpose2d(x, wt, std::nullopt, p, &cache);
+    ASSERT_EQ(with_cache.shape(), plain.shape());
+    EXPECT_TRUE(std::equal(plain.begin(), plain.end(), with_cache.begin())) << format_shape(c.input);
+    EXPECT_GT(cache.data.size(), 2 * wt.size());  // 9 sums per 4 taps, padded
+  }
+}
+
+TEST(conv_transpose2d, a_weight_cache_is_used_while_its_layout_holds) {
+  // The cache is the caller's promise that the weight has not changed: a call
+  // with other weight values but the same cache computes with the cached
+  // transform (the contract WeightCache states), which shows it was reused.
+  std::mt19937 rng(19);
+  const auto x = random_tensor({1, 64, 8, 8}, rng);
+  const auto w1 = random_tensor({64, 16, 4, 4}, rng), w2 = random_tensor({64, 16, 4, 4}, rng);
+  ConvTranspose2dParams p;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  WeightCache cache;
+  const auto first = conv_transpose2d(x, w1, std::nullopt, p, &cache);
+  const auto again = conv_transpose2d(x, w2, std::nullopt, p, &cache);
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), again.begin()));
+  // Another layout (kernel 2 at stride 1: other taps) is transformed afresh.
+  ConvTranspose2dParams k2;
+  const auto w3 = random_tensor({64, 16, 2, 2}, rng);
+  EXPECT_TRUE(
+      xt::allclose(conv_transpose2d(x, w3, std::nullopt, k2, &cache), conv_transpose2d(x, w3, std::nullopt, k2), 0, 0));
+}
+
 TEST(conv_transpose2d, winograd_refuses_what_it_cannot_compute) {
   ConvTranspose2dParams p;
   p.stride = {2, 2};

@@ -8,6 +8,9 @@
 //  - a disposed weight, or one from another Tconv, is an Error naming `weight`;
 //    an object that only looks like one (a copy, a Proxy, a subclass) is read
 //    as a tensor, never trusted;
+//  - a channel-rich kernel-4, stride-2 weight keeps its Winograd transform for
+//    later calls: the first call makes it, the results stay bit for bit the
+//    tensor's across geometries that transform it differently;
 //  - 1,000 calls with a weight leave the heap unchanged; dispose() gives back
 //    everything weight() took, and so does the garbage collector for a forgotten one.
 import fc from 'fast-check';
@@ -109,6 +112,44 @@ describe('results', () => {
     const out = buffer.subarray(0, 2 * 4 * 4); // overlaps the array the weight came from: allowed
     same(tc.conv2d(x, w, { out }), tc.conv2d(x, k));
     w.dispose();
+  });
+});
+
+describe('the transform kept with a weight', () => {
+  // 32 → 16 channels, kernel 4: every stride-2 phase is a 2 × 2 convolution (Winograd).
+  const rich = randomTensor([32, 16, 4, 4], 7);
+
+  it("gives the tensor's results, bit for bit, whatever geometry follows which", () => {
+    const w = tc.weight(rich);
+    const geometries: [number[], Record<string, unknown>][] = [
+      [[1, 32, 8, 8], { stride: 2, padding: 1 }],
+      [[1, 32, 8, 8], { stride: 2, padding: 1 }],
+      [[2, 32, 5, 7], { stride: 2, padding: 1, outputPadding: 1 }],
+      [[1, 32, 8, 8], { stride: 2, padding: 0 }],
+      [[1, 32, 30, 70], { stride: 2, padding: 1 }],
+      [[1, 32, 8, 8], { stride: 2, padding: 1 }],
+    ];
+    for (const [shape, options] of geometries) {
+      const input = randomTensor(shape, shape[2]);
+      same(tc.convTranspose2d(input, w, options), tc.convTranspose2d(input, rich, options));
+    }
+    w.dispose();
+  });
+
+  it('is made by the first call, kept over 1,000 more, and given back by dispose', () => {
+    const input = randomTensor([1, 32, 8, 8], 3);
+    tc.convTranspose2d(input, rich, { stride: 2, padding: 1 }); // the call's own scratch, once
+    const start = tc.heapInUse();
+    const w = tc.weight(rich);
+    const made = tc.heapInUse();
+    tc.convTranspose2d(input, w, { stride: 2, padding: 1 });
+    const transformed = tc.heapInUse();
+    // 9 sums for each kernel's 4 taps in each of the 4 phases: 2.25 times the weight, and some padding.
+    expect(transformed - made).toBeGreaterThan(2.25 * rich.data.length * 4 - 1);
+    for (let i = 0; i < 1000; i++) tc.convTranspose2d(input, w, { stride: 2, padding: 1 });
+    expect(tc.heapInUse()).toBe(transformed);
+    w.dispose();
+    expect(tc.heapInUse()).toBe(start);
   });
 });
 

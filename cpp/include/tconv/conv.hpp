@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xtensor.hpp>
 
@@ -54,10 +55,23 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias = std::nullopt, const Conv2dParams& params = {});
 
+/// What conv_transpose2d derives from a weight alone (ConvAlgorithm::winograd's
+/// transformed weights, 2.25 times the weight's size), kept for the next call
+/// with the same weight, as onnxruntime keeps its packed initializers. Use one
+/// cache per weight tensor, and only while that tensor's values stay the same:
+/// the cache cannot tell. A call whose geometry transforms the weight
+/// differently (other channels, kernel, stride or padding) rebuilds it.
+/// Filled by conv_transpose2d; nothing in it is for the caller to read.
+struct WeightCache {
+  std::vector<std::size_t> key;  // what the transform depended on
+  std::vector<float> data;       // the transformed weights, in the order the algorithm reads them
+};
+
 /// input: (N, Cin, H, W) or (Cin, H, W); weight: (Cin, Cout/groups, kH, kW); bias: (Cout).
 /// Computed directly (each input pixel scatters its kernel), never by zero insertion.
+/// With a cache (WeightCache), work that depends on the weight alone is done once.
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                                    const std::optional<xt::xarray<float>>& bias = std::nullopt,
-                                   const ConvTranspose2dParams& params = {});
+                                   const ConvTranspose2dParams& params = {}, WeightCache* cache = nullptr);
 
 }  // namespace tconv
