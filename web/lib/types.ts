@@ -8,9 +8,9 @@ export interface Tensor {
  * A convolution weight copied once into tconv's WebAssembly memory
  * (Tconv.weight), for layers called many times with the same weight: conv2d
  * and convTranspose2d take it in place of a `{ data, shape }` weight and skip
- * the copy (8.4 MB a call for a 512×256×4×4 layer). A channel-rich
- * transposed layer whose stride phases are 2 × 2 convolutions (kernel 4,
- * stride 2) also keeps its Winograd-transformed weights, made by its first
+ * the copy (8.4 MB a call for a 512×256×4×4 layer). A transposed layer with
+ * 16 or more input channels per group and over 1,024 outputs whose stride
+ * phases are 2 × 2 convolutions (kernel 4, stride 2) also keeps its Winograd-transformed weights, made by its first
  * convTranspose2d call (2.25 times the weight's memory more; a
  * 512×256×4×4 layer on an 8×8 input went from 14–15.6 to 9.7–12.3 ms a call,
  * caches cold, in Node). Later changes to the array

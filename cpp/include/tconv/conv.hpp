@@ -59,8 +59,9 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
 /// transformed weights, 2.25 times the weight's size), kept for the next call
 /// with the same weight, as onnxruntime keeps its packed initializers. Use one
 /// cache per weight tensor, and only while that tensor's values stay the same:
-/// the cache cannot tell. A call whose geometry transforms the weight
-/// differently (other channels, kernel, stride or padding) rebuilds it.
+/// the cache cannot tell. A call that lays the transform out differently
+/// (other channels or kernel, another stride or padding that changes the
+/// phases' taps, or an input size that changes the blocking) rebuilds it.
 /// Filled by conv_transpose2d; nothing in it is for the caller to read.
 struct WeightCache {
   std::vector<std::size_t> key;  // what the transform depended on
