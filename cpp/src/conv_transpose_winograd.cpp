@@ -210,6 +210,12 @@ std::size_t v_per_channel_row(const PhasePlan& plan) {
 }
 
 bool winograd_fits(const ConvGeometry& g) {
+  // The weight transform reads each kernel as whole vectors of 4·sh·sw taps.
+  // A plan lists only taps that reach the input, so a kernel 3 at stride 2
+  // with padding 2 on a 2-pixel input also has two taps per phase: without
+  // this check it was taken, and its 6 taps were read and written as 8 (the
+  // fuzzer found it, a heap overflow under ASan).
+  if (g.kernel_h != 2 * std::size_t(g.stride[0]) || g.kernel_w != 2 * std::size_t(g.stride[1])) return false;
   const PhasePlan plan = plan_phases(g, 0);
   // Every output row and column in some phase, each phase two taps reading
   // neighbouring inputs: then every output is one 2 × 2 convolution's.

@@ -418,6 +418,21 @@ TEST(conv_transpose2d, winograd_refuses_what_it_cannot_compute) {
   EXPECT_THROW(conv_transpose2d(x, xt::ones<float>({1, 1, 3, 3}), std::nullopt, p), InvalidArgument);  // 2 and 1 taps
   p.dilation = {2, 2};
   EXPECT_THROW(conv_transpose2d(x, xt::ones<float>({1, 1, 4, 4}), std::nullopt, p), InvalidArgument);  // taps 2 apart
+  // Kernel 3 × 2 at stride (2, 1), padding 2: the taps that reach this small
+  // input are two per phase, but the kernel is not 2 · stride (the fuzzer's
+  // heap overflow). Refused when asked for; automatic computes it otherwise.
+  std::mt19937 rng(31);
+  ConvTranspose2dParams q;
+  q.stride = {2, 1};
+  q.padding = {2, 0};
+  q.groups = 3;
+  q.algorithm = ConvAlgorithm::winograd;
+  const auto small = random_tensor({2, 48, 2, 60}, rng);  // 2 × 12 × 1 × 61 outputs: more than the scatter takes
+  const auto w = random_tensor({48, 4, 3, 2}, rng);
+  EXPECT_THROW(conv_transpose2d(small, w, std::nullopt, q), InvalidArgument);
+  q.algorithm = ConvAlgorithm::automatic;
+  EXPECT_TRUE(
+      xt::allclose(conv_transpose2d(small, w, std::nullopt, q), scatter_reference(small, w, {1, 61}, q), 1e-4, 1e-5));
 }
 
 TEST(conv_transpose2d, direct_output_rows_do_not_depend_on_their_position) {
