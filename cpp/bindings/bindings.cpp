@@ -2,6 +2,8 @@
 // calls the core and converts the result. Errors come back as { error }.
 // conv2d and conv_transpose2d cross as numbers in wasm memory instead (call.hpp).
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
+#include <emscripten/em_macros.h>
 #include <malloc.h>
 
 #include <cmath>
@@ -10,6 +12,7 @@
 #include <memory>
 #include <new>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "call.hpp"
@@ -21,6 +24,14 @@
 #include "tconv/interpolate.hpp"
 #include "tconv/pixel_shuffle.hpp"
 
+// The wrapper's side of a streamed call (web/lib/tconv.ts, streamRows): it
+// copies input rows from the caller's array into wasm memory at `at`, or
+// result rows from there into the caller's array (or `out`), one set per
+// channel, and returns 0; 1 when it could not (the error stays with it).
+// Sizes are below kMaxElements (2^28), so they cross as int.
+EM_JS(int, tconv_js_rows, (int writing, int n, int channel, int channels, int row, int rows, const float* at),
+      { return Module["tconvRows"](writing, n, channel, channels, row, rows, at); });
+
 namespace tconv::js {
 namespace {
 
@@ -31,7 +42,7 @@ val interpolate_js(const TensorArg& input, const val& options, const val& out) {
     const InterpolateOptions parsed = to_interpolate_options(options);
     const xt::xarray<float> result = interpolate(to_tensor("interpolate", "input", input), parsed);
     if (out.isNull()) return to_js(result);
-    check_out_length("interpolate", out["length"].as<double>(), result);
+    check_out_length("interpolate", out["length"].as<double>(), Shape(result.shape().begin(), result.shape().end()));
     return to_js(result, out);
   });
 }
@@ -248,6 +259,39 @@ void unfilled(std::string_view function, std::string_view name, TensorSlot& slot
   slot.data = address(tensor->data());
 }
 
+void write_result_shape(TensorSlot& slot, const Shape& shape) {
+  std::size_t length = 1;
+  for (const std::size_t d : shape) length *= d;  // within kMaxElements: the core checked it
+  slot.length = static_cast<double>(length);
+  slot.rank = static_cast<double>(shape.size());
+  for (std::size_t d = 0; d < shape.size() && d < kSlotDims; ++d) slot.shape[d] = static_cast<double>(shape[d]);
+}
+
+/// conv2d_streamed's stream in the module: the wrapper's arrays, through tconv_js_rows.
+class WrapperRows final : public RowStream {
+ public:
+  explicit WrapperRows(std::string_view function) : function_(function) {}
+  void read_input(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                  float* to) override {
+    cross(0, n, channel, channels, row, rows, to);
+  }
+  void write_result(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                    const float* from) override {
+    cross(1, n, channel, channels, row, rows, from);
+  }
+
+ private:
+  void cross(int writing, std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+             const float* at) const {
+    // A JS exception must not unwind through wasm frames (their destructors
+    // would not run): the wrapper catches it, and a C++ exception ends the call here.
+    if (tconv_js_rows(writing, int(n), int(channel), int(channels), int(row), int(rows), at) != 0) {
+      throw std::runtime_error(std::string(function_) + ": the wrapper could not copy the rows of a streamed call");
+    }
+  }
+  std::string_view function_;
+};
+
 /// The weights tconv_weight_new made and tconv_weight_free has not freed: a
 /// conv call uses an address only if it is here, so a stale or made-up number
 /// is an error, never a read of freed memory. A std::set, not an unordered_set:
@@ -298,6 +342,7 @@ val conv_call_layout() {
   layout.set("out", at(&r.out));
   layout.set("weightHandle", at(&r.weight_handle));
   layout.set("error", at(&r.error));
+  layout.set("streamed", at(&r.streamed));
   layout.set("slotDims", static_cast<double>(kSlotDims));
   return layout;
 }
@@ -329,7 +374,7 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
     } else {
       call->conv2d_params = to_conv2d_params(f, r.options);
     }
-    unfilled(f, "input", r.input, call->input);
+    call->input_shape = tensor_shape(f, "input", slot_dims(r.input), r.input.length);
     if (r.weight_handle != 0) {
       Weight* weight = weight_handle(f, r.weight_handle);
       call->weight_used = &weight->tensor;
@@ -342,6 +387,21 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
       call->bias = unfilled_bias(f, r.bias.length);
       r.bias.data = address(call->bias->data());
     }
+    std::optional<tconv::Shape> streamed;
+    if (!call->transposed) {
+      const tconv::Shape weight_shape(call->weight_used->shape().begin(), call->weight_used->shape().end());
+      const tconv::Shape bias_shape{call->bias ? call->bias->size() : 0};
+      streamed = tconv::conv2d_streamable(call->input_shape, weight_shape, call->bias ? &bias_shape : nullptr,
+                                          call->conv2d_params);
+    }
+    r.streamed = streamed ? 1 : 0;
+    if (streamed) {
+      if (r.out >= 0) check_out_length(f, r.out, *streamed);
+      write_result_shape(r.result, *streamed);
+    } else {
+      call->input = xt::xarray<float>::from_shape(call->input_shape);
+      r.input.data = address(call->input->data());
+    }
   });
 }
 
@@ -349,17 +409,19 @@ int tconv_conv_run(ConvCall* call) {
   using namespace tconv::js;
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
+    if (call->record.streamed != 0) {
+      WrapperRows rows(f);
+      tconv::conv2d_streamed(call->input_shape, *call->weight_used, call->bias, call->conv2d_params, rows);
+      return;
+    }
     call->result = call->transposed ? tconv::conv_transpose2d(*call->input, *call->weight_used, call->bias,
                                                               call->conv_transpose2d_params, call->weight_cache)
                                     : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
     const xt::xarray<float>& result = *call->result;
     ConvRecord& r = call->record;
-    if (r.out >= 0) check_out_length(f, r.out, result);
-    r.result.length = static_cast<double>(result.size());
-    r.result.rank = static_cast<double>(result.dimension());
-    for (std::size_t d = 0; d < result.dimension() && d < kSlotDims; ++d) {
-      r.result.shape[d] = static_cast<double>(result.shape()[d]);
-    }
+    const tconv::Shape shape(result.shape().begin(), result.shape().end());
+    if (r.out >= 0) check_out_length(f, r.out, shape);
+    write_result_shape(r.result, shape);
     r.result.data = address(result.data());
   });
 }
@@ -372,8 +434,10 @@ void tconv_conv_release(ConvCall* call) {
   call->weight_cache = nullptr;
   call->bias.reset();
   call->result.reset();
+  tconv::Shape().swap(call->input_shape);
   std::string().swap(call->message);
   call->record.error = 0;
+  call->record.streamed = 0;
 }
 
 tconv::js::Weight* tconv_weight_new(ConvCall* call) {

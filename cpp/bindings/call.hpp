@@ -7,6 +7,11 @@
 // with one HEAPF32.set, run() calls the core (and checks the caller's `out`
 // length against the result), and the wrapper copies the result out with one
 // set, into a new array or the caller's `out`, before release() frees the tensors.
+// A conv2d the core computes in bands of rows is streamed instead
+// (record.streamed): prepare() checks it whole and allocates no input, and
+// run() hands the wrapper each band of input rows to fill and each band of
+// result rows to copy out (tconv_js_rows), so neither tensor is copied whole:
+// for a 3 × 1024 × 1024 conv2d that is 17 % of the call.
 //
 // The wrapper makes one ConvCall when it starts and reuses it for every call
 // (a call is synchronous and runs no caller code, so calls never overlap):
@@ -56,6 +61,12 @@ struct ConvRecord {
   /// the weight slot; 0: none. prepare() accepts only a live one.
   double weight_handle = 0;
   double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
+  /// out (prepare): 1 when run streams the call (tconv::conv2d_streamed): the
+  /// input is not copied in (input.data stays 0), the result slot's length and
+  /// shape are already written, and run asks the wrapper, through
+  /// tconv_js_rows, for each band of input rows and hands it each band of
+  /// result rows for the caller's array; 0 otherwise.
+  double streamed = 0;
 };
 
 /// A weight that stays in wasm memory (the JS API's tc.weight), and what
@@ -80,12 +91,13 @@ struct ConvCall {
   WeightCache* weight_cache = nullptr;             // the weight handle's cache, if any
   std::optional<xt::xarray<float>> bias;
   std::optional<xt::xarray<float>> result;
+  tconv::Shape input_shape;  // of a streamed call, whose input is never copied in
 };
 
 /// Byte offsets of every field the JS wrapper reads or writes, relative to a
 /// ConvCall's address: { options: { stride, padding, dilation, outputPadding,
 /// groups }, input | weight | bias | result: { length, rank, shape, data },
-/// out, weightHandle, error, slotDims }.
+/// out, weightHandle, error, streamed, slotDims }.
 val conv_call_layout();
 
 }  // namespace tconv::js
@@ -97,9 +109,11 @@ extern "C" {
 /// The wrapper's one call record, or 0 when it cannot be allocated.
 tconv::js::ConvCall* tconv_conv_new();
 /// Checks the options and the tensors' shapes (transposed: as conv_transpose2d)
-/// and allocates the tensors; writes their addresses.
+/// and allocates the tensors; writes their addresses. A conv2d that the core
+/// streams (record.streamed) is checked whole here, and the input gets no tensor.
 int tconv_conv_prepare(tconv::js::ConvCall* call, int transposed);
-/// Runs the core on the filled tensors, checks the result against record.out, and writes the result slot.
+/// Runs the core on the filled tensors, checks the result against record.out, and writes the result slot
+/// (a streamed call: streams the input and the result through the wrapper instead).
 int tconv_conv_run(tconv::js::ConvCall* call);
 /// Frees what the call allocated and resets the record for the next call (the record itself stays).
 void tconv_conv_release(tconv::js::ConvCall* call);

@@ -41,10 +41,14 @@ Progress to_progress(const val& hook) {
   };
 }
 
+Shape tensor_shape(std::string_view function, std::string_view name, const std::vector<double>& dims, double length) {
+  const std::size_t checked = checked_length(function, name, length, ".data");
+  return checked_shape(function, name, dims, checked);
+}
+
 xt::xarray<float> unfilled_tensor(std::string_view function, std::string_view name, const std::vector<double>& dims,
                                   double length) {
-  const std::size_t checked = checked_length(function, name, length, ".data");
-  return xt::xarray<float>::from_shape(checked_shape(function, name, dims, checked));
+  return xt::xarray<float>::from_shape(tensor_shape(function, name, dims, length));
 }
 
 xt::xarray<float> unfilled_bias(std::string_view function, double length) {
@@ -62,11 +66,12 @@ xt::xarray<float> to_tensor(std::string_view function, std::string_view name, co
   return tensor;
 }
 
-void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result) {
-  if (out_length != static_cast<double>(result.size())) {
-    Shape shape(result.shape().begin(), result.shape().end());
-    fail(function, "out must have the result's " + std::to_string(result.size()) + " elements (shape " +
-                       format_shape(shape) + "), got a Float32Array of " + format_number(out_length));
+void check_out_length(std::string_view function, double out_length, const Shape& result) {
+  std::size_t size = 1;
+  for (const std::size_t d : result) size *= d;  // within kMaxElements: the core checked it
+  if (out_length != static_cast<double>(size)) {
+    fail(function, "out must have the result's " + std::to_string(size) + " elements (shape " + format_shape(result) +
+                       "), got a Float32Array of " + format_number(out_length));
   }
 }
 

@@ -76,9 +76,11 @@ UpsampleBand to_upsample_band(std::string_view function, const BandArg& band);
 RowRange to_rows(std::string_view function, std::string_view name, const std::array<double, 2>& rows);
 val to_js(const RowRange& rows);
 
-/// A tensor of the shape `dims`, allocated but not filled, once the core has
-/// checked `dims` against `length` (the elements of the caller's data, a
-/// double so that nothing is truncated to wasm32's 32-bit size_t first).
+/// The shape `dims` once the core has checked it against `length` (the
+/// elements of the caller's data, a double so that nothing is truncated to
+/// wasm32's 32-bit size_t first).
+Shape tensor_shape(std::string_view function, std::string_view name, const std::vector<double>& dims, double length);
+/// A tensor of that shape, allocated but not filled.
 xt::xarray<float> unfilled_tensor(std::string_view function, std::string_view name, const std::vector<double>& dims,
                                   double length);
 /// The same for a bias of `length` elements.
@@ -95,7 +97,7 @@ val to_js(const xt::xarray<float>& tensor);
 val to_js(const xt::xarray<float>& tensor, const val& out);
 /// The rule for a caller's `out` array: exactly the result's element count, or a message naming `out`.
 /// `out_length` is the array's length as JS reads it (a double: nothing is truncated first).
-void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result);
+void check_out_length(std::string_view function, double out_length, const Shape& result);
 val to_js(const Pair& pair);
 /// A fresh JS-owned typed array copied from wasm memory in one call.
 val float32_copy(const float* data, std::size_t size);

@@ -281,6 +281,41 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
   return output;
 }
 
+namespace {
+
+// A streamed conv2d: its validated geometry, and whether conv2d_blocked,
+// which works in bands of rows, computes it (an empty result has no rows).
+ConvGeometry streamed_geometry(const Shape& input, Dims weight, std::optional<Dims> bias, const Conv2dParams& params) {
+  return detail::conv2d_geometry(kConv2d, Dims(input), weight, bias ? &*bias : nullptr, params);
+}
+
+bool streams(const ConvGeometry& g) {
+  return g.batch > 0 && detail::conv2d_algorithm(g) == detail::Conv2dAlgorithm::fused_rows;
+}
+
+}  // namespace
+
+std::optional<Shape> conv2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+                                       const Conv2dParams& params) {
+  const ConvGeometry g =
+      streamed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
+  if (!streams(g)) return std::nullopt;
+  return detail::output_shape(g);
+}
+
+Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
+                      const Conv2dParams& params, RowStream& stream) {
+  const ConvGeometry g =
+      streamed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
+  if (!streams(g)) {
+    fail(kConv2d,
+         "input shape " + format_shape(input) +
+             " with these parameters is not computed in bands of rows (conv2d_streamable is false); use conv2d");
+  }
+  detail::conv2d_blocked(g, nullptr, weight.data(), bias ? bias->data() : nullptr, nullptr, &stream);
+  return detail::output_shape(g);
+}
+
 ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
                                                const xt::xarray<float>& weight,
                                                const std::optional<xt::xarray<float>>& bias,

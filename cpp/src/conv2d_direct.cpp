@@ -34,8 +34,12 @@ Band conv2d_band(const ConvGeometry& g) {
   // No more rows than the output has (a 4×4 explainer call must not fill
   // 256 KB), and enough that the extent − sh rows each band re-reads are at
   // most what it advances (else a tall dilated kernel copies the input over and over).
-  const std::size_t band =
-      std::min(g.out_h, std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh));
+  const std::size_t by_input = std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh);
+  // A streamed call (conv2d_streamed) holds a band of one channel block's
+  // result rows too: no more than the input's share of the cache.
+  const std::size_t group_out = g.out_channels / g.groups;
+  const std::size_t by_result = std::max<std::size_t>(1, kBandFloats / (std::min(group_out, kChannelBlock) * g.out_w));
+  const std::size_t band = std::min({g.out_h, by_input, by_result});
   return {band, (band - 1) * sh + extent, sh};
 }
 
@@ -47,8 +51,12 @@ Band conv2d_band(const ConvGeometry& g) {
 // Each output pixel is written once, as bias + sum, in the same tap order
 // whatever its row (the upsampler's bands rely on that). The border (and
 // slack columns) makes every read valid.
+//
+// With a stream, each band's input rows come from it into `staged` and each
+// channel block's band of result rows goes to it from `result_rows`; both
+// buffers stay in the cache.
 void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                    float* out_data) {
+                    float* out_data, RowStream* stream) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t taps = g.kernel_h * g.kernel_w;
   // The validated sizes bound every factor below by the padded input (at most
@@ -64,6 +72,11 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   const std::size_t band = bands.steps, band_rows = bands.rows;
   const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
   std::vector<float> buffer(group_in * band_rows * padded_w);
+  std::vector<float> staged, result_rows;
+  if (stream) {
+    staged.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
+    result_rows.resize(std::min(group_out, kChannelBlock) * band * g.out_w);
+  }
   std::vector<float> bias_block(kChannelBlock);
   FusedTaps row_taps;
   const FusedTaps* row_taps_ptr[1] = {&row_taps};
@@ -93,17 +106,33 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
       }
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
-      const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
+        BandSource src{nullptr, 0, g.in_h};
+        if (stream) {
+          const RowRange in_rows = band_input_rows(g.in_h, ph, oh0 * sh, band_rows);
+          src = {staged.data(), in_rows.begin, in_rows.end - in_rows.begin};
+          if (src.rows > 0) stream->read_input(n, group * group_in, group_in, src.row, src.rows, staged.data());
+        } else {
+          src.data = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
+        }
         copy_band(src, group_in, g.in_h, g.in_w, ph, pw, padded_w, oh0 * sh, band_rows, buffer.data());
-        for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
-          const float* base = buffer.data() + (oh - oh0) * sh * padded_w;
-          for (std::size_t blk = 0; blk < blocks; ++blk) {
-            const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+        const std::size_t rows_here = std::min(band, g.out_h - oh0);
+        for (std::size_t blk = 0; blk < blocks; ++blk) {
+          const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+          for (std::size_t oh = oh0; oh < oh0 + rows_here; ++oh) {
+            const float* base = buffer.data() + (oh - oh0) * sh * padded_w;
             float* rows[kChannelBlock];
-            output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
+            if (stream) {
+              for (std::size_t b = 0; b < block_size; ++b) {
+                rows[b] = result_rows.data() + (b * rows_here + oh - oh0) * g.out_w;
+                bias_block[b] = bias ? bias[group * group_out + oc0 + b] : 0.0f;
+              }
+            } else {
+              output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
+            }
             fused_row<1>(base, row_taps_ptr, blk, block_size, g.out_w, bias_block.data(), rows);
           }
+          if (stream) stream->write_result(n, group * group_out + oc0, block_size, oh0, rows_here, result_rows.data());
         }
       }
     }

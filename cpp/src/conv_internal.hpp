@@ -149,8 +149,27 @@ Band conv2d_band(const ConvGeometry& g);                                   // co
 Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan);  // conv_transpose2d_direct, strides 1–2
 Band phase_gemm_band(const ConvGeometry& g, const PhasePlan& plan);        // conv_transpose2d_gemm
 
-void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
+// `src` holds input rows [src_row, src_row + src_rows) of each channel, laid
+// out [channel][row][in_w] (a whole plane: 0 and in_h); the band reads only
+// rows among them.
+struct BandSource {
+  const float* data;
+  std::size_t row, rows;
+};
+void copy_band(BandSource src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
                std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) noexcept;
+
+// The input rows [begin, end) that the padded rows [first, first + rows) of a
+// band hold (top: the zero rows above the input); begin == end when the band
+// is all border.
+struct RowRange {
+  std::size_t begin, end;
+};
+inline RowRange band_input_rows(std::size_t in_h, std::size_t top, std::size_t first, std::size_t rows) noexcept {
+  const std::size_t begin = std::min(in_h, first > top ? first - top : 0);
+  const std::size_t end = std::min(in_h, first + rows > top ? first + rows - top : 0);
+  return {begin, std::max(begin, end)};
+}
 
 // Row oh of output channels [oc, oc + count) of image n, and their biases
 // (zero without a bias): what the fused kernels write one block at a time.
@@ -167,8 +186,10 @@ inline void output_block(const ConvGeometry& g, float* out_data, const float* bi
 // conv2d (conv2d_direct.cpp). conv2d_blocked writes bias + sum; it runs when
 // blocked_band_fits. conv2d_rows accumulates.
 bool blocked_band_fits(const ConvGeometry& g);
+// With a stream, conv2d_blocked reads its input from it and writes its result
+// to it (in_data and out_data are then unused).
 void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                    float* out_data);
+                    float* out_data, RowStream* stream = nullptr);
 void conv2d_rows(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
 // conv2d (conv2d_gemm.cpp): im2col and a matrix product, for layers with a

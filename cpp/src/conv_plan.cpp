@@ -83,7 +83,7 @@ void pad_input(const PhasePlan& plan, const ConvGeometry& g, const float* in_dat
   }
 }
 
-void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
+void copy_band(BandSource src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
                std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) noexcept {
   for (std::size_t c = 0; c < channels; ++c) {
     for (std::size_t j = 0; j < rows; ++j) {
@@ -94,7 +94,7 @@ void copy_band(const float* src, std::size_t channels, std::size_t in_h, std::si
         continue;
       }
       std::fill_n(d, left, 0.0f);
-      std::copy_n(src + (c * in_h + p - top) * in_w, in_w, d + left);
+      std::copy_n(src.data + (c * src.rows + p - top - src.row) * in_w, in_w, d + left);
       std::fill_n(d + left + in_w, padded_w - left - in_w, 0.0f);
     }
   }

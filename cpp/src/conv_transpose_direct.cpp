@@ -206,8 +206,8 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
     for (std::size_t n = 0; n < g.batch; ++n) {
       const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        copy_band(src, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh,
-                  band_rows, buffer.data());
+        copy_band({src, 0, g.in_h}, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left),
+                  plan.padded_w, oh0 / sh, band_rows, buffer.data());
         for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
           const Phase* row = plan.row_phase(oh % sh);
           const FusedTaps* row_taps[kFusedMaxStride] = {&none, &none};

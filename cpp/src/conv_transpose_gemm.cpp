@@ -172,7 +172,7 @@ void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const fl
         }
       }
       for (std::size_t i0 = 0; i0 < max_count; i0 += band) {
-        copy_band(src, group_in, g.in_h, g.in_w, top, left, padded_w, i0, band_rows, buffer.data());
+        copy_band({src, 0, g.in_h}, group_in, g.in_h, g.in_w, top, left, padded_w, i0, band_rows, buffer.data());
         for (std::size_t ri = 0; ri < plan.rows.size(); ++ri) {
           const Phase& row = plan.rows[ri];
           const std::size_t i_end = std::min(row.count, i0 + band);

@@ -68,7 +68,8 @@ export const EXTRA_COLUMNS = [
     legend:
       "bytes/call (model) = the kernel's memory traffic as the core's model counts it (tconv/traffic.hpp: a buffer " +
       'within half of a 1 MiB L2 is reused from the cache), against the least any algorithm moves (input, weights ' +
-      'and output once); the copies across the JS/wasm boundary come on top.',
+      'and output once). The copies across the JS/wasm boundary come on top, except in a streamed conv2d (F), ' +
+      'whose input and result cross the boundary a band of rows at a time instead of being copied whole.',
     cell: trafficCell,
   },
 ];

@@ -5,6 +5,9 @@
 // equals conv2d(x); a call is refused (InvalidArgument) exactly when its
 // arguments are invalid or its result exceeds tconv's element limit (an
 // algorithm the caller chose may also refuse for its scratch; automatic may not).
+// conv2d_streamable refuses exactly what conv2d refuses, and a call it takes
+// gives conv2d's bits through conv2d_streamed, asking only for rows inside the
+// input and handing over every result row once.
 // The backward pass of every computed call accepts it, has the input's, the
 // weight's and (C_out) shapes, and is the forward's adjoint against the
 // reference: ⟨x, grad_input⟩ = ⟨w, grad_weight⟩ = ⟨output − bias, g⟩, and
@@ -18,7 +21,9 @@
 //   conv_matrix: input size ×2 · kernel size ×2 · stride ×2 · padding ×2 · dilation ×2 ·
 //                kernel? · broken? · kernel values · x values
 
+#include <array>
 #include <cinttypes>
+#include <cstring>
 
 #include "reference.hpp"
 #include "tconv/backward.hpp"
@@ -171,6 +176,68 @@ void check_backward(const ConvCase& c, bool transposed, const ConvSizes& s, cons
   }
 }
 
+// conv2d_streamed's stream over tensors: dies on a request outside the
+// input or the result, and counts how often each result row comes.
+class TensorStream final : public tconv::RowStream {
+ public:
+  TensorStream(const xt::xarray<float>& input, const Shape& result_shape)
+      : input_(input), result(xt::xarray<float>::from_shape(result_shape)) {
+    const std::size_t off = input.dimension() == 4 ? 1 : 0;
+    in_ = {off ? input.shape()[0] : 1, input.shape()[off], input.shape()[off + 1], input.shape()[off + 2]};
+    out_ = {in_[0], result_shape[off], result_shape[off + 1], result_shape[off + 2]};
+    writes.assign(out_[0] * out_[1] * out_[2], 0);
+  }
+  void read_input(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                  float* to) override {
+    if (n >= in_[0] || channels == 0 || channel + channels > in_[1] || rows == 0 || row + rows > in_[2]) {
+      die("conv2d_streamed asked for input rows [%zu, %zu) of channels [%zu, %zu) of item %zu", row, row + rows,
+          channel, channel + channels, n);
+    }
+    for (std::size_t c = 0; c < channels; ++c) {
+      std::copy_n(input_.data() + ((n * in_[1] + channel + c) * in_[2] + row) * in_[3], rows * in_[3],
+                  to + c * rows * in_[3]);
+    }
+  }
+  void write_result(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                    const float* from) override {
+    if (n >= out_[0] || channels == 0 || channel + channels > out_[1] || rows == 0 || row + rows > out_[2]) {
+      die("conv2d_streamed handed over result rows [%zu, %zu) of channels [%zu, %zu) of item %zu", row, row + rows,
+          channel, channel + channels, n);
+    }
+    for (std::size_t c = 0; c < channels; ++c) {
+      const std::size_t plane = (n * out_[1] + channel + c) * out_[2];
+      for (std::size_t r = 0; r < rows; ++r) ++writes[plane + row + r];
+      std::copy_n(from + c * rows * out_[3], rows * out_[3], result.data() + (plane + row) * out_[3]);
+    }
+  }
+  xt::xarray<float> result;
+  std::vector<int> writes;  // per (item, channel, row)
+
+ private:
+  const xt::xarray<float>& input_;
+  std::array<std::size_t, 4> in_{}, out_{};
+};
+
+void check_streamed(const ConvCase& c, const tconv::Conv2dParams& p, const xt::xarray<float>& result) {
+  const Shape input(c.input.shape().begin(), c.input.shape().end());
+  const Shape weight(c.weight.shape().begin(), c.weight.shape().end());
+  const Shape bias = c.bias ? Shape(c.bias->shape().begin(), c.bias->shape().end()) : Shape();
+  const std::optional<Shape> shape = *attempt("conv2d", Expect::success, [&] {
+    return tconv::conv2d_streamable(input, weight, c.bias ? &bias : nullptr, p);
+  });
+  if (!shape) return;
+  if (*shape != Shape(result.shape().begin(), result.shape().end())) die("conv2d_streamable gives another shape");
+  TensorStream stream(c.input, *shape);
+  attempt("conv2d", Expect::success,
+          [&] { return tconv::conv2d_streamed(input, c.weight, c.bias, p, stream); });
+  if (std::memcmp(stream.result.data(), result.data(), result.size() * sizeof(float)) != 0) {
+    die("conv2d_streamed differs from conv2d");
+  }
+  for (const int times : stream.writes) {
+    if (times != 1) die("conv2d_streamed handed over a result row %d times", times);
+  }
+}
+
 void run_conv(Reader& in, bool transposed) {
   const ConvCase c = decode(in, transposed);
   const char* function = transposed ? "conv_transpose2d" : "conv2d";
@@ -187,8 +254,15 @@ void run_conv(Reader& in, bool transposed) {
     return transposed ? tconv::conv_transpose2d(c.input, c.weight, c.bias, pt)
                       : tconv::conv2d(c.input, c.weight, c.bias, p2);
   };
+  const auto streamable = [&] {
+    const Shape bias = c.bias ? Shape(c.bias->shape().begin(), c.bias->shape().end()) : Shape();
+    return tconv::conv2d_streamable(Shape(c.input.shape().begin(), c.input.shape().end()),
+                                    Shape(c.weight.shape().begin(), c.weight.shape().end()), c.bias ? &bias : nullptr,
+                                    p2);
+  };
   if (!well_formed(c, transposed) || !out) {
     attempt(function, Expect::failure, call);
+    if (!transposed) attempt("conv2d", Expect::failure, streamable);
     return;
   }
   ConvSizes s{};
@@ -203,6 +277,7 @@ void run_conv(Reader& in, bool transposed) {
   const std::uint64_t count = product({s.batch, s.out_channels, s.out_h, s.out_w});
   if (count > tconv::kMaxElements) {
     attempt(function, Expect::failure, call);
+    if (!transposed) attempt("conv2d", Expect::failure, streamable);
     return;
   }
   const std::uint64_t in_count = product({s.batch, s.in_channels, s.in_h, s.in_w});
@@ -232,6 +307,7 @@ void run_conv(Reader& in, bool transposed) {
   const Reference ref = transposed ? conv_transpose2d_reference(s, c.input.data(), c.weight.data(), bias)
                                    : conv2d_reference(s, c.input.data(), c.weight.data(), bias);
   compare(function, result.data(), result.size(), ref);
+  if (!transposed) check_streamed(c, p2, result);
   check_backward(c, transposed, s, ref);
 }
 

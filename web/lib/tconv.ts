@@ -230,6 +230,7 @@ interface CallLayout {
   out: number;
   weightHandle: number;
   error: number;
+  streamed: number;
 }
 
 function callLayout(raw: RawConvCallLayout): CallLayout {
@@ -259,6 +260,7 @@ function callLayout(raw: RawConvCallLayout): CallLayout {
     out: doubles(raw.out),
     weightHandle: doubles(raw.weightHandle),
     error: doubles(raw.error),
+    streamed: doubles(raw.streamed),
   };
 }
 
@@ -283,7 +285,73 @@ interface CallRecord {
   at: number; // the record's index in HEAPF64
   layout: CallLayout;
   newResultArray: NewResultArray;
+  stream: Stream;
 }
+
+/**
+ * The arrays of the streamed conv call in flight, for core.tconvRows (calls
+ * are synchronous and run no caller code, so there is at most one). Dims are
+ * [channels, rows, columns] of one batch item.
+ */
+interface Stream {
+  input: Float32Array | null;
+  inputDims: readonly number[];
+  result: Float32Array | null;
+  resultDims: readonly number[];
+  error: unknown;
+}
+
+/** One stream per module: every wrapper of a module shares its core.tconvRows. */
+const STREAMS = new WeakMap<CoreModule, Stream>();
+
+function moduleStream(core: CoreModule): Stream {
+  let stream = STREAMS.get(core);
+  if (stream === undefined) {
+    const s: Stream = { input: null, inputDims: [], result: null, resultDims: [], error: undefined };
+    core.tconvRows = (writing, n, channel, channels, row, rows, at) =>
+      streamRows(core, s, writing === 1, n, channel, channels, row, rows, at);
+    STREAMS.set(core, s);
+    stream = s;
+  }
+  return stream;
+}
+
+/**
+ * A band of a streamed call's rows across the boundary (cpp/bindings/bindings.cpp,
+ * tconv_js_rows): one set per channel, between the caller's array and the core's
+ * band buffer at byte address `at`, which stays in the cache. Never throws: an
+ * exception must not unwind through wasm frames, so it is kept for the wrapper.
+ */
+function streamRows(
+  core: CoreModule,
+  s: Stream,
+  writing: boolean,
+  n: number,
+  channel: number,
+  channels: number,
+  row: number,
+  rows: number,
+  at: number,
+): number {
+  try {
+    const [c, h, w] = writing ? s.resultDims : s.inputDims;
+    const heap = core.HEAPF32; // the call's allocations may have grown the memory
+    const count = rows * w;
+    let js = ((n * c + channel) * h + row) * w;
+    let wasm = at / 4;
+    for (let i = 0; i < channels; i++, js += h * w, wasm += count) {
+      if (writing) s.result!.set(heap.subarray(wasm, wasm + count), js);
+      else heap.set(s.input!.subarray(js, js + count), wasm);
+    }
+    return 0;
+  } catch (error) {
+    s.error = error;
+    return 1;
+  }
+}
+
+/** [channels, rows, columns] of one batch item of an (N, C, H, W) or (C, H, W) shape. */
+const itemDims = (shape: readonly number[]): readonly number[] => shape.slice(shape.length - 3);
 
 /** The caller's `out`, checked (a view of its memory), and the object to hand back as the result's data. */
 interface Out {
@@ -308,12 +376,14 @@ function outOption(
  * record, the core checks them and allocates the tensors, each tensor's elements
  * are copied in with one HEAPF32.set, and the result comes out with one set into
  * a new array (newResultArray) or into the caller's `out` (whose length the core
- * checked first).
+ * checked first). A conv2d the core computes in bands of rows is streamed: the
+ * input is not copied in, the result array is made first, and the core asks for
+ * each band of input rows and hands over each band of result rows (streamRows).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
  */
 function convCall(
   core: CoreModule,
-  { at, layout, newResultArray }: CallRecord,
+  { at, layout, newResultArray, stream }: CallRecord,
   fn: string,
   transposed: boolean,
   x: args.TensorArg,
@@ -341,13 +411,29 @@ function convCall(
     f64[at + layout.out] = out === null ? -1 : out.view.length;
     if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw failure();
     f64 = core.HEAPF64; // the allocations may have grown the memory
-    copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
+    const streamed = f64[at + layout.streamed] === 1;
+    if (!streamed) copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
     if ('data' in w) copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
     if (bias !== null) copyIn(fn, 'bias', core, f64[at + layout.bias.data], bias);
-    if (core._tconv_conv_run(at * 8) !== 0) throw failure();
-    f64 = core.HEAPF64;
     const r = layout.result;
     const shape: number[] = [];
+    if (streamed) {
+      // prepare wrote the result's shape; run copies rows between the arrays and the core as it goes.
+      for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
+      const data = out === null ? newResultArray(f64[at + r.length]) : out.view;
+      // A view of the module's memory would be detached if the call's allocations grew it.
+      stream.input = x.data.buffer === core.HEAPF32.buffer ? x.data.slice() : x.data;
+      stream.inputDims = itemDims(x.shape);
+      stream.result = data;
+      stream.resultDims = itemDims(shape);
+      if (core._tconv_conv_run(at * 8) !== 0) {
+        if (stream.error !== undefined) args.fail(fn, 'input.data or the result could not be copied', stream.error);
+        throw failure();
+      }
+      return { data: out === null ? data : out.caller, shape };
+    }
+    if (core._tconv_conv_run(at * 8) !== 0) throw failure();
+    f64 = core.HEAPF64;
     for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
     const begin = f64[at + r.data] / 4;
     const end = begin + f64[at + r.length];
@@ -359,6 +445,8 @@ function convCall(
     out.view.set(core.HEAPF32.subarray(begin, end)); // the core checked the length
     return { data: out.caller, shape };
   } finally {
+    stream.input = stream.result = null;
+    stream.error = undefined;
     core._tconv_conv_release(at * 8);
   }
 }
@@ -377,7 +465,12 @@ export function wrapCore(core: CoreModule, newResultArray: NewResultArray = zero
   const address = core._tconv_conv_new();
   if (address === 0) throw new Error('tconv: out of memory (the call record)');
   // malloc aligns to 8 or more
-  const record: CallRecord = { at: address / 8, layout: callLayout(core.convCallLayout()), newResultArray };
+  const record: CallRecord = {
+    at: address / 8,
+    layout: callLayout(core.convCallLayout()),
+    newResultArray,
+    stream: moduleStream(core),
+  };
 
   // This wrapper's Weights and their memory; a Weight the caller forgets is freed once it is collected.
   const weights = new WeakMap<object, WeightMemory>();

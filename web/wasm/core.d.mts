@@ -118,6 +118,8 @@ export interface RawConvCallLayout {
   weightHandle: number;
   /** Address of the core's message after a failed step. */
   error: number;
+  /** 1 after prepare when run streams the call through `tconvRows` (no input copy; the result slot already written). */
+  streamed: number;
   /** Shape entries a slot holds. */
   slotDims: number;
 }
@@ -139,6 +141,20 @@ export interface CoreModule {
   _tconv_weight_free(weight: number): number;
   UTF8ToString(address: number): string;
   HEAPF64: Float64Array;
+  /**
+   * Set by the wrapper, called by run during a streamed conv call: copy input rows [row, row + rows) of channels
+   * [channel, channel + channels) of batch item n into wasm memory at byte address `at` (writing 0), or those result
+   * rows from there (writing 1), laid out [channel][row][column]. Returns 0, or 1 when it could not; it must not throw.
+   */
+  tconvRows?: (
+    writing: number,
+    n: number,
+    channel: number,
+    channels: number,
+    row: number,
+    rows: number,
+    at: number,
+  ) => number;
   /** With `out` (a checked Float32Array), the result is copied into it and returned as data; its length is checked here. */
   interpolate(input: RawTensor, options: RawInterpolateOptions, out: Float32Array | null): RawTensor | RawError;
   convMatrix(options: RawConvMatrixOptions, kernel: Float32Array | null): RawConvMatrix | RawError;

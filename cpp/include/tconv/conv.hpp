@@ -2,6 +2,7 @@
 // (torch.nn.functional.conv2d / conv_transpose2d), NCHW float32.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 #include <xtensor/xarray.hpp>
@@ -54,6 +55,44 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
 /// bias: (Cout). The result has the input's rank.
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias = std::nullopt, const Conv2dParams& params = {});
+
+/// Where conv2d_streamed reads its input and writes its result: a band of
+/// rows at a time, through buffers small enough to stay in the cache. A
+/// caller whose tensors live outside the core (the JS API's arrays) copies
+/// each value once each way, instead of copying the whole input in, the core
+/// reading it back, writing the whole result and the caller copying that out:
+/// each of those passes goes through memory once the tensors outgrow the cache.
+class RowStream {
+ public:
+  /// Writes rows [row, row + rows) of input channels [channel, channel +
+  /// channels) of batch item n (0 when unbatched) to `to`, laid out
+  /// [channel][row][column].
+  virtual void read_input(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                          float* to) = 0;
+  /// Takes result rows [row, row + rows) of output channels [channel,
+  /// channel + channels) of batch item n from `from`, laid out the same way.
+  /// Every result row comes exactly once, whole.
+  virtual void write_result(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                            const float* from) = 0;
+
+ protected:
+  ~RowStream() = default;
+};
+
+/// The result's shape if conv2d_streamed takes a conv2d of these shapes
+/// (input, weight, and bias or null), else nothing: it takes the calls that
+/// conv2d computes in bands of rows (stride 1 along the width, a result at
+/// least 4 wide and not empty). Checks the shapes and params as conv2d does,
+/// with its messages.
+std::optional<Shape> conv2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+                                       const Conv2dParams& params = {});
+
+/// conv2d of an input of shape `input` that `stream` provides, the result
+/// written to `stream` as it is computed: the same bits as conv2d. Returns the
+/// result's shape. Everything is checked before the first read; a call
+/// conv2d_streamable refuses throws std::invalid_argument.
+Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
+                      const Conv2dParams& params, RowStream& stream);
 
 /// What conv_transpose2d derives from a weight alone (ConvAlgorithm::winograd's
 /// transformed weights, 2.25 times the weight's size), kept for the next call

@@ -1,0 +1,183 @@
+// conv2d_streamed and conv2d_streamable (tconv/conv.hpp): a conv2d whose input
+// and result pass through a RowStream a band of rows at a time. A hand-worked
+// example, the same bits as conv2d over random geometries (several bands,
+// channel blocks, groups, batches, padding, dilation, row strides), what the
+// stream is asked for (rows inside the input, every result row exactly once),
+// and which calls it takes.
+#include <cstring>
+#include <map>
+#include <tuple>
+
+#include "conv_reference.hpp"
+#include "helpers.hpp"
+#include "tconv/conv.hpp"
+
+namespace tconv {
+namespace {
+
+using test::random_tensor;
+
+/// A RowStream over tensors that records what it is asked for.
+class TensorStream final : public RowStream {
+ public:
+  TensorStream(const xt::xarray<float>& input, Shape result_shape)
+      : input_(input), batched_(input.dimension() == 4), result(xt::xarray<float>::from_shape(result_shape)) {
+    result.fill(std::numeric_limits<float>::quiet_NaN());
+  }
+
+  void read_input(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                  float* to) override {
+    const auto [batch, c_all, h, w] = dims(input_.shape());
+    EXPECT_LT(n, batch);
+    EXPECT_LE(channel + channels, c_all);
+    EXPECT_GT(rows, 0u);
+    EXPECT_LE(row + rows, h);
+    for (std::size_t c = 0; c < channels; ++c) {
+      const float* from = input_.data() + ((n * c_all + channel + c) * h + row) * w;
+      std::memcpy(to + c * rows * w, from, rows * w * sizeof(float));
+    }
+    rows_read += channels * rows;
+  }
+
+  void write_result(std::size_t n, std::size_t channel, std::size_t channels, std::size_t row, std::size_t rows,
+                    const float* from) override {
+    const auto [batch, c_all, h, w] = dims(result.shape());
+    ASSERT_LT(n, batch);
+    ASSERT_LE(channel + channels, c_all);
+    ASSERT_LE(row + rows, h);
+    for (std::size_t c = 0; c < channels; ++c) {
+      for (std::size_t r = 0; r < rows; ++r) ++writes[{n, channel + c, row + r}];
+      std::memcpy(result.data() + ((n * c_all + channel + c) * h + row) * w, from + c * rows * w,
+                  rows * w * sizeof(float));
+    }
+  }
+
+  std::size_t rows_read = 0;
+  xt::xarray<float> result;
+  std::map<std::tuple<std::size_t, std::size_t, std::size_t>, int> writes;  // (n, channel, row) → times written
+
+ private:
+  template <class S>
+  std::array<std::size_t, 4> dims(const S& s) const {
+    return batched_ ? std::array<std::size_t, 4>{s[0], s[1], s[2], s[3]}
+                    : std::array<std::size_t, 4>{1, s[0], s[1], s[2]};
+  }
+  const xt::xarray<float>& input_;
+  bool batched_;
+};
+
+Shape shape_of(const xt::xarray<float>& t) { return Shape(t.shape().begin(), t.shape().end()); }
+
+/// conv2d_streamed through a TensorStream.
+TensorStream streamed(const xt::xarray<float>& x, const xt::xarray<float>& w, const std::optional<xt::xarray<float>>& b,
+                      const Conv2dParams& p) {
+  TensorStream stream(x, shape_of(conv2d(x, w, b, p)));
+  const Shape shape = conv2d_streamed(shape_of(x), w, b, p, stream);
+  EXPECT_EQ(shape, shape_of(stream.result));
+  return stream;
+}
+
+bool same_bits(const xt::xarray<float>& a, const xt::xarray<float>& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST(conv2d_streamed, a_row_by_hand) {
+  // 1×1×1×5 input 1..5, a 1×2 kernel of ones, bias 0.5: the sums of neighbours plus 0.5.
+  const xt::xarray<float> x = test::tensor({1, 1, 1, 5}, {1, 2, 3, 4, 5});
+  const xt::xarray<float> w = test::tensor({1, 1, 1, 2}, {1, 1});
+  const TensorStream s = streamed(x, w, test::vector_of({0.5f}), {});
+  EXPECT_EQ(s.result, (xt::xarray<float>{{{{3.5f, 5.5f, 7.5f, 9.5f}}}}));
+  EXPECT_EQ(s.rows_read, 1u);
+}
+
+TEST(conv2d_streamed, gives_conv2d_bits_and_each_result_row_once) {
+  // Widths up to 2100 make bands of a few rows (a band holds at most 256 KB
+  // of one channel block's results), 1–9 output channels per group make
+  // blocks of 4 and their remainders.
+  std::mt19937 rng(16);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    Conv2dParams p;
+    p.groups = pick(1, 3);
+    p.stride = {pick(1, 3), 1};
+    p.padding = {pick(0, 3), pick(0, 2)};
+    p.dilation = {pick(1, 2), pick(1, 2)};
+    const std::size_t gin = std::size_t(pick(1, 3)), gout = std::size_t(pick(1, 9));
+    const std::size_t kh = std::size_t(pick(1, 5)), kw = std::size_t(pick(1, 4));
+    const std::size_t h = std::size_t(pick(1, 40)), w = std::size_t(trial % 3 ? pick(4, 60) : pick(1000, 2100));
+    const std::size_t groups = std::size_t(p.groups);
+    const Shape in_shape =
+        trial % 5 == 0 ? Shape{gin * groups, h, w} : Shape{std::size_t(pick(1, 2)), gin * groups, h, w};
+    const Shape w_shape{gout * groups, gin, kh, kw};
+    std::optional<Shape> result_shape;
+    try {
+      result_shape = conv2d_streamable(in_shape, w_shape, nullptr, p);
+    } catch (const InvalidArgument&) {
+      continue;  // a kernel larger than the padded input
+    }
+    if (!result_shape) continue;
+    const auto x = random_tensor(in_shape, rng);
+    const auto k = random_tensor(w_shape, rng);
+    const std::optional<xt::xarray<float>> bias =
+        trial % 2 ? std::optional<xt::xarray<float>>(random_tensor({gout * groups}, rng)) : std::nullopt;
+    const TensorStream s = streamed(x, k, bias, p);
+    ASSERT_EQ(*result_shape, shape_of(s.result)) << "trial " << trial;
+    ASSERT_TRUE(same_bits(s.result, conv2d(x, k, bias, p))) << "trial " << trial;
+    const std::size_t rows = s.result.size() / s.result.shape().back();
+    ASSERT_EQ(s.writes.size(), rows) << "trial " << trial;
+    for (const auto& [row, times] : s.writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    ++checked;
+  }
+  EXPECT_GT(checked, 60);
+}
+
+TEST(conv2d_streamed, reads_each_input_row_about_once) {
+  // 3 → 3 channels, 3 × 3, 200 × 1024: bands of 16 rows re-read the two rows
+  // their neighbours also need, so 1 + 2/16 of the input at most.
+  std::mt19937 rng(17);
+  Conv2dParams p;
+  p.padding = {1, 1};
+  const auto x = random_tensor({1, 3, 200, 1024}, rng);
+  const auto w = random_tensor({3, 3, 3, 3}, rng);
+  const TensorStream s = streamed(x, w, std::nullopt, p);
+  EXPECT_TRUE(same_bits(s.result, conv2d(x, w, std::nullopt, p)));
+  EXPECT_GE(s.rows_read, 3u * 200);
+  EXPECT_LE(s.rows_read, 3u * 200 * 18 / 16 + 3 * 2);
+}
+
+TEST(conv2d_streamed, takes_the_calls_conv2d_computes_in_bands) {
+  const Shape x{1, 2, 8, 8}, w{3, 2, 3, 3};
+  EXPECT_EQ(conv2d_streamable(x, w, nullptr), (Shape{1, 3, 6, 6}));
+  Conv2dParams strided;
+  strided.stride = {1, 2};  // column stride 2: another algorithm
+  EXPECT_FALSE(conv2d_streamable(x, w, nullptr, strided));
+  EXPECT_FALSE(conv2d_streamable({1, 2, 8, 5}, w, nullptr));  // a 3-wide result: the direct loop
+  EXPECT_FALSE(conv2d_streamable({0, 2, 8, 8}, w, nullptr));  // no rows at all
+  const xt::xarray<float> wt = xt::zeros<float>(w);
+  TensorStream s(xt::zeros<float>({1, 2, 8, 8}), {1, 3, 6, 3});
+  EXPECT_ERROR(conv2d_streamed(x, wt, std::nullopt, strided, s),
+               "conv2d: input shape [1, 2, 8, 8] with these parameters is not computed in bands of rows");
+  EXPECT_TRUE(s.writes.empty());
+}
+
+TEST(conv2d_streamed, checks_its_arguments_as_conv2d_does) {
+  const xt::xarray<float> x = xt::zeros<float>({1, 3, 8, 8});
+  const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
+  const Shape bias{3};
+  const std::string expected = test::error_of([&] { conv2d(x, w); });
+  EXPECT_THAT(expected, ::testing::HasSubstr("input has 3 channels"));
+  EXPECT_EQ(test::error_of([&] { conv2d_streamable({1, 3, 8, 8}, {4, 2, 3, 3}, nullptr); }), expected);
+  EXPECT_EQ(test::error_of([&] {
+              conv2d_streamable({1, 4, 8, 8}, {4, 2, 3, 3}, &bias, {});
+            }),
+            test::error_of([&] {
+              conv2d(xt::zeros<float>({1, 4, 8, 8}), w, xt::xarray<float>(xt::zeros<float>(bias)));
+            }));
+  TensorStream s(x, {1, 4, 6, 6});
+  EXPECT_EQ(test::error_of([&] { conv2d_streamed({1, 3, 8, 8}, w, std::nullopt, {}, s); }), expected);
+  EXPECT_EQ(s.rows_read, 0u);
+}
+
+}  // namespace
+}  // namespace tconv
