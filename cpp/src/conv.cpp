@@ -415,6 +415,11 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
     detail::conv_transpose2d_columns(g, input.data(), weight.data(), bias_data, output.data());
   } else if (algorithm == ConvAlgorithm::winograd) {
     detail::conv_transpose2d_winograd(g, input.data(), weight.data(), bias_data, output.data(), cache);
+    // An overflow in its transforms (conv_internal.hpp): the column product
+    // gives what the direct sums give, inf or NaN only where they have one.
+    if (!detail::all_finite(output.data(), output.size())) {
+      detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
+    }
   } else {
     detail::conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
   }

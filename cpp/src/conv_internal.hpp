@@ -86,6 +86,10 @@ ConvAlgorithm conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgorithm re
 // Sets every output plane to its bias (or zero), for the loops that accumulate.
 void fill_bias(const ConvGeometry& g, const float* bias, float* out) noexcept;
 
+// Whether no value is inf or NaN (an integer test of the exponent bits, which
+// vectorises; a float sum would not without reassociation).
+bool all_finite(const float* values, std::size_t count) noexcept;
+
 // ---------------------------------------------------------------- phase plan
 
 // How a transposed convolution splits into dense sub-convolutions, one per
@@ -223,7 +227,10 @@ void write_phase_row(const PhasePlan& plan, const float* const* values, float bi
 
 // conv_transpose2d (conv_transpose_winograd.cpp): F(2×2, 2×2) per stride
 // phase, when every phase is a 2 × 2 convolution (winograd_fits); writes
-// bias + sum.
+// bias + sum. Its transforms add up to four values before multiplying, so
+// values within a factor of 16 of FLT_MAX can overflow there where the direct
+// sums do not; an overflow always ends as inf or NaN in the output, and
+// conv_transpose2d then computes the call again another way (all_finite).
 bool winograd_fits(const ConvGeometry& g);
 void conv_transpose2d_winograd(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                                float* out_data, WeightCache* cache = nullptr);

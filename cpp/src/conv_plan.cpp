@@ -1,7 +1,10 @@
 // How the algorithms lay out their input (conv_internal.hpp): the phase plan
 // of a transposed convolution, zero-bordered copies of the input, bands of
-// it for the fused kernels, and the bias fill of the accumulating loops.
+// it for the fused kernels, the bias fill of the accumulating loops, and the
+// finiteness test of Winograd's results.
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "conv_internal.hpp"
 
@@ -46,6 +49,17 @@ std::vector<Phase> plan_axis(std::size_t in, std::size_t out, std::size_t kernel
 }
 
 }  // namespace
+
+bool all_finite(const float* values, std::size_t count) noexcept {
+  constexpr std::uint32_t kExponent = 0x7f800000u;  // all ones: inf or NaN
+  std::uint32_t any = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, values + i, sizeof bits);
+    any |= std::uint32_t((bits & kExponent) == kExponent);
+  }
+  return any == 0;
+}
 
 void fill_bias(const ConvGeometry& g, const float* bias, float* out) noexcept {
   const std::size_t plane = g.out_h * g.out_w;

@@ -410,6 +410,24 @@ TEST(conv_transpose2d, a_weight_cache_is_used_while_its_layout_holds) {
       xt::allclose(conv_transpose2d(x, w3, std::nullopt, k2, &cache), conv_transpose2d(x, w3, std::nullopt, k2), 0, 0));
 }
 
+TEST(conv_transpose2d, winograd_values_near_the_float_limit_give_the_direct_sums) {
+  // Weights of 3e38: Winograd's weight transform adds two of them (6e38, past
+  // FLT_MAX), where each direct sum, 3e38 · 1e-30 over four taps, is about 1e9.
+  // The fuzzer found NaN there; the call now computes such a layer again by
+  // the column product.
+  std::mt19937 rng(32);
+  ConvTranspose2dParams p;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  p.algorithm = ConvAlgorithm::winograd;
+  xt::xarray<float> x = random_tensor({1, 2, 8, 8}, rng);
+  x = (x + 2.0f) * 1e-30f;
+  const xt::xarray<float> w = xt::ones<float>({2, 3, 4, 4}) * 3e38f;
+  const auto y = conv_transpose2d(x, w, std::nullopt, p);
+  EXPECT_TRUE(xt::all(xt::isfinite(y)));
+  EXPECT_TRUE(xt::allclose(y, scatter_reference(x, w, {16, 16}, p), 1e-5, 0));
+}
+
 TEST(conv_transpose2d, winograd_refuses_what_it_cannot_compute) {
   ConvTranspose2dParams p;
   p.stride = {2, 2};
