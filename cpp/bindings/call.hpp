@@ -7,11 +7,12 @@
 // with one HEAPF32.set, run() calls the core (and checks the caller's `out`
 // length against the result), and the wrapper copies the result out with one
 // set, into a new array or the caller's `out`, before release() frees the tensors.
-// A conv2d the core computes in bands of rows is streamed instead
+// A call the core computes in bands of rows is streamed instead
 // (record.streamed): prepare() checks it whole and allocates no input, and
 // run() hands the wrapper each band of input rows to fill and each band of
 // result rows to copy out (tconv_js_rows), so neither tensor is copied whole:
-// for a 3 × 1024 × 1024 conv2d that is 17 % of the call.
+// for a 3 × 1024 × 1024 conv2d that is 17–21 % of the call, for the bench's
+// 3 → 3 conv_transpose2d 512² → 1024² 13–19 %, and 34–37 % for its depthwise one.
 //
 // The wrapper makes one ConvCall when it starts and reuses it for every call
 // (a call is synchronous and runs no caller code, so calls never overlap):
@@ -61,7 +62,8 @@ struct ConvRecord {
   /// the weight slot; 0: none. prepare() accepts only a live one.
   double weight_handle = 0;
   double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
-  /// out (prepare): 1 when run streams the call (tconv::conv2d_streamed): the
+  /// out (prepare): 1 when run streams the call (tconv::conv2d_streamed,
+  /// conv_transpose2d_streamed): the
   /// input is not copied in (input.data stays 0), the result slot's length and
   /// shape are already written, and run asks the wrapper, through
   /// tconv_js_rows, for each band of input rows and hands it each band of

@@ -316,6 +316,44 @@ Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const
   return detail::output_shape(g);
 }
 
+namespace {
+
+ConvGeometry streamed_transposed_geometry(const Shape& input, Dims weight, std::optional<Dims> bias,
+                                          const ConvTranspose2dParams& params) {
+  return detail::conv_transpose2d_geometry(kConvTranspose2d, Dims(input), weight, bias ? &*bias : nullptr, params);
+}
+
+// Whether conv_transpose2d computes the call with the fused rows, in bands of
+// rows (an empty result has no rows, and takes no algorithm).
+bool streams(const ConvGeometry& g, ConvAlgorithm requested) {
+  return g.batch > 0 && detail::conv_transpose2d_algorithm(g, requested) == ConvAlgorithm::direct &&
+         detail::transposed_fused(g);
+}
+
+}  // namespace
+
+std::optional<Shape> conv_transpose2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+                                                 const ConvTranspose2dParams& params) {
+  const ConvGeometry g =
+      streamed_transposed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
+  if (!streams(g, params.algorithm)) return std::nullopt;
+  return detail::output_shape(g);
+}
+
+Shape conv_transpose2d_streamed(const Shape& input, const xt::xarray<float>& weight,
+                                const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
+                                RowStream& stream) {
+  const ConvGeometry g =
+      streamed_transposed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
+  if (!streams(g, params.algorithm)) {
+    fail(kConvTranspose2d, "input shape " + format_shape(input) +
+                               " with these parameters is not computed in bands of rows "
+                               "(conv_transpose2d_streamable is false); use conv_transpose2d");
+  }
+  detail::conv_transpose2d_direct(g, nullptr, weight.data(), bias ? bias->data() : nullptr, nullptr, &stream);
+  return detail::output_shape(g);
+}
+
 ConvGeometry detail::conv_transpose2d_geometry(std::string_view function, const xt::xarray<float>& input,
                                                const xt::xarray<float>& weight,
                                                const std::optional<xt::xarray<float>>& bias,

@@ -204,9 +204,11 @@ bool gemm_fits(const ConvGeometry& g);
 void conv2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
 // conv_transpose2d (conv_transpose_direct.cpp). `direct` writes bias + sum;
-// the scatter accumulates.
+// the scatter accumulates. `direct` runs the fused rows, in bands of rows,
+// when transposed_fused; only then may it take a stream (as conv2d_blocked).
+bool transposed_fused(const ConvGeometry& g);
 void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                             float* out_data);
+                             float* out_data, RowStream* stream = nullptr);
 void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
 // conv_transpose2d (conv_transpose_gemm.cpp); both write bias + sum.

@@ -150,15 +150,23 @@ Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan) {
   // its own, so fewer would copy the input over and over (a large dilation
   // would then copy each input row once per output row).
   const std::size_t out_steps = (g.out_h + sh - 1) / sh;
-  const std::size_t steps =
-      std::min(out_steps, std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1}));
+  const std::size_t by_input = std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1});
+  // A streamed call (conv_transpose2d_streamed) holds a band of one channel
+  // block's result rows too: no more than the input's share of the cache.
+  const std::size_t group_out = g.out_channels / g.groups;
+  const std::size_t by_result =
+      std::max<std::size_t>(1, kBandFloats / (std::min(group_out, kChannelBlock) * g.out_w * sh));
+  const std::size_t steps = std::min({out_steps, by_input, by_result});
   return {steps, steps + max_rel, 1};
 }
 
 namespace {
 
+// With a stream, each band's input rows come from it into `staged` and each
+// channel block's band of result rows goes to it from `result_rows`, as in
+// conv2d_blocked.
 void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                                   float* out_data) {
+                                   float* out_data, RowStream* stream) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
   const PhasePlan plan = plan_phases(g, kFusedSlack);
@@ -167,6 +175,11 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   const Band bands = transposed_fused_band(g, plan);
   const std::size_t band = sh * bands.steps, band_rows = bands.rows;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
+  std::vector<float> staged, result_rows;
+  if (stream) {
+    staged.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
+    result_rows.resize(std::min(group_out, kChannelBlock) * band * g.out_w);
+  }
   std::vector<float> bias_block(kChannelBlock);
   // Taps of each (row phase, column phase), [row phase][sw]; the offsets hold
   // for the phase's first output row in the band, later rows of the phase
@@ -204,29 +217,46 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
       }
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
-      const float* src = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        copy_band({src, 0, g.in_h}, group_in, g.in_h, g.in_w, std::size_t(plan.top), std::size_t(plan.left),
-                  plan.padded_w, oh0 / sh, band_rows, buffer.data());
-        for (std::size_t oh = oh0; oh < std::min(g.out_h, oh0 + band); ++oh) {
-          const Phase* row = plan.row_phase(oh % sh);
-          const FusedTaps* row_taps[kFusedMaxStride] = {&none, &none};
-          if (row) {
-            const std::size_t ri = std::size_t(row - plan.rows.data());
-            row_taps[0] = &taps[ri * sw];
-            row_taps[1] = &taps[ri * sw + sw - 1];
-          }
-          const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
-          for (std::size_t blk = 0; blk < blocks; ++blk) {
-            const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+        const std::size_t top = std::size_t(plan.top);
+        BandSource src{nullptr, 0, g.in_h};
+        if (stream) {
+          const RowRange in_rows = band_input_rows(g.in_h, top, oh0 / sh, band_rows);
+          src = {staged.data(), in_rows.begin, in_rows.end - in_rows.begin};
+          if (src.rows > 0) stream->read_input(n, group * group_in, group_in, src.row, src.rows, staged.data());
+        } else {
+          src.data = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
+        }
+        copy_band(src, group_in, g.in_h, g.in_w, top, std::size_t(plan.left), plan.padded_w, oh0 / sh, band_rows,
+                  buffer.data());
+        const std::size_t rows_here = std::min(band, g.out_h - oh0);
+        for (std::size_t blk = 0; blk < blocks; ++blk) {
+          const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+          for (std::size_t oh = oh0; oh < oh0 + rows_here; ++oh) {
+            const Phase* row = plan.row_phase(oh % sh);
+            const FusedTaps* row_taps[kFusedMaxStride] = {&none, &none};
+            if (row) {
+              const std::size_t ri = std::size_t(row - plan.rows.data());
+              row_taps[0] = &taps[ri * sw];
+              row_taps[1] = &taps[ri * sw + sw - 1];
+            }
+            const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
             float* rows[kChannelBlock];
-            output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
+            if (stream) {
+              for (std::size_t b = 0; b < block_size; ++b) {
+                rows[b] = result_rows.data() + (b * rows_here + oh - oh0) * g.out_w;
+                bias_block[b] = bias ? bias[group * group_out + oc0 + b] : 0.0f;
+              }
+            } else {
+              output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
+            }
             if (sw == 1) {
               fused_row<1>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
             } else {
               fused_row<2>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
             }
           }
+          if (stream) stream->write_result(n, group * group_out + oc0, block_size, oh0, rows_here, result_rows.data());
         }
       }
     }
@@ -235,10 +265,12 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
 
 }  // namespace
 
+bool transposed_fused(const ConvGeometry& g) { return g.stride[1] <= std::int64_t(kFusedMaxStride); }
+
 void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
-                             float* out_data) {
-  if (g.stride[1] <= std::int64_t(kFusedMaxStride)) {
-    conv_transpose2d_direct_fused(g, in_data, w_data, bias, out_data);
+                             float* out_data, RowStream* stream) {
+  if (transposed_fused(g)) {
+    conv_transpose2d_direct_fused(g, in_data, w_data, bias, out_data, stream);
   } else {
     fill_bias(g, bias, out_data);
     conv_transpose2d_direct_phases(g, in_data, w_data, out_data);

@@ -68,7 +68,7 @@ Traffic transposed_model(const ConvGeometry& g, ConvAlgorithm algorithm, const S
     // Each input channel sweeps its group's output planes.
     t.algorithm = "scatter";
     bytes += s.in + (fits(s.out_group) ? s.out : s.out * (1 + 2 * double(group_in)));
-  } else if (algorithm == ConvAlgorithm::direct && g.stride[1] <= std::int64_t(detail::kFusedMaxStride)) {
+  } else if (algorithm == ConvAlgorithm::direct && detail::transposed_fused(g)) {
     // Fused rows: bands of the input, each output pixel written once.
     t.algorithm = "direct";
     const detail::PhasePlan plan = detail::plan_phases(g, detail::kFusedSlack);

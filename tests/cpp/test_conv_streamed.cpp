@@ -1,9 +1,10 @@
-// conv2d_streamed and conv2d_streamable (tconv/conv.hpp): a conv2d whose input
-// and result pass through a RowStream a band of rows at a time. A hand-worked
-// example, the same bits as conv2d over random geometries (several bands,
-// channel blocks, groups, batches, padding, dilation, row strides), what the
-// stream is asked for (rows inside the input, every result row exactly once),
-// and which calls it takes.
+// conv2d_streamed and conv_transpose2d_streamed, and their *_streamable
+// (tconv/conv.hpp): a convolution whose input and result pass through a
+// RowStream a band of rows at a time. A hand-worked example, the same bits as
+// conv2d / conv_transpose2d over random geometries (several bands, channel
+// blocks, groups, batches, padding, dilation, strides), what the stream is
+// asked for (rows inside the input, every result row exactly once), which
+// calls they take, and their errors.
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -176,6 +177,111 @@ TEST(conv2d_streamed, checks_its_arguments_as_conv2d_does) {
             }));
   TensorStream s(x, {1, 4, 6, 6});
   EXPECT_EQ(test::error_of([&] { conv2d_streamed({1, 3, 8, 8}, w, std::nullopt, {}, s); }), expected);
+  EXPECT_EQ(s.rows_read, 0u);
+}
+
+/// conv_transpose2d_streamed through a TensorStream.
+TensorStream streamed_transposed(const xt::xarray<float>& x, const xt::xarray<float>& w,
+                                 const std::optional<xt::xarray<float>>& b, const ConvTranspose2dParams& p) {
+  TensorStream stream(x, shape_of(conv_transpose2d(x, w, b, p)));
+  const Shape shape = conv_transpose2d_streamed(shape_of(x), w, b, p, stream);
+  EXPECT_EQ(shape, shape_of(stream.result));
+  return stream;
+}
+
+TEST(conv_transpose2d_streamed, a_row_by_hand) {
+  // 1×1×1×3 input (1, 2, 3), a 1×2 kernel (1, 10) at stride 2, bias 0.5:
+  // each input pixel x writes x and 10·x side by side, plus 0.5.
+  ConvTranspose2dParams p;
+  p.stride = {1, 2};
+  p.algorithm = ConvAlgorithm::direct;
+  const xt::xarray<float> x = test::tensor({1, 1, 1, 3}, {1, 2, 3});
+  const xt::xarray<float> w = test::tensor({1, 1, 1, 2}, {1, 10});
+  const TensorStream s = streamed_transposed(x, w, test::vector_of({0.5f}), p);
+  EXPECT_EQ(s.result, (xt::xarray<float>{{{{1.5f, 10.5f, 2.5f, 20.5f, 3.5f, 30.5f}}}}));
+}
+
+TEST(conv_transpose2d_streamed, gives_conv_transpose2d_bits_and_each_result_row_once) {
+  std::mt19937 rng(18);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    ConvTranspose2dParams p;
+    p.groups = pick(1, 3);
+    p.stride = {pick(1, 3), pick(1, 2)};
+    p.dilation = {pick(1, 2), pick(1, 2)};
+    p.padding = {pick(0, 2), pick(0, 2)};
+    p.output_padding = {pick(0, 1) * (p.stride[0] > 1), pick(0, 1) * (p.stride[1] > 1)};
+    p.algorithm = trial % 2 ? ConvAlgorithm::direct : ConvAlgorithm::automatic;
+    const std::size_t gin = std::size_t(pick(1, 3)), gout = std::size_t(pick(1, 9));
+    const std::size_t kh = std::size_t(pick(1, 5)), kw = std::size_t(pick(1, 4));
+    const std::size_t h = std::size_t(pick(1, 30)), w = std::size_t(trial % 3 ? pick(2, 50) : pick(500, 1100));
+    const std::size_t groups = std::size_t(p.groups);
+    const Shape in_shape =
+        trial % 5 == 0 ? Shape{gin * groups, h, w} : Shape{std::size_t(pick(1, 2)), gin * groups, h, w};
+    const Shape w_shape{gin * groups, gout, kh, kw};
+    std::optional<Shape> result_shape;
+    try {
+      result_shape = conv_transpose2d_streamable(in_shape, w_shape, nullptr, p);
+    } catch (const InvalidArgument&) {
+      continue;  // padding larger than the output
+    }
+    if (!result_shape) continue;
+    const auto x = random_tensor(in_shape, rng);
+    const auto k = random_tensor(w_shape, rng);
+    const std::optional<xt::xarray<float>> bias =
+        trial % 4 ? std::optional<xt::xarray<float>>(random_tensor({gout * groups}, rng)) : std::nullopt;
+    const TensorStream s = streamed_transposed(x, k, bias, p);
+    ASSERT_EQ(*result_shape, shape_of(s.result)) << "trial " << trial;
+    ASSERT_TRUE(same_bits(s.result, conv_transpose2d(x, k, bias, p))) << "trial " << trial;
+    ASSERT_EQ(s.writes.size(), s.result.size() / s.result.shape().back()) << "trial " << trial;
+    for (const auto& [row, times] : s.writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    ++checked;
+  }
+  EXPECT_GT(checked, 60);
+}
+
+TEST(conv_transpose2d_streamed, takes_the_calls_computed_with_the_fused_rows) {
+  ConvTranspose2dParams s2;
+  s2.stride = {2, 2};
+  s2.padding = {1, 1};
+  // 3 → 3 channels, 64² → 128²: automatic picks the fused rows.
+  EXPECT_EQ(conv_transpose2d_streamable({1, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s2), (Shape{1, 3, 128, 128}));
+  // 2×2 → 4×4 (the explainer): the scatter; 16 input channels: a matrix product.
+  EXPECT_FALSE(conv_transpose2d_streamable({1, 1, 2, 2}, {1, 1, 4, 4}, nullptr, s2));
+  EXPECT_FALSE(conv_transpose2d_streamable({1, 16, 64, 64}, {16, 3, 4, 4}, nullptr, s2));
+  ConvTranspose2dParams s3 = s2;
+  s3.stride = {2, 3};  // column stride 3: phase buffers
+  EXPECT_FALSE(conv_transpose2d_streamable({1, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s3));
+  EXPECT_FALSE(conv_transpose2d_streamable({0, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s2));
+  ConvTranspose2dParams direct = s2;
+  direct.algorithm = ConvAlgorithm::direct;  // asked for: even the explainer's layer
+  EXPECT_TRUE(conv_transpose2d_streamable({1, 1, 2, 2}, {1, 1, 4, 4}, nullptr, direct));
+  const xt::xarray<float> w = xt::zeros<float>({1, 1, 4, 4});
+  TensorStream s(xt::zeros<float>({1, 1, 2, 2}), {1, 1, 4, 4});
+  EXPECT_ERROR(conv_transpose2d_streamed({1, 1, 2, 2}, w, std::nullopt, s2, s),
+               "conv_transpose2d: input shape [1, 1, 2, 2] with these parameters is not computed in bands of rows");
+  EXPECT_TRUE(s.writes.empty());
+}
+
+TEST(conv_transpose2d_streamed, checks_its_arguments_as_conv_transpose2d_does) {
+  const xt::xarray<float> x = xt::zeros<float>({1, 3, 8, 8});
+  const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
+  const std::string expected = test::error_of([&] { conv_transpose2d(x, w); });
+  EXPECT_THAT(expected, ::testing::HasSubstr("input has 3 channels"));
+  EXPECT_EQ(test::error_of([&] { conv_transpose2d_streamable({1, 3, 8, 8}, {4, 2, 3, 3}, nullptr); }), expected);
+  ConvTranspose2dParams p;
+  p.output_padding = {1, 0};
+  const std::string output_padding = test::error_of([&] {
+    conv_transpose2d(xt::zeros<float>({1, 4, 8, 8}), w, std::nullopt, p);
+  });
+  EXPECT_THAT(output_padding, ::testing::HasSubstr("output_padding"));
+  EXPECT_EQ(test::error_of([&] {
+              conv_transpose2d_streamable({1, 4, 8, 8}, {4, 2, 3, 3}, nullptr, p);
+            }),
+            output_padding);
+  TensorStream s(x, {1, 2, 10, 10});
+  EXPECT_EQ(test::error_of([&] { conv_transpose2d_streamed({1, 3, 8, 8}, w, std::nullopt, {}, s); }), expected);
   EXPECT_EQ(s.rows_read, 0u);
 }
 

@@ -5,9 +5,9 @@
 // equals conv2d(x); a call is refused (InvalidArgument) exactly when its
 // arguments are invalid or its result exceeds tconv's element limit (an
 // algorithm the caller chose may also refuse for its scratch; automatic may not).
-// conv2d_streamable refuses exactly what conv2d refuses, and a call it takes
-// gives conv2d's bits through conv2d_streamed, asking only for rows inside the
-// input and handing over every result row once.
+// conv2d_streamable and conv_transpose2d_streamable refuse exactly what their
+// function refuses, and a call they take gives its bits through *_streamed,
+// asking only for rows inside the input and handing over every result row once.
 // The backward pass of every computed call accepts it, has the input's, the
 // weight's and (C_out) shapes, and is the forward's adjoint against the
 // reference: ⟨x, grad_input⟩ = ⟨w, grad_weight⟩ = ⟨output − bias, g⟩, and
@@ -24,6 +24,7 @@
 #include <array>
 #include <cinttypes>
 #include <cstring>
+#include <type_traits>
 
 #include "reference.hpp"
 #include "tconv/backward.hpp"
@@ -218,23 +219,38 @@ class TensorStream final : public tconv::RowStream {
   std::array<std::size_t, 4> in_{}, out_{};
 };
 
-void check_streamed(const ConvCase& c, const tconv::Conv2dParams& p, const xt::xarray<float>& result) {
+// *_streamable of the case's shapes (their messages are conv2d's or conv_transpose2d's).
+template <class Params>
+std::optional<Shape> streamable(const ConvCase& c, const Params& p) {
   const Shape input(c.input.shape().begin(), c.input.shape().end());
   const Shape weight(c.weight.shape().begin(), c.weight.shape().end());
   const Shape bias = c.bias ? Shape(c.bias->shape().begin(), c.bias->shape().end()) : Shape();
-  const std::optional<Shape> shape = *attempt("conv2d", Expect::success, [&] {
+  if constexpr (std::is_same_v<Params, tconv::Conv2dParams>) {
     return tconv::conv2d_streamable(input, weight, c.bias ? &bias : nullptr, p);
-  });
+  } else {
+    return tconv::conv_transpose2d_streamable(input, weight, c.bias ? &bias : nullptr, p);
+  }
+}
+
+template <class Params>
+void check_streamed(const char* function, const ConvCase& c, const Params& p, const xt::xarray<float>& result) {
+  const std::optional<Shape> shape = *attempt(function, Expect::success, [&] { return streamable(c, p); });
   if (!shape) return;
-  if (*shape != Shape(result.shape().begin(), result.shape().end())) die("conv2d_streamable gives another shape");
+  if (*shape != Shape(result.shape().begin(), result.shape().end())) die("%s_streamable gives another shape", function);
+  const Shape input(c.input.shape().begin(), c.input.shape().end());
   TensorStream stream(c.input, *shape);
-  attempt("conv2d", Expect::success,
-          [&] { return tconv::conv2d_streamed(input, c.weight, c.bias, p, stream); });
+  attempt(function, Expect::success, [&] {
+    if constexpr (std::is_same_v<Params, tconv::Conv2dParams>) {
+      return tconv::conv2d_streamed(input, c.weight, c.bias, p, stream);
+    } else {
+      return tconv::conv_transpose2d_streamed(input, c.weight, c.bias, p, stream);
+    }
+  });
   if (std::memcmp(stream.result.data(), result.data(), result.size() * sizeof(float)) != 0) {
-    die("conv2d_streamed differs from conv2d");
+    die("%s_streamed differs from %s", function, function);
   }
   for (const int times : stream.writes) {
-    if (times != 1) die("conv2d_streamed handed over a result row %d times", times);
+    if (times != 1) die("%s_streamed handed over a result row %d times", function, times);
   }
 }
 
@@ -254,15 +270,17 @@ void run_conv(Reader& in, bool transposed) {
     return transposed ? tconv::conv_transpose2d(c.input, c.weight, c.bias, pt)
                       : tconv::conv2d(c.input, c.weight, c.bias, p2);
   };
-  const auto streamable = [&] {
-    const Shape bias = c.bias ? Shape(c.bias->shape().begin(), c.bias->shape().end()) : Shape();
-    return tconv::conv2d_streamable(Shape(c.input.shape().begin(), c.input.shape().end()),
-                                    Shape(c.weight.shape().begin(), c.weight.shape().end()), c.bias ? &bias : nullptr,
-                                    p2);
+  // Refused exactly when the call is (an algorithm the caller chose may refuse for its scratch, as the call does).
+  const auto refused_streamable = [&](Expect expect) {
+    if (transposed) {
+      attempt(function, expect, [&] { return streamable(c, pt); });
+    } else {
+      attempt(function, expect, [&] { return streamable(c, p2); });
+    }
   };
   if (!well_formed(c, transposed) || !out) {
     attempt(function, Expect::failure, call);
-    if (!transposed) attempt("conv2d", Expect::failure, streamable);
+    refused_streamable(Expect::failure);
     return;
   }
   ConvSizes s{};
@@ -277,7 +295,7 @@ void run_conv(Reader& in, bool transposed) {
   const std::uint64_t count = product({s.batch, s.out_channels, s.out_h, s.out_w});
   if (count > tconv::kMaxElements) {
     attempt(function, Expect::failure, call);
-    if (!transposed) attempt("conv2d", Expect::failure, streamable);
+    refused_streamable(Expect::failure);
     return;
   }
   const std::uint64_t in_count = product({s.batch, s.in_channels, s.in_h, s.in_w});
@@ -307,7 +325,11 @@ void run_conv(Reader& in, bool transposed) {
   const Reference ref = transposed ? conv_transpose2d_reference(s, c.input.data(), c.weight.data(), bias)
                                    : conv2d_reference(s, c.input.data(), c.weight.data(), bias);
   compare(function, result.data(), result.size(), ref);
-  if (!transposed) check_streamed(c, p2, result);
+  if (transposed) {
+    check_streamed(function, c, pt, result);  // pt.algorithm: the one that computed `result`
+  } else {
+    check_streamed(function, c, p2, result);
+  }
   check_backward(c, transposed, s, ref);
 }
 

@@ -1,11 +1,11 @@
-// Streamed conv2d calls in the wasm build: when the core computes a conv2d in
-// bands of rows (stride 1 along the width), the wrapper copies no whole
-// tensor; the core asks it for each band of input rows and hands it each band
-// of result rows (core.tconvRows, cpp/bindings/bindings.cpp). Checked here:
+// Streamed calls in the wasm build: when the core computes a conv2d or a
+// conv_transpose2d in bands of rows (its fused row kernels), the wrapper copies
+// no whole tensor; the core asks it for each band of input rows and hands it
+// each band of result rows (core.tconvRows, cpp/bindings/bindings.cpp). Checked here:
 //  - wide, batched, grouped calls of many bands (with and without `out`,
-//    unbatched too) against a plain-loop conv2d in float64;
+//    unbatched too) against plain-loop references in float64;
 //  - what crosses: every result row exactly once, input rows only from inside
-//    the input, and only calls with column stride 1 stream;
+//    the input, and only the calls the fused rows compute stream;
 //  - a band that cannot be copied is an Error naming conv2d, and the module
 //    keeps working, with its heap where it was.
 import { readFileSync } from 'node:fs';
@@ -53,6 +53,46 @@ function reference(x: Tensor, w: Tensor, bias: Float32Array | undefined, o: Opti
             }
           y[((b * cout + oc) * ho + r) * wo + q] = sum;
         }
+    }
+  return y;
+}
+
+/** conv_transpose2d from its definition (a scatter), in float64: x(n, i, r, q)·w(i, o, a, c) lands on (r·s + a·d − p, …). */
+function transposedReference(
+  x: Tensor,
+  w: Tensor,
+  bias: Float32Array | undefined,
+  o: Options & { outputPadding: [number, number] },
+): Float64Array {
+  const [n, cin, h, wd] = x.shape;
+  const [, gout, kh, kw] = w.shape;
+  const gin = cin / o.groups;
+  const ho = (h - 1) * o.stride[0] - 2 * o.padding[0] + o.dilation[0] * (kh - 1) + o.outputPadding[0] + 1;
+  const wo = (wd - 1) * o.stride[1] - 2 * o.padding[1] + o.dilation[1] * (kw - 1) + o.outputPadding[1] + 1;
+  const cout = gout * o.groups;
+  const y = new Float64Array(n * cout * ho * wo);
+  for (let b = 0; b < n; b++)
+    for (let oc = 0; oc < cout; oc++)
+      y.fill(bias ? bias[oc] : 0, (b * cout + oc) * ho * wo, (b * cout + oc + 1) * ho * wo);
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < cin; i++) {
+      const group = Math.floor(i / gin);
+      for (let j = 0; j < gout; j++) {
+        const oc = group * gout + j;
+        for (let r = 0; r < h; r++)
+          for (let q = 0; q < wd; q++) {
+            const v = x.data[((b * cin + i) * h + r) * wd + q];
+            for (let a = 0; a < kh; a++) {
+              const row = r * o.stride[0] + a * o.dilation[0] - o.padding[0];
+              if (row < 0 || row >= ho) continue;
+              for (let c = 0; c < kw; c++) {
+                const col = q * o.stride[1] + c * o.dilation[1] - o.padding[1];
+                if (col < 0 || col >= wo) continue;
+                y[((b * cout + oc) * ho + row) * wo + col] += v * w.data[((i * gout + j) * kh + a) * kw + c];
+              }
+            }
+          }
+      }
     }
   return y;
 }
@@ -163,7 +203,56 @@ describe('a streamed conv2d', () => {
     expect(crossings(() => tc.conv2d(x, w)).length).toBeGreaterThan(0);
     expect(crossings(() => tc.conv2d(x, w, { stride: [1, 2] })).length).toBe(0); // column stride 2
     expect(crossings(() => tc.conv2d(randomTensor([1, 2, 12, 5], 5), w)).length).toBe(0); // 3 wide: the direct loop
-    expect(crossings(() => tc.convTranspose2d(x, randomTensor([2, 2, 4, 4], 6), { stride: 2 })).length).toBe(0);
+    const w4 = randomTensor([2, 2, 4, 4], 6);
+    expect(crossings(() => tc.convTranspose2d(x, w4, { stride: 2 })).length).toBeGreaterThan(0);
+    expect(crossings(() => tc.convTranspose2d(x, w4, { stride: [2, 3] })).length).toBe(0); // column stride 3
+    const explainer = randomTensor([1, 1, 2, 2], 7); // 2×2 → 5×5: the scatter
+    expect(crossings(() => tc.convTranspose2d(explainer, randomTensor([1, 1, 3, 3], 8), { stride: 2 })).length).toBe(0);
+    const rich = randomTensor([1, 16, 12, 12], 9); // 16 input channels: a matrix product
+    expect(crossings(() => tc.convTranspose2d(rich, randomTensor([16, 2, 4, 4], 10), { stride: 2 })).length).toBe(0);
+  });
+
+  it('convTranspose2d equals its definition, across bands, batches, groups and both column strides', () => {
+    const cases: {
+      shape: number[];
+      gout: number;
+      k: [number, number];
+      options: Options & { outputPadding: [number, number] };
+    }[] = [
+      {
+        shape: [2, 3, 20, 520],
+        gout: 3,
+        k: [4, 4],
+        options: { ...opts([2, 2], [1, 1], [1, 1], 1), outputPadding: [0, 0] },
+      },
+      {
+        shape: [1, 6, 13, 700],
+        gout: 2,
+        k: [3, 2],
+        options: { ...opts([3, 1], [1, 0], [1, 2], 3), outputPadding: [2, 0] },
+      },
+      {
+        shape: [2, 21, 600],
+        gout: 5,
+        k: [2, 3],
+        options: { ...opts([1, 2], [0, 1], [2, 1], 1), outputPadding: [0, 1] },
+      },
+    ];
+    cases.forEach(({ shape, gout, k, options }, index) => {
+      const batched = shape.length === 4 ? shape : [1, ...shape];
+      const x = randomTensor(shape, 40 + index);
+      const w = randomTensor([batched[1], gout, ...k], 50 + index);
+      const bias = randomTensor([gout * options.groups], 60 + index).data;
+      let fresh: Tensor | undefined;
+      const seen = crossings(() => {
+        fresh = tc.convTranspose2d(x, w, { ...options, bias });
+      });
+      expect(seen.length, `case ${index} streams`).toBeGreaterThan(0);
+      expectClose(fresh!.data, transposedReference({ data: x.data, shape: batched }, w, bias, options), 1e-5, 1e-5);
+      const out = new Float32Array(fresh!.data.length).fill(Number.NaN);
+      tc.convTranspose2d(x, w, { ...options, bias, out });
+      expect(Array.from(out)).toEqual(Array.from(fresh!.data));
+    });
   });
 
   it('fails with an Error naming conv2d when a band cannot be copied, and the module keeps working', () => {

@@ -56,7 +56,7 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias = std::nullopt, const Conv2dParams& params = {});
 
-/// Where conv2d_streamed reads its input and writes its result: a band of
+/// Where conv2d_streamed and conv_transpose2d_streamed read their input and write their result: a band of
 /// rows at a time, through buffers small enough to stay in the cache. A
 /// caller whose tensors live outside the core (the JS API's arrays) copies
 /// each value once each way, instead of copying the whole input in, the core
@@ -93,6 +93,16 @@ std::optional<Shape> conv2d_streamable(const Shape& input, const Shape& weight, 
 /// conv2d_streamable refuses throws std::invalid_argument.
 Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
                       const Conv2dParams& params, RowStream& stream);
+
+/// The same for conv_transpose2d: it takes the calls that conv_transpose2d
+/// computes with the `direct` algorithm's fused rows (column stride 1 or 2;
+/// automatic picks `direct` for layers of few input channels per group that
+/// are not tiny), and gives its bits.
+std::optional<Shape> conv_transpose2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+                                                 const ConvTranspose2dParams& params = {});
+Shape conv_transpose2d_streamed(const Shape& input, const xt::xarray<float>& weight,
+                                const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
+                                RowStream& stream);
 
 /// What conv_transpose2d derives from a weight alone (ConvAlgorithm::winograd's
 /// transformed weights, 2.25 times the weight's size), kept for the next call
