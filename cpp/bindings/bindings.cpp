@@ -387,13 +387,11 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
       call->bias = unfilled_bias(f, r.bias.length);
       r.bias.data = address(call->bias->data());
     }
-    const tconv::Shape weight_shape(call->weight_used->shape().begin(), call->weight_used->shape().end());
-    const tconv::Shape bias_shape{call->bias ? call->bias->size() : 0};
-    const tconv::Shape* bias = call->bias ? &bias_shape : nullptr;
     const std::optional<tconv::Shape> streamed =
         call->transposed
-            ? tconv::conv_transpose2d_streamable(call->input_shape, weight_shape, bias, call->conv_transpose2d_params)
-            : tconv::conv2d_streamable(call->input_shape, weight_shape, bias, call->conv2d_params);
+            ? tconv::conv_transpose2d_streamable(call->input_shape, *call->weight_used, call->bias,
+                                                 call->conv_transpose2d_params)
+            : tconv::conv2d_streamable(call->input_shape, *call->weight_used, call->bias, call->conv2d_params);
     r.streamed = streamed ? 1 : 0;
     if (streamed) {
       if (r.out >= 0) check_out_length(f, r.out, *streamed);

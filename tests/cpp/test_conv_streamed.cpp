@@ -78,6 +78,17 @@ TensorStream streamed(const xt::xarray<float>& x, const xt::xarray<float>& w, co
   return stream;
 }
 
+/// *_streamable for zero tensors of these shapes (bias: null for none).
+std::optional<Shape> offered(const Shape& x, const Shape& w, const Shape* bias, const Conv2dParams& p = {}) {
+  const auto b = bias ? std::optional<xt::xarray<float>>(xt::zeros<float>(*bias)) : std::nullopt;
+  return conv2d_streamable(x, xt::zeros<float>(w), b, p);
+}
+std::optional<Shape> offered_transposed(const Shape& x, const Shape& w, const Shape* bias,
+                                        const ConvTranspose2dParams& p = {}) {
+  const auto b = bias ? std::optional<xt::xarray<float>>(xt::zeros<float>(*bias)) : std::nullopt;
+  return conv_transpose2d_streamable(x, xt::zeros<float>(w), b, p);
+}
+
 bool same_bits(const xt::xarray<float>& a, const xt::xarray<float>& b) {
   return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -111,23 +122,21 @@ TEST(conv2d_streamed, gives_conv2d_bits_and_each_result_row_once) {
     const Shape in_shape =
         trial % 5 == 0 ? Shape{gin * groups, h, w} : Shape{std::size_t(pick(1, 2)), gin * groups, h, w};
     const Shape w_shape{gout * groups, gin, kh, kw};
-    std::optional<Shape> result_shape;
-    try {
-      result_shape = conv2d_streamable(in_shape, w_shape, nullptr, p);
-    } catch (const InvalidArgument&) {
-      continue;  // a kernel larger than the padded input
-    }
-    if (!result_shape) continue;
     const auto x = random_tensor(in_shape, rng);
     const auto k = random_tensor(w_shape, rng);
     const std::optional<xt::xarray<float>> bias =
         trial % 2 ? std::optional<xt::xarray<float>>(random_tensor({gout * groups}, rng)) : std::nullopt;
-    const TensorStream s = streamed(x, k, bias, p);
-    ASSERT_EQ(*result_shape, shape_of(s.result)) << "trial " << trial;
-    ASSERT_TRUE(same_bits(s.result, conv2d(x, k, bias, p))) << "trial " << trial;
-    const std::size_t rows = s.result.size() / s.result.shape().back();
-    ASSERT_EQ(s.writes.size(), rows) << "trial " << trial;
-    for (const auto& [row, times] : s.writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    std::optional<TensorStream> s;
+    try {
+      s.emplace(streamed(x, k, bias, p));
+    } catch (const InvalidArgument&) {
+      continue;  // a kernel larger than the padded input, or a result narrower than 4
+    }
+    // conv2d_streamable offers the same shape from 16 Ki input elements.
+    if (x.size() >= (16u << 10)) ASSERT_EQ(offered(in_shape, w_shape, nullptr, p), shape_of(s->result));
+    ASSERT_TRUE(same_bits(s->result, conv2d(x, k, bias, p))) << "trial " << trial;
+    ASSERT_EQ(s->writes.size(), s->result.size() / s->result.shape().back()) << "trial " << trial;
+    for (const auto& [row, times] : s->writes) ASSERT_EQ(times, 1) << "trial " << trial;
     ++checked;
   }
   EXPECT_GT(checked, 60);
@@ -147,36 +156,42 @@ TEST(conv2d_streamed, reads_each_input_row_about_once) {
   EXPECT_LE(s.rows_read, 3u * 200 * 18 / 16 + 3 * 2);
 }
 
-TEST(conv2d_streamed, takes_the_calls_conv2d_computes_in_bands) {
-  const Shape x{1, 2, 8, 8}, w{3, 2, 3, 3};
-  EXPECT_EQ(conv2d_streamable(x, w, nullptr), (Shape{1, 3, 6, 6}));
+TEST(conv2d_streamed, takes_the_calls_conv2d_computes_in_bands_from_16_ki_inputs) {
+  const Shape x{1, 2, 100, 100}, w{3, 2, 3, 3};  // 20,000 input elements
+  EXPECT_EQ(offered(x, w, nullptr), (Shape{1, 3, 98, 98}));
   Conv2dParams strided;
   strided.stride = {1, 2};  // column stride 2: another algorithm
-  EXPECT_FALSE(conv2d_streamable(x, w, nullptr, strided));
-  EXPECT_FALSE(conv2d_streamable({1, 2, 8, 5}, w, nullptr));  // a 3-wide result: the direct loop
-  EXPECT_FALSE(conv2d_streamable({0, 2, 8, 8}, w, nullptr));  // no rows at all
+  EXPECT_FALSE(offered(x, w, nullptr, strided));
+  EXPECT_FALSE(offered({1, 2, 3000, 5}, w, nullptr));   // a 3-wide result: the direct loop
+  EXPECT_FALSE(offered({0, 2, 100, 100}, w, nullptr));  // no rows at all
+  // Below 16 Ki input elements: nothing, not even a check (conv2d checks it).
+  EXPECT_FALSE(offered({1, 2, 90, 90}, w, nullptr));
+  EXPECT_FALSE(offered({1, 5, 8, 8}, w, nullptr));  // wrong channels, unchecked
+  // conv2d_streamed itself takes any size it can stream, and refuses the rest.
   const xt::xarray<float> wt = xt::zeros<float>(w);
+  TensorStream small(xt::zeros<float>({1, 2, 8, 8}), {1, 3, 6, 6});
+  conv2d_streamed({1, 2, 8, 8}, wt, std::nullopt, {}, small);
+  EXPECT_EQ(small.writes.size(), 18u);
   TensorStream s(xt::zeros<float>({1, 2, 8, 8}), {1, 3, 6, 3});
-  EXPECT_ERROR(conv2d_streamed(x, wt, std::nullopt, strided, s),
+  EXPECT_ERROR(conv2d_streamed({1, 2, 8, 8}, wt, std::nullopt, strided, s),
                "conv2d: input shape [1, 2, 8, 8] with these parameters is not computed in bands of rows");
   EXPECT_TRUE(s.writes.empty());
 }
 
 TEST(conv2d_streamed, checks_its_arguments_as_conv2d_does) {
-  const xt::xarray<float> x = xt::zeros<float>({1, 3, 8, 8});
+  const Shape big{1, 3, 128, 128}, bigger{1, 4, 128, 128};
+  const xt::xarray<float> x = xt::zeros<float>(big);
   const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
   const Shape bias{3};
   const std::string expected = test::error_of([&] { conv2d(x, w); });
   EXPECT_THAT(expected, ::testing::HasSubstr("input has 3 channels"));
-  EXPECT_EQ(test::error_of([&] { conv2d_streamable({1, 3, 8, 8}, {4, 2, 3, 3}, nullptr); }), expected);
+  EXPECT_EQ(test::error_of([&] { offered(big, {4, 2, 3, 3}, nullptr); }), expected);
   EXPECT_EQ(test::error_of([&] {
-              conv2d_streamable({1, 4, 8, 8}, {4, 2, 3, 3}, &bias, {});
+              offered(bigger, {4, 2, 3, 3}, &bias, {});
             }),
-            test::error_of([&] {
-              conv2d(xt::zeros<float>({1, 4, 8, 8}), w, xt::xarray<float>(xt::zeros<float>(bias)));
-            }));
-  TensorStream s(x, {1, 4, 6, 6});
-  EXPECT_EQ(test::error_of([&] { conv2d_streamed({1, 3, 8, 8}, w, std::nullopt, {}, s); }), expected);
+            test::error_of([&] { conv2d(xt::zeros<float>(bigger), w, xt::xarray<float>(xt::zeros<float>(bias))); }));
+  TensorStream s(x, {1, 4, 126, 126});
+  EXPECT_EQ(test::error_of([&] { conv2d_streamed(big, w, std::nullopt, {}, s); }), expected);
   EXPECT_EQ(s.rows_read, 0u);
 }
 
@@ -220,22 +235,22 @@ TEST(conv_transpose2d_streamed, gives_conv_transpose2d_bits_and_each_result_row_
     const Shape in_shape =
         trial % 5 == 0 ? Shape{gin * groups, h, w} : Shape{std::size_t(pick(1, 2)), gin * groups, h, w};
     const Shape w_shape{gin * groups, gout, kh, kw};
-    std::optional<Shape> result_shape;
-    try {
-      result_shape = conv_transpose2d_streamable(in_shape, w_shape, nullptr, p);
-    } catch (const InvalidArgument&) {
-      continue;  // padding larger than the output
-    }
-    if (!result_shape) continue;
     const auto x = random_tensor(in_shape, rng);
     const auto k = random_tensor(w_shape, rng);
     const std::optional<xt::xarray<float>> bias =
         trial % 4 ? std::optional<xt::xarray<float>>(random_tensor({gout * groups}, rng)) : std::nullopt;
-    const TensorStream s = streamed_transposed(x, k, bias, p);
-    ASSERT_EQ(*result_shape, shape_of(s.result)) << "trial " << trial;
-    ASSERT_TRUE(same_bits(s.result, conv_transpose2d(x, k, bias, p))) << "trial " << trial;
-    ASSERT_EQ(s.writes.size(), s.result.size() / s.result.shape().back()) << "trial " << trial;
-    for (const auto& [row, times] : s.writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    std::optional<TensorStream> s;
+    try {
+      s.emplace(streamed_transposed(x, k, bias, p));
+    } catch (const InvalidArgument&) {
+      continue;  // padding larger than the output, or another algorithm
+    }
+    if (x.size() >= (16u << 10)) {
+      ASSERT_EQ(offered_transposed(in_shape, w_shape, nullptr, p), shape_of(s->result));
+    }
+    ASSERT_TRUE(same_bits(s->result, conv_transpose2d(x, k, bias, p))) << "trial " << trial;
+    ASSERT_EQ(s->writes.size(), s->result.size() / s->result.shape().back()) << "trial " << trial;
+    for (const auto& [row, times] : s->writes) ASSERT_EQ(times, 1) << "trial " << trial;
     ++checked;
   }
   EXPECT_GT(checked, 60);
@@ -245,19 +260,23 @@ TEST(conv_transpose2d_streamed, takes_the_calls_computed_with_the_fused_rows) {
   ConvTranspose2dParams s2;
   s2.stride = {2, 2};
   s2.padding = {1, 1};
-  // 3 → 3 channels, 64² → 128²: automatic picks the fused rows.
-  EXPECT_EQ(conv_transpose2d_streamable({1, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s2), (Shape{1, 3, 128, 128}));
-  // 2×2 → 4×4 (the explainer): the scatter; 16 input channels: a matrix product.
-  EXPECT_FALSE(conv_transpose2d_streamable({1, 1, 2, 2}, {1, 1, 4, 4}, nullptr, s2));
-  EXPECT_FALSE(conv_transpose2d_streamable({1, 16, 64, 64}, {16, 3, 4, 4}, nullptr, s2));
+  // 3 → 3 channels, 80² → 160²: automatic picks the fused rows.
+  EXPECT_EQ(offered_transposed({1, 3, 80, 80}, {3, 3, 4, 4}, nullptr, s2), (Shape{1, 3, 160, 160}));
+  // 16 input channels: a matrix product; column stride 3: phase buffers; no batch: no rows.
+  EXPECT_FALSE(offered_transposed({1, 16, 64, 64}, {16, 3, 4, 4}, nullptr, s2));
   ConvTranspose2dParams s3 = s2;
-  s3.stride = {2, 3};  // column stride 3: phase buffers
-  EXPECT_FALSE(conv_transpose2d_streamable({1, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s3));
-  EXPECT_FALSE(conv_transpose2d_streamable({0, 3, 64, 64}, {3, 3, 4, 4}, nullptr, s2));
+  s3.stride = {2, 3};
+  EXPECT_FALSE(offered_transposed({1, 3, 80, 80}, {3, 3, 4, 4}, nullptr, s3));
+  EXPECT_FALSE(offered_transposed({0, 3, 80, 80}, {3, 3, 4, 4}, nullptr, s2));
+  // 2×2 → 4×4 (the explainer): below 16 Ki input elements, nothing; asked for, its
+  // scatter is no band either.
   ConvTranspose2dParams direct = s2;
-  direct.algorithm = ConvAlgorithm::direct;  // asked for: even the explainer's layer
-  EXPECT_TRUE(conv_transpose2d_streamable({1, 1, 2, 2}, {1, 1, 4, 4}, nullptr, direct));
+  direct.algorithm = ConvAlgorithm::direct;
+  EXPECT_FALSE(offered_transposed({1, 1, 2, 2}, {1, 1, 4, 4}, nullptr, direct));
   const xt::xarray<float> w = xt::zeros<float>({1, 1, 4, 4});
+  TensorStream small(xt::zeros<float>({1, 1, 2, 2}), {1, 1, 4, 4});
+  conv_transpose2d_streamed({1, 1, 2, 2}, w, std::nullopt, direct, small);
+  EXPECT_EQ(small.writes.size(), 4u);
   TensorStream s(xt::zeros<float>({1, 1, 2, 2}), {1, 1, 4, 4});
   EXPECT_ERROR(conv_transpose2d_streamed({1, 1, 2, 2}, w, std::nullopt, s2, s),
                "conv_transpose2d: input shape [1, 1, 2, 2] with these parameters is not computed in bands of rows");
@@ -265,23 +284,20 @@ TEST(conv_transpose2d_streamed, takes_the_calls_computed_with_the_fused_rows) {
 }
 
 TEST(conv_transpose2d_streamed, checks_its_arguments_as_conv_transpose2d_does) {
-  const xt::xarray<float> x = xt::zeros<float>({1, 3, 8, 8});
+  const Shape big{1, 3, 128, 128}, bigger{1, 4, 128, 128};
+  const xt::xarray<float> x = xt::zeros<float>(big);
   const xt::xarray<float> w = xt::zeros<float>({4, 2, 3, 3});
   const std::string expected = test::error_of([&] { conv_transpose2d(x, w); });
   EXPECT_THAT(expected, ::testing::HasSubstr("input has 3 channels"));
-  EXPECT_EQ(test::error_of([&] { conv_transpose2d_streamable({1, 3, 8, 8}, {4, 2, 3, 3}, nullptr); }), expected);
+  EXPECT_EQ(test::error_of([&] { offered_transposed(big, {4, 2, 3, 3}, nullptr); }), expected);
   ConvTranspose2dParams p;
   p.output_padding = {1, 0};
-  const std::string output_padding = test::error_of([&] {
-    conv_transpose2d(xt::zeros<float>({1, 4, 8, 8}), w, std::nullopt, p);
-  });
+  const std::string output_padding =
+      test::error_of([&] { conv_transpose2d(xt::zeros<float>(bigger), w, std::nullopt, p); });
   EXPECT_THAT(output_padding, ::testing::HasSubstr("output_padding"));
-  EXPECT_EQ(test::error_of([&] {
-              conv_transpose2d_streamable({1, 4, 8, 8}, {4, 2, 3, 3}, nullptr, p);
-            }),
-            output_padding);
-  TensorStream s(x, {1, 2, 10, 10});
-  EXPECT_EQ(test::error_of([&] { conv_transpose2d_streamed({1, 3, 8, 8}, w, std::nullopt, {}, s); }), expected);
+  EXPECT_EQ(test::error_of([&] { offered_transposed(bigger, {4, 2, 3, 3}, nullptr, p); }), output_padding);
+  TensorStream s(x, {1, 2, 130, 130});
+  EXPECT_EQ(test::error_of([&] { conv_transpose2d_streamed(big, w, std::nullopt, {}, s); }), expected);
   EXPECT_EQ(s.rows_read, 0u);
 }
 

@@ -5,9 +5,10 @@
 // equals conv2d(x); a call is refused (InvalidArgument) exactly when its
 // arguments are invalid or its result exceeds tconv's element limit (an
 // algorithm the caller chose may also refuse for its scratch; automatic may not).
-// conv2d_streamable and conv_transpose2d_streamable refuse exactly what their
-// function refuses, and a call they take gives its bits through *_streamed,
-// asking only for rows inside the input and handing over every result row once.
+// conv2d_streamable and conv_transpose2d_streamable offer no stream for a call
+// their function refuses, and a call they take gives its bits through
+// *_streamed, asking only for rows inside the input and handing over every
+// result row once.
 // The backward pass of every computed call accepts it, has the input's, the
 // weight's and (C_out) shapes, and is the forward's adjoint against the
 // reference: ⟨x, grad_input⟩ = ⟨w, grad_weight⟩ = ⟨output − bias, g⟩, and
@@ -223,29 +224,30 @@ class TensorStream final : public tconv::RowStream {
 template <class Params>
 std::optional<Shape> streamable(const ConvCase& c, const Params& p) {
   const Shape input(c.input.shape().begin(), c.input.shape().end());
-  const Shape weight(c.weight.shape().begin(), c.weight.shape().end());
-  const Shape bias = c.bias ? Shape(c.bias->shape().begin(), c.bias->shape().end()) : Shape();
   if constexpr (std::is_same_v<Params, tconv::Conv2dParams>) {
-    return tconv::conv2d_streamable(input, weight, c.bias ? &bias : nullptr, p);
+    return tconv::conv2d_streamable(input, c.weight, c.bias, p);
   } else {
-    return tconv::conv_transpose2d_streamable(input, weight, c.bias ? &bias : nullptr, p);
+    return tconv::conv_transpose2d_streamable(input, c.weight, c.bias, p);
   }
 }
 
+// *_streamed takes every call computed in bands of rows, whatever its size
+// (*_streamable offers only large ones), and refuses the rest.
 template <class Params>
 void check_streamed(const char* function, const ConvCase& c, const Params& p, const xt::xarray<float>& result) {
-  const std::optional<Shape> shape = *attempt(function, Expect::success, [&] { return streamable(c, p); });
-  if (!shape) return;
-  if (*shape != Shape(result.shape().begin(), result.shape().end())) die("%s_streamable gives another shape", function);
+  const Shape result_shape(result.shape().begin(), result.shape().end());
+  const std::optional<Shape> offered = *attempt(function, Expect::success, [&] { return streamable(c, p); });
+  if (offered && *offered != result_shape) die("%s_streamable gives another shape", function);
   const Shape input(c.input.shape().begin(), c.input.shape().end());
-  TensorStream stream(c.input, *shape);
-  attempt(function, Expect::success, [&] {
-    if constexpr (std::is_same_v<Params, tconv::Conv2dParams>) {
-      return tconv::conv2d_streamed(input, c.weight, c.bias, p, stream);
-    } else {
-      return tconv::conv_transpose2d_streamed(input, c.weight, c.bias, p, stream);
-    }
-  });
+  TensorStream stream(c.input, result_shape);
+  const bool streamed = attempt(function, offered ? Expect::success : Expect::either, [&] {
+                          if constexpr (std::is_same_v<Params, tconv::Conv2dParams>) {
+                            return tconv::conv2d_streamed(input, c.weight, c.bias, p, stream);
+                          } else {
+                            return tconv::conv_transpose2d_streamed(input, c.weight, c.bias, p, stream);
+                          }
+                        }).has_value();
+  if (!streamed) return;
   if (std::memcmp(stream.result.data(), result.data(), result.size() * sizeof(float)) != 0) {
     die("%s_streamed differs from %s", function, function);
   }
@@ -270,17 +272,16 @@ void run_conv(Reader& in, bool transposed) {
     return transposed ? tconv::conv_transpose2d(c.input, c.weight, c.bias, pt)
                       : tconv::conv2d(c.input, c.weight, c.bias, p2);
   };
-  // Refused exactly when the call is (an algorithm the caller chose may refuse for its scratch, as the call does).
-  const auto refused_streamable = [&](Expect expect) {
-    if (transposed) {
-      attempt(function, expect, [&] { return streamable(c, pt); });
-    } else {
-      attempt(function, expect, [&] { return streamable(c, p2); });
-    }
+  // A call its function refuses never gets a stream: it is refused (with the
+  // function's message) or, below the size worth streaming, gets nothing.
+  const auto refused_streamable = [&] {
+    const auto offered = transposed ? attempt(function, Expect::either, [&] { return streamable(c, pt); })
+                                    : attempt(function, Expect::either, [&] { return streamable(c, p2); });
+    if (offered && *offered) die("%s_streamable offered a stream for a call %s refuses", function, function);
   };
   if (!well_formed(c, transposed) || !out) {
     attempt(function, Expect::failure, call);
-    refused_streamable(Expect::failure);
+    refused_streamable();
     return;
   }
   ConvSizes s{};
@@ -295,7 +296,7 @@ void run_conv(Reader& in, bool transposed) {
   const std::uint64_t count = product({s.batch, s.out_channels, s.out_h, s.out_w});
   if (count > tconv::kMaxElements) {
     attempt(function, Expect::failure, call);
-    refused_streamable(Expect::failure);
+    refused_streamable();
     return;
   }
   const std::uint64_t in_count = product({s.batch, s.in_channels, s.in_h, s.in_w});

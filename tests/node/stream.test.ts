@@ -129,7 +129,7 @@ const CASES: { shape: number[]; cout: number; k: [number, number]; options: Opti
   { shape: [1, 2, 25, 1300], cout: 6, k: [3, 2], options: opts([2, 1], [2, 0], [1, 2], 1), bias: false },
   { shape: [2, 6, 21, 1030], cout: 9, k: [2, 3], options: opts([1, 1], [0, 3], [2, 1], 3), bias: true },
   { shape: [3, 17, 1500], cout: 5, k: [5, 1], options: opts([3, 1], [2, 0], [1, 1], 1), bias: true },
-  { shape: [1, 4, 9, 40], cout: 4, k: [1, 1], options: opts([1, 1], [0, 0], [1, 1], 2), bias: false },
+  { shape: [1, 4, 70, 60], cout: 4, k: [1, 1], options: opts([1, 1], [0, 0], [1, 1], 2), bias: false },
 ];
 
 function opts(stride: [number, number], padding: [number, number], dilation: [number, number], groups: number) {
@@ -197,19 +197,37 @@ describe('a streamed conv2d', () => {
     );
   });
 
-  it('is used only where the core computes in bands of rows', () => {
-    const x = randomTensor([1, 2, 12, 12], 3);
+  it('is used only where the core computes in bands of rows, from 16 Ki input elements', () => {
+    const x = randomTensor([1, 2, 100, 100], 3);
     const w = randomTensor([2, 2, 3, 3], 4);
     expect(crossings(() => tc.conv2d(x, w)).length).toBeGreaterThan(0);
     expect(crossings(() => tc.conv2d(x, w, { stride: [1, 2] })).length).toBe(0); // column stride 2
-    expect(crossings(() => tc.conv2d(randomTensor([1, 2, 12, 5], 5), w)).length).toBe(0); // 3 wide: the direct loop
+    expect(crossings(() => tc.conv2d(randomTensor([1, 2, 3000, 5], 5), w)).length).toBe(0); // 3 wide: the direct loop
+    expect(crossings(() => tc.conv2d(randomTensor([1, 2, 90, 90], 5), w)).length).toBe(0); // 16,200 elements: whole
     const w4 = randomTensor([2, 2, 4, 4], 6);
     expect(crossings(() => tc.convTranspose2d(x, w4, { stride: 2 })).length).toBeGreaterThan(0);
     expect(crossings(() => tc.convTranspose2d(x, w4, { stride: [2, 3] })).length).toBe(0); // column stride 3
-    const explainer = randomTensor([1, 1, 2, 2], 7); // 2×2 → 5×5: the scatter
+    const explainer = randomTensor([1, 1, 2, 2], 7); // 2×2 → 5×5
     expect(crossings(() => tc.convTranspose2d(explainer, randomTensor([1, 1, 3, 3], 8), { stride: 2 })).length).toBe(0);
-    const rich = randomTensor([1, 16, 12, 12], 9); // 16 input channels: a matrix product
+    expect(crossings(() => tc.conv2d(randomTensor([1, 1, 4, 4], 7), randomTensor([1, 1, 3, 3], 8))).length).toBe(0);
+    const rich = randomTensor([1, 16, 40, 40], 9); // 16 input channels: a matrix product
     expect(crossings(() => tc.convTranspose2d(rich, randomTensor([16, 2, 4, 4], 10), { stride: 2 })).length).toBe(0);
+  });
+
+  it('frees what it allocates: 1,000 streamed calls leave the heap where it was', () => {
+    const x = randomTensor([1, 3, 64, 300], 11);
+    const w = randomTensor([3, 3, 3, 3], 12);
+    const out = new Float32Array(3 * 64 * 300);
+    tc.conv2d(x, w, { padding: 1 });
+    const before = tc.heapInUse();
+    const seen = crossings(() => {
+      for (let i = 0; i < 500; i++) {
+        tc.conv2d(x, w, { padding: 1 });
+        tc.convTranspose2d(x, w, { padding: 1, out });
+      }
+    });
+    expect(seen.length).toBeGreaterThan(1000);
+    expect(tc.heapInUse()).toBe(before);
   });
 
   it('convTranspose2d equals its definition, across bands, batches, groups and both column strides', () => {

@@ -79,18 +79,20 @@ class RowStream {
   ~RowStream() = default;
 };
 
-/// The result's shape if conv2d_streamed takes a conv2d of these shapes
-/// (input, weight, and bias or null), else nothing: it takes the calls that
-/// conv2d computes in bands of rows (stride 1 along the width, a result at
-/// least 4 wide and not empty). Checks the shapes and params as conv2d does,
-/// with its messages.
-std::optional<Shape> conv2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+/// The result's shape if a conv2d of an input of this shape (and this weight
+/// and bias) is worth streaming, else nothing: calls that conv2d computes in bands
+/// of rows (stride 1 along the width, a result at least 4 wide and not empty)
+/// from an input of 16 Ki elements, whose tensors outgrow the cache. Checks
+/// the shapes and params as conv2d does, with its messages; a smaller input
+/// gets nothing, unchecked (conv2d checks it).
+std::optional<Shape> conv2d_streamable(const Shape& input, const xt::xarray<float>& weight,
+                                       const std::optional<xt::xarray<float>>& bias = std::nullopt,
                                        const Conv2dParams& params = {});
 
 /// conv2d of an input of shape `input` that `stream` provides, the result
 /// written to `stream` as it is computed: the same bits as conv2d. Returns the
-/// result's shape. Everything is checked before the first read; a call
-/// conv2d_streamable refuses throws std::invalid_argument.
+/// result's shape. Everything is checked before the first read; a call not
+/// computed in bands of rows throws InvalidArgument (any input size is taken).
 Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
                       const Conv2dParams& params, RowStream& stream);
 
@@ -98,7 +100,8 @@ Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const
 /// computes with the `direct` algorithm's fused rows (column stride 1 or 2;
 /// automatic picks `direct` for layers of few input channels per group that
 /// are not tiny), and gives its bits.
-std::optional<Shape> conv_transpose2d_streamable(const Shape& input, const Shape& weight, const Shape* bias,
+std::optional<Shape> conv_transpose2d_streamable(const Shape& input, const xt::xarray<float>& weight,
+                                                 const std::optional<xt::xarray<float>>& bias = std::nullopt,
                                                  const ConvTranspose2dParams& params = {});
 Shape conv_transpose2d_streamed(const Shape& input, const xt::xarray<float>& weight,
                                 const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
