@@ -63,7 +63,7 @@ class TensorStream final : public RowStream {
     return batched_ ? std::array<std::size_t, 4>{s[0], s[1], s[2], s[3]}
                     : std::array<std::size_t, 4>{1, s[0], s[1], s[2]};
   }
-  const xt::xarray<float>& input_;
+  const xt::xarray<float> input_;  // a copy: a stream may outlive the tensor it was made from
   bool batched_;
 };
 
