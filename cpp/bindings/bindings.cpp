@@ -42,7 +42,7 @@ val interpolate_js(const TensorArg& input, const val& options, const val& out) {
     const InterpolateOptions parsed = to_interpolate_options(options);
     const xt::xarray<float> result = interpolate(to_tensor("interpolate", "input", input), parsed);
     if (out.isNull()) return to_js(result);
-    check_out_length("interpolate", out["length"].as<double>(), Shape(result.shape().begin(), result.shape().end()));
+    check_out_length("interpolate", out["length"].as<double>(), result);
     return to_js(result, out);
   });
 }
@@ -259,7 +259,10 @@ void unfilled(std::string_view function, std::string_view name, TensorSlot& slot
   slot.data = address(tensor->data());
 }
 
-void write_result_shape(TensorSlot& slot, const Shape& shape) {
+// Any shape container: a Shape, or a tensor's own (not copied into a Shape,
+// which would cost an explainer-sized call an allocation).
+template <class S>
+void write_result_shape(TensorSlot& slot, const S& shape) {
   std::size_t length = 1;
   for (const std::size_t d : shape) length *= d;  // within kMaxElements: the core checked it
   slot.length = static_cast<double>(length);
@@ -422,9 +425,8 @@ int tconv_conv_run(ConvCall* call) {
                                     : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
     const xt::xarray<float>& result = *call->result;
     ConvRecord& r = call->record;
-    const tconv::Shape shape(result.shape().begin(), result.shape().end());
-    if (r.out >= 0) check_out_length(f, r.out, shape);
-    write_result_shape(r.result, shape);
+    if (r.out >= 0) check_out_length(f, r.out, result);
+    write_result_shape(r.result, result.shape());
     r.result.data = address(result.data());
   });
 }

@@ -75,6 +75,12 @@ void check_out_length(std::string_view function, double out_length, const Shape&
   }
 }
 
+void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result) {
+  if (out_length != static_cast<double>(result.size())) {
+    check_out_length(function, out_length, Shape(result.shape().begin(), result.shape().end()));
+  }
+}
+
 std::string out_of_memory(std::string_view function) {
   return std::string(function) + ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)";
 }

@@ -98,6 +98,8 @@ val to_js(const xt::xarray<float>& tensor, const val& out);
 /// The rule for a caller's `out` array: exactly the result's element count, or a message naming `out`.
 /// `out_length` is the array's length as JS reads it (a double: nothing is truncated first).
 void check_out_length(std::string_view function, double out_length, const Shape& result);
+/// The same for a computed result (its shape is copied only for the message).
+void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result);
 val to_js(const Pair& pair);
 /// A fresh JS-owned typed array copied from wasm memory in one call.
 val float32_copy(const float* data, std::size_t size);
