@@ -52,9 +52,8 @@ Band conv2d_band(const ConvGeometry& g) {
 // whatever its row (the upsampler's bands rely on that). The border (and
 // slack columns) makes every read valid.
 //
-// With a stream, each band's input rows come from it into `staged` and each
-// channel block's band of result rows goes to it from `result_rows`; both
-// buffers stay in the cache.
+// With a stream, each band's input rows come from it and each channel block's
+// band of result rows goes to it, through buffers that stay in the cache (BandRows).
 void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                     float* out_data, RowStream* stream) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
@@ -72,11 +71,7 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   const std::size_t band = bands.steps, band_rows = bands.rows;
   const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
   std::vector<float> buffer(group_in * band_rows * padded_w);
-  std::vector<float> staged, result_rows;
-  if (stream) {
-    staged.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
-    result_rows.resize(std::min(group_out, kChannelBlock) * band * g.out_w);
-  }
+  BandRows io(g, in_data, out_data, stream, band, band_rows);
   std::vector<float> bias_block(kChannelBlock);
   FusedTaps row_taps;
   const FusedTaps* row_taps_ptr[1] = {&row_taps};
@@ -107,32 +102,18 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        BandSource src{nullptr, 0, g.in_h};
-        if (stream) {
-          const RowRange in_rows = band_input_rows(g.in_h, ph, oh0 * sh, band_rows);
-          src = {staged.data(), in_rows.begin, in_rows.end - in_rows.begin};
-          if (src.rows > 0) stream->read_input(n, group * group_in, group_in, src.row, src.rows, staged.data());
-        } else {
-          src.data = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
-        }
-        copy_band(src, group_in, g.in_h, g.in_w, ph, pw, padded_w, oh0 * sh, band_rows, buffer.data());
+        io.load(n, group, ph, pw, padded_w, oh0 * sh, buffer.data());
         const std::size_t rows_here = std::min(band, g.out_h - oh0);
         for (std::size_t blk = 0; blk < blocks; ++blk) {
-          const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+          const std::size_t oc0 = group * group_out + kChannelBlock * blk;
+          const std::size_t block_size = std::min(kChannelBlock, group_out - kChannelBlock * blk);
           for (std::size_t oh = oh0; oh < oh0 + rows_here; ++oh) {
             const float* base = buffer.data() + (oh - oh0) * sh * padded_w;
             float* rows[kChannelBlock];
-            if (stream) {
-              for (std::size_t b = 0; b < block_size; ++b) {
-                rows[b] = result_rows.data() + (b * rows_here + oh - oh0) * g.out_w;
-                bias_block[b] = bias ? bias[group * group_out + oc0 + b] : 0.0f;
-              }
-            } else {
-              output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
-            }
+            io.targets(n, oc0, block_size, oh, oh0, rows_here, bias, rows, bias_block.data());
             fused_row<1>(base, row_taps_ptr, blk, block_size, g.out_w, bias_block.data(), rows);
           }
-          if (stream) stream->write_result(n, group * group_out + oc0, block_size, oh0, rows_here, result_rows.data());
+          io.done(n, oc0, block_size, oh0, rows_here);
         }
       }
     }

@@ -175,6 +175,36 @@ inline RowRange band_input_rows(std::size_t in_h, std::size_t top, std::size_t f
   return {begin, std::max(begin, end)};
 }
 
+// Where the fused drivers (conv2d_blocked, conv_transpose2d_direct) read a
+// band's input rows and write its result rows: the tensors, or, with a
+// stream, two buffers of a band each that the stream fills and empties
+// (tconv::RowStream): the input rows of a group, and the result rows of one
+// channel block, laid out [channel][row][column].
+class BandRows {
+ public:
+  // `band`: result rows per band; `band_rows`: padded input rows per band.
+  BandRows(const ConvGeometry& g, const float* in_data, float* out_data, RowStream* stream, std::size_t band,
+           std::size_t band_rows);
+  // The band of padded rows [first, first + band_rows) of image n's group,
+  // zero-bordered into `buffer` (copy_band).
+  void load(std::size_t n, std::size_t group, std::size_t top, std::size_t left, std::size_t padded_w,
+            std::size_t first, float* buffer);
+  // Where result row oh of channels [oc, oc + count) goes, in a band of
+  // `rows` result rows from oh0, and their biases (zero without a bias).
+  void targets(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh, std::size_t oh0, std::size_t rows,
+               const float* bias, float** out_rows, float* biases);
+  // A channel block's band is complete: the stream takes it.
+  void done(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh0, std::size_t rows);
+
+ private:
+  const ConvGeometry& g_;
+  const float* in_data_;
+  float* out_data_;
+  RowStream* stream_;
+  std::size_t band_rows_;
+  std::vector<float> staged_, result_rows_;
+};
+
 // Row oh of output channels [oc, oc + count) of image n, and their biases
 // (zero without a bias): what the fused kernels write one block at a time.
 inline void output_block(const ConvGeometry& g, float* out_data, const float* bias, std::size_t n, std::size_t oc,

@@ -1,12 +1,14 @@
 // How the algorithms lay out their input (conv_internal.hpp): the phase plan
 // of a transposed convolution, zero-bordered copies of the input, bands of
-// it for the fused kernels, the bias fill of the accumulating loops, and the
+// it for the fused kernels and where their rows come from and go (BandRows:
+// the tensors or a stream), the bias fill of the accumulating loops, and the
 // finiteness test of Winograd's results.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "conv_internal.hpp"
+#include "fused_rows.hpp"
 
 namespace tconv::detail {
 
@@ -112,6 +114,43 @@ void copy_band(BandSource src, std::size_t channels, std::size_t in_h, std::size
       std::fill_n(d + left + in_w, padded_w - left - in_w, 0.0f);
     }
   }
+}
+
+BandRows::BandRows(const ConvGeometry& g, const float* in_data, float* out_data, RowStream* stream, std::size_t band,
+                   std::size_t band_rows)
+    : g_(g), in_data_(in_data), out_data_(out_data), stream_(stream), band_rows_(band_rows) {
+  if (stream) {
+    const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+    staged_.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
+    result_rows_.resize(std::min(group_out, kChannelBlock) * band * g.out_w);
+  }
+}
+
+void BandRows::load(std::size_t n, std::size_t group, std::size_t top, std::size_t left, std::size_t padded_w,
+                    std::size_t first, float* buffer) {
+  const std::size_t group_in = g_.in_channels / g_.groups;
+  BandSource src{nullptr, 0, g_.in_h};
+  if (stream_) {
+    const RowRange rows = band_input_rows(g_.in_h, top, first, band_rows_);
+    src = {staged_.data(), rows.begin, rows.end - rows.begin};
+    if (src.rows > 0) stream_->read_input(n, group * group_in, group_in, src.row, src.rows, staged_.data());
+  } else {
+    src.data = in_data_ + (n * g_.in_channels + group * group_in) * g_.in_h * g_.in_w;
+  }
+  copy_band(src, group_in, g_.in_h, g_.in_w, top, left, padded_w, first, band_rows_, buffer);
+}
+
+void BandRows::targets(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh, std::size_t oh0,
+                       std::size_t rows, const float* bias, float** out_rows, float* biases) {
+  if (!stream_) return output_block(g_, out_data_, bias, n, oc, count, oh, out_rows, biases);
+  for (std::size_t b = 0; b < count; ++b) {
+    out_rows[b] = result_rows_.data() + (b * rows + oh - oh0) * g_.out_w;
+    biases[b] = bias ? bias[oc + b] : 0.0f;
+  }
+}
+
+void BandRows::done(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh0, std::size_t rows) {
+  if (stream_) stream_->write_result(n, oc, count, oh0, rows, result_rows_.data());
 }
 
 }  // namespace tconv::detail

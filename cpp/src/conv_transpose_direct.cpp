@@ -162,9 +162,8 @@ Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan) {
 
 namespace {
 
-// With a stream, each band's input rows come from it into `staged` and each
-// channel block's band of result rows goes to it from `result_rows`, as in
-// conv2d_blocked.
+// With a stream, each band's input rows come from it and each channel
+// block's band of result rows goes to it (BandRows), as in conv2d_blocked.
 void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                                    float* out_data, RowStream* stream) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
@@ -175,11 +174,7 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   const Band bands = transposed_fused_band(g, plan);
   const std::size_t band = sh * bands.steps, band_rows = bands.rows;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
-  std::vector<float> staged, result_rows;
-  if (stream) {
-    staged.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
-    result_rows.resize(std::min(group_out, kChannelBlock) * band * g.out_w);
-  }
+  BandRows io(g, in_data, out_data, stream, band, band_rows);
   std::vector<float> bias_block(kChannelBlock);
   // Taps of each (row phase, column phase), [row phase][sw]; the offsets hold
   // for the phase's first output row in the band, later rows of the phase
@@ -218,20 +213,11 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        const std::size_t top = std::size_t(plan.top);
-        BandSource src{nullptr, 0, g.in_h};
-        if (stream) {
-          const RowRange in_rows = band_input_rows(g.in_h, top, oh0 / sh, band_rows);
-          src = {staged.data(), in_rows.begin, in_rows.end - in_rows.begin};
-          if (src.rows > 0) stream->read_input(n, group * group_in, group_in, src.row, src.rows, staged.data());
-        } else {
-          src.data = in_data + (n * g.in_channels + group * group_in) * g.in_h * g.in_w;
-        }
-        copy_band(src, group_in, g.in_h, g.in_w, top, std::size_t(plan.left), plan.padded_w, oh0 / sh, band_rows,
-                  buffer.data());
+        io.load(n, group, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh, buffer.data());
         const std::size_t rows_here = std::min(band, g.out_h - oh0);
         for (std::size_t blk = 0; blk < blocks; ++blk) {
-          const std::size_t oc0 = kChannelBlock * blk, block_size = std::min(kChannelBlock, group_out - oc0);
+          const std::size_t oc0 = group * group_out + kChannelBlock * blk;
+          const std::size_t block_size = std::min(kChannelBlock, group_out - kChannelBlock * blk);
           for (std::size_t oh = oh0; oh < oh0 + rows_here; ++oh) {
             const Phase* row = plan.row_phase(oh % sh);
             const FusedTaps* row_taps[kFusedMaxStride] = {&none, &none};
@@ -242,21 +228,14 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
             }
             const float* base = buffer.data() + (oh / sh - oh0 / sh) * plan.padded_w;
             float* rows[kChannelBlock];
-            if (stream) {
-              for (std::size_t b = 0; b < block_size; ++b) {
-                rows[b] = result_rows.data() + (b * rows_here + oh - oh0) * g.out_w;
-                bias_block[b] = bias ? bias[group * group_out + oc0 + b] : 0.0f;
-              }
-            } else {
-              output_block(g, out_data, bias, n, group * group_out + oc0, block_size, oh, rows, bias_block.data());
-            }
+            io.targets(n, oc0, block_size, oh, oh0, rows_here, bias, rows, bias_block.data());
             if (sw == 1) {
               fused_row<1>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
             } else {
               fused_row<2>(base, row_taps, blk, block_size, g.out_w, bias_block.data(), rows);
             }
           }
-          if (stream) stream->write_result(n, group * group_out + oc0, block_size, oh0, rows_here, result_rows.data());
+          io.done(n, oc0, block_size, oh0, rows_here);
         }
       }
     }
