@@ -93,6 +93,18 @@ bool same_bits(const xt::xarray<float>& a, const xt::xarray<float>& b) {
   return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+/// The stream's result has `expected`'s bits, and it got every result row exactly once.
+::testing::AssertionResult whole_and_same(const TensorStream& s, const xt::xarray<float>& expected) {
+  if (!same_bits(s.result, expected)) return ::testing::AssertionFailure() << "other bits";
+  if (s.writes.size() != s.result.size() / s.result.shape().back()) {
+    return ::testing::AssertionFailure() << s.writes.size() << " result rows handed over";
+  }
+  for (const auto& [row, times] : s.writes) {
+    if (times != 1) return ::testing::AssertionFailure() << "a result row handed over " << times << " times";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(conv2d_streamed, a_row_by_hand) {
   // 1×1×1×5 input 1..5, a 1×2 kernel of ones, bias 0.5: the sums of neighbours plus 0.5.
   const xt::xarray<float> x = test::tensor({1, 1, 1, 5}, {1, 2, 3, 4, 5});
@@ -134,9 +146,7 @@ TEST(conv2d_streamed, gives_conv2d_bits_and_each_result_row_once) {
     }
     // conv2d_streamable offers the same shape from 16 Ki input elements.
     if (x.size() >= (16u << 10)) ASSERT_EQ(offered(in_shape, w_shape, nullptr, p), shape_of(s->result));
-    ASSERT_TRUE(same_bits(s->result, conv2d(x, k, bias, p))) << "trial " << trial;
-    ASSERT_EQ(s->writes.size(), s->result.size() / s->result.shape().back()) << "trial " << trial;
-    for (const auto& [row, times] : s->writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    ASSERT_TRUE(whole_and_same(*s, conv2d(x, k, bias, p))) << "trial " << trial;
     ++checked;
   }
   EXPECT_GT(checked, 60);
@@ -248,9 +258,7 @@ TEST(conv_transpose2d_streamed, gives_conv_transpose2d_bits_and_each_result_row_
     if (x.size() >= (16u << 10)) {
       ASSERT_EQ(offered_transposed(in_shape, w_shape, nullptr, p), shape_of(s->result));
     }
-    ASSERT_TRUE(same_bits(s->result, conv_transpose2d(x, k, bias, p))) << "trial " << trial;
-    ASSERT_EQ(s->writes.size(), s->result.size() / s->result.shape().back()) << "trial " << trial;
-    for (const auto& [row, times] : s->writes) ASSERT_EQ(times, 1) << "trial " << trial;
+    ASSERT_TRUE(whole_and_same(*s, conv_transpose2d(x, k, bias, p))) << "trial " << trial;
     ++checked;
   }
   EXPECT_GT(checked, 60);
