@@ -175,6 +175,16 @@ inline RowRange band_input_rows(std::size_t in_h, std::size_t top, std::size_t f
   return {begin, std::max(begin, end)};
 }
 
+// Row oh of output channels [oc, oc + count) of image n, and their biases
+// (zero without a bias): what the fused kernels write one block at a time.
+inline void output_block(const ConvGeometry& g, float* out_data, const float* bias, std::size_t n, std::size_t oc,
+                         std::size_t count, std::size_t oh, float** rows, float* biases) noexcept {
+  for (std::size_t b = 0; b < count; ++b) {
+    rows[b] = out_data + ((n * g.out_channels + oc + b) * g.out_h + oh) * g.out_w;
+    biases[b] = bias ? bias[oc + b] : 0.0f;
+  }
+}
+
 // Where the fused drivers (conv2d_blocked, conv_transpose2d_direct) read a
 // band's input rows and write its result rows: the tensors, or, with a
 // stream, two buffers of a band each that the stream fills and empties
@@ -191,10 +201,19 @@ class BandRows {
             std::size_t first, float* buffer);
   // Where result row oh of channels [oc, oc + count) goes, in a band of
   // `rows` result rows from oh0, and their biases (zero without a bias).
+  // Inline: it runs once per row and block (3,072 times for a 3 × 1024² result).
   void targets(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh, std::size_t oh0, std::size_t rows,
-               const float* bias, float** out_rows, float* biases);
+               const float* bias, float** out_rows, float* biases) noexcept {
+    if (!stream_) return output_block(g_, out_data_, bias, n, oc, count, oh, out_rows, biases);
+    for (std::size_t b = 0; b < count; ++b) {
+      out_rows[b] = result_rows_.data() + (b * rows + oh - oh0) * g_.out_w;
+      biases[b] = bias ? bias[oc + b] : 0.0f;
+    }
+  }
   // A channel block's band is complete: the stream takes it.
-  void done(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh0, std::size_t rows);
+  void done(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh0, std::size_t rows) {
+    if (stream_) stream_->write_result(n, oc, count, oh0, rows, result_rows_.data());
+  }
 
  private:
   const ConvGeometry& g_;
@@ -204,16 +223,6 @@ class BandRows {
   std::size_t band_rows_;
   std::vector<float> staged_, result_rows_;
 };
-
-// Row oh of output channels [oc, oc + count) of image n, and their biases
-// (zero without a bias): what the fused kernels write one block at a time.
-inline void output_block(const ConvGeometry& g, float* out_data, const float* bias, std::size_t n, std::size_t oc,
-                         std::size_t count, std::size_t oh, float** rows, float* biases) noexcept {
-  for (std::size_t b = 0; b < count; ++b) {
-    rows[b] = out_data + ((n * g.out_channels + oc + b) * g.out_h + oh) * g.out_w;
-    biases[b] = bias ? bias[oc + b] : 0.0f;
-  }
-}
 
 // ---------------------------------------------------------------- algorithms
 

@@ -140,17 +140,4 @@ void BandRows::load(std::size_t n, std::size_t group, std::size_t top, std::size
   copy_band(src, group_in, g_.in_h, g_.in_w, top, left, padded_w, first, band_rows_, buffer);
 }
 
-void BandRows::targets(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh, std::size_t oh0,
-                       std::size_t rows, const float* bias, float** out_rows, float* biases) {
-  if (!stream_) return output_block(g_, out_data_, bias, n, oc, count, oh, out_rows, biases);
-  for (std::size_t b = 0; b < count; ++b) {
-    out_rows[b] = result_rows_.data() + (b * rows + oh - oh0) * g_.out_w;
-    biases[b] = bias ? bias[oc + b] : 0.0f;
-  }
-}
-
-void BandRows::done(std::size_t n, std::size_t oc, std::size_t count, std::size_t oh0, std::size_t rows) {
-  if (stream_) stream_->write_result(n, oc, count, oh0, rows, result_rows_.data());
-}
-
 }  // namespace tconv::detail
