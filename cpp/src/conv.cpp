@@ -293,76 +293,77 @@ xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>
 
 namespace {
 
-// A streamed conv2d: its validated geometry, and whether conv2d_blocked,
-// which works in bands of rows, computes it (an empty result has no rows).
-ConvGeometry streamed_geometry(const Shape& input, Dims weight, std::optional<Dims> bias, const Conv2dParams& params) {
-  return detail::conv2d_geometry(kConv2d, Dims(input), weight, bias ? &*bias : nullptr, params);
+// A streamed call's validated geometry: its input is a shape, its weight and
+// bias tensors, checked with the call's own rules and messages.
+std::optional<Dims> dims_of(const std::optional<xt::xarray<float>>& bias) {
+  return bias ? std::optional<Dims>(*bias) : std::nullopt;
+}
+ConvGeometry streamed_geometry(const Shape& input, const xt::xarray<float>& weight,
+                               const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
+  const std::optional<Dims> b = dims_of(bias);
+  return detail::conv2d_geometry(kConv2d, Dims(input), Dims(weight), b ? &*b : nullptr, params);
+}
+ConvGeometry streamed_geometry(const Shape& input, const xt::xarray<float>& weight,
+                               const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+  const std::optional<Dims> b = dims_of(bias);
+  return detail::conv_transpose2d_geometry(kConvTranspose2d, Dims(input), Dims(weight), b ? &*b : nullptr, params);
 }
 
-bool streams(const ConvGeometry& g) {
+// Whether the call is computed by the fused rows, in bands of rows (an empty
+// result has no rows, and takes no algorithm).
+bool streams(const ConvGeometry& g, const Conv2dParams&) {
   return g.batch > 0 && detail::conv2d_algorithm(g) == detail::Conv2dAlgorithm::fused_rows;
+}
+bool streams(const ConvGeometry& g, const ConvTranspose2dParams& params) {
+  return g.batch > 0 && detail::conv_transpose2d_algorithm(g, params.algorithm) == ConvAlgorithm::direct &&
+         detail::transposed_fused(g);
+}
+
+template <class Params>
+std::optional<Shape> streamable(const Shape& input, const xt::xarray<float>& weight,
+                                const std::optional<xt::xarray<float>>& bias, const Params& params) {
+  if (too_small_to_stream(input)) return std::nullopt;
+  const ConvGeometry g = streamed_geometry(input, weight, bias, params);
+  if (!streams(g, params)) return std::nullopt;
+  return detail::output_shape(g);
+}
+
+// The geometry of a call the *_streamed functions take, or their refusal.
+template <class Params>
+ConvGeometry streamed_call(std::string_view function, const Shape& input, const xt::xarray<float>& weight,
+                           const std::optional<xt::xarray<float>>& bias, const Params& params) {
+  const ConvGeometry g = streamed_geometry(input, weight, bias, params);
+  if (!streams(g, params)) {
+    fail(function, "input shape " + format_shape(input) + " with these parameters is not computed in bands of rows (" +
+                       std::string(function) + "_streamable offers nothing); use " + std::string(function));
+  }
+  return g;
 }
 
 }  // namespace
 
 std::optional<Shape> conv2d_streamable(const Shape& input, const xt::xarray<float>& weight,
                                        const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
-  if (too_small_to_stream(input)) return std::nullopt;
-  const ConvGeometry g =
-      streamed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
-  if (!streams(g)) return std::nullopt;
-  return detail::output_shape(g);
+  return streamable(input, weight, bias, params);
 }
 
 Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
                       const Conv2dParams& params, RowStream& stream) {
-  const ConvGeometry g =
-      streamed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
-  if (!streams(g)) {
-    fail(kConv2d,
-         "input shape " + format_shape(input) +
-             " with these parameters is not computed in bands of rows (conv2d_streamable is false); use conv2d");
-  }
+  const ConvGeometry g = streamed_call(kConv2d, input, weight, bias, params);
   detail::conv2d_blocked(g, nullptr, weight.data(), bias ? bias->data() : nullptr, nullptr, &stream);
   return detail::output_shape(g);
 }
 
-namespace {
-
-ConvGeometry streamed_transposed_geometry(const Shape& input, Dims weight, std::optional<Dims> bias,
-                                          const ConvTranspose2dParams& params) {
-  return detail::conv_transpose2d_geometry(kConvTranspose2d, Dims(input), weight, bias ? &*bias : nullptr, params);
-}
-
-// Whether conv_transpose2d computes the call with the fused rows, in bands of
-// rows (an empty result has no rows, and takes no algorithm).
-bool streams(const ConvGeometry& g, ConvAlgorithm requested) {
-  return g.batch > 0 && detail::conv_transpose2d_algorithm(g, requested) == ConvAlgorithm::direct &&
-         detail::transposed_fused(g);
-}
-
-}  // namespace
-
 std::optional<Shape> conv_transpose2d_streamable(const Shape& input, const xt::xarray<float>& weight,
                                                  const std::optional<xt::xarray<float>>& bias,
                                                  const ConvTranspose2dParams& params) {
-  if (too_small_to_stream(input)) return std::nullopt;
-  const ConvGeometry g =
-      streamed_transposed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
-  if (!streams(g, params.algorithm)) return std::nullopt;
-  return detail::output_shape(g);
+  return streamable(input, weight, bias, params);
 }
 
 Shape conv_transpose2d_streamed(const Shape& input, const xt::xarray<float>& weight,
                                 const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
                                 RowStream& stream) {
-  const ConvGeometry g =
-      streamed_transposed_geometry(input, Dims(weight), bias ? std::optional<Dims>(*bias) : std::nullopt, params);
-  if (!streams(g, params.algorithm)) {
-    fail(kConvTranspose2d, "input shape " + format_shape(input) +
-                               " with these parameters is not computed in bands of rows "
-                               "(conv_transpose2d_streamable is false); use conv_transpose2d");
-  }
+  const ConvGeometry g = streamed_call(kConvTranspose2d, input, weight, bias, params);
   detail::conv_transpose2d_direct(g, nullptr, weight.data(), bias ? bias->data() : nullptr, nullptr, &stream);
   return detail::output_shape(g);
 }

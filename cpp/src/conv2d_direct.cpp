@@ -35,11 +35,7 @@ Band conv2d_band(const ConvGeometry& g) {
   // 256 KB), and enough that the extent − sh rows each band re-reads are at
   // most what it advances (else a tall dilated kernel copies the input over and over).
   const std::size_t by_input = std::max(budget_rows > extent ? (budget_rows - extent) / sh + 1 : 1, extent / sh);
-  // A streamed call (conv2d_streamed) holds a band of one channel block's
-  // result rows too: no more than the input's share of the cache.
-  const std::size_t group_out = g.out_channels / g.groups;
-  const std::size_t by_result = std::max<std::size_t>(1, kBandFloats / (std::min(group_out, kChannelBlock) * g.out_w));
-  const std::size_t band = std::min({g.out_h, by_input, by_result});
+  const std::size_t band = std::min({g.out_h, by_input, result_band_rows(g)});
   return {band, (band - 1) * sh + extent, sh};
 }
 
@@ -71,7 +67,7 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   const std::size_t band = bands.steps, band_rows = bands.rows;
   const std::size_t blocks = (group_out + kChannelBlock - 1) / kChannelBlock;
   std::vector<float> buffer(group_in * band_rows * padded_w);
-  BandRows io(g, in_data, out_data, stream, band, band_rows);
+  BandRows io(g, in_data, out_data, stream, band, band_rows, ph, pw, padded_w);
   std::vector<float> bias_block(kChannelBlock);
   FusedTaps row_taps;
   const FusedTaps* row_taps_ptr[1] = {&row_taps};
@@ -80,10 +76,13 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
     // the output row's first padded input row.
     // Sized once: grown tap by tap, the lists were reallocated at every
     // doubling, and the explainer's 4×4 conv2d took 6,450 instructions a call
-    // natively (callgrind) against 4,770 with them sized once.
+    // natively (callgrind) against 4,770 with them sized once. Later groups
+    // reuse them (clear keeps the capacity): a streamed call allocates
+    // nothing once its first rows are in the caller's array.
     row_taps.offsets.clear();
     row_taps.offsets.reserve(group_in * taps);
-    row_taps.weights.assign(blocks, {});
+    row_taps.weights.resize(blocks);
+    for (std::vector<float>& block : row_taps.weights) block.clear();
     for (std::size_t blk = 0; blk < blocks; ++blk) {
       row_taps.weights[blk].reserve(group_in * taps * std::min(kChannelBlock, group_out - kChannelBlock * blk));
     }
@@ -102,7 +101,7 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        io.load(n, group, ph, pw, padded_w, oh0 * sh, buffer.data());
+        io.load(n, group, oh0 * sh, buffer.data());
         const std::size_t rows_here = std::min(band, g.out_h - oh0);
         for (std::size_t blk = 0; blk < blocks; ++blk) {
           const std::size_t oc0 = group * group_out + kChannelBlock * blk;

@@ -163,17 +163,10 @@ struct BandSource {
 void copy_band(BandSource src, std::size_t channels, std::size_t in_h, std::size_t in_w, std::size_t top,
                std::size_t left, std::size_t padded_w, std::size_t first, std::size_t rows, float* dst) noexcept;
 
-// The input rows [begin, end) that the padded rows [first, first + rows) of a
-// band hold (top: the zero rows above the input); begin == end when the band
-// is all border.
-struct RowRange {
-  std::size_t begin, end;
-};
-inline RowRange band_input_rows(std::size_t in_h, std::size_t top, std::size_t first, std::size_t rows) noexcept {
-  const std::size_t begin = std::min(in_h, first > top ? first - top : 0);
-  const std::size_t end = std::min(in_h, first + rows > top ? first + rows - top : 0);
-  return {begin, std::max(begin, end)};
-}
+// The most result rows a band may hold, for any driver: a streamed call keeps
+// a band of one channel block's result rows (BandRows) next to the input's
+// band, and they get no more than the input's share of the cache.
+std::size_t result_band_rows(const ConvGeometry& g) noexcept;
 
 // Row oh of output channels [oc, oc + count) of image n, and their biases
 // (zero without a bias): what the fused kernels write one block at a time.
@@ -192,13 +185,14 @@ inline void output_block(const ConvGeometry& g, float* out_data, const float* bi
 // channel block, laid out [channel][row][column].
 class BandRows {
  public:
-  // `band`: result rows per band; `band_rows`: padded input rows per band.
+  // `band`: result rows per band (at most result_band_rows); `band_rows`:
+  // padded input rows per band, `top` and `left` zero rows and columns before
+  // the input's, `padded_w` floats a row (copy_band).
   BandRows(const ConvGeometry& g, const float* in_data, float* out_data, RowStream* stream, std::size_t band,
-           std::size_t band_rows);
+           std::size_t band_rows, std::size_t top, std::size_t left, std::size_t padded_w);
   // The band of padded rows [first, first + band_rows) of image n's group,
-  // zero-bordered into `buffer` (copy_band).
-  void load(std::size_t n, std::size_t group, std::size_t top, std::size_t left, std::size_t padded_w,
-            std::size_t first, float* buffer);
+  // zero-bordered into `buffer`.
+  void load(std::size_t n, std::size_t group, std::size_t first, float* buffer);
   // Where result row oh of channels [oc, oc + count) goes, in a band of
   // `rows` result rows from oh0, and their biases (zero without a bias).
   // Inline: it runs once per row and block (3,072 times for a 3 × 1024² result).
@@ -220,7 +214,7 @@ class BandRows {
   const float* in_data_;
   float* out_data_;
   RowStream* stream_;
-  std::size_t band_rows_;
+  std::size_t band_rows_, top_, left_, padded_w_;
   std::vector<float> staged_, result_rows_;
 };
 

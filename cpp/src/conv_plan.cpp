@@ -116,9 +116,23 @@ void copy_band(BandSource src, std::size_t channels, std::size_t in_h, std::size
   }
 }
 
+std::size_t result_band_rows(const ConvGeometry& g) noexcept {
+  const std::size_t block = std::min(g.out_channels / g.groups, kChannelBlock);
+  return std::max<std::size_t>(1, kBandFloats / (block * g.out_w));
+}
+
 BandRows::BandRows(const ConvGeometry& g, const float* in_data, float* out_data, RowStream* stream, std::size_t band,
-                   std::size_t band_rows)
-    : g_(g), in_data_(in_data), out_data_(out_data), stream_(stream), band_rows_(band_rows) {
+                   std::size_t band_rows, std::size_t top, std::size_t left, std::size_t padded_w)
+    : g_(g),
+      in_data_(in_data),
+      out_data_(out_data),
+      stream_(stream),
+      band_rows_(band_rows),
+      top_(top),
+      left_(left),
+      padded_w_(padded_w) {
+  // Allocated here, before the first row crosses: a call that streams into
+  // the caller's `out` allocates nothing once it has written to it.
   if (stream) {
     const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
     staged_.resize(group_in * std::min(band_rows, g.in_h) * g.in_w);
@@ -126,18 +140,19 @@ BandRows::BandRows(const ConvGeometry& g, const float* in_data, float* out_data,
   }
 }
 
-void BandRows::load(std::size_t n, std::size_t group, std::size_t top, std::size_t left, std::size_t padded_w,
-                    std::size_t first, float* buffer) {
+void BandRows::load(std::size_t n, std::size_t group, std::size_t first, float* buffer) {
   const std::size_t group_in = g_.in_channels / g_.groups;
   BandSource src{nullptr, 0, g_.in_h};
   if (stream_) {
-    const RowRange rows = band_input_rows(g_.in_h, top, first, band_rows_);
-    src = {staged_.data(), rows.begin, rows.end - rows.begin};
+    // The input rows the padded rows [first, first + band_rows) hold, if any.
+    const std::size_t begin = std::min(g_.in_h, first > top_ ? first - top_ : 0);
+    const std::size_t end = std::min(g_.in_h, first + band_rows_ > top_ ? first + band_rows_ - top_ : 0);
+    src = {staged_.data(), begin, end > begin ? end - begin : 0};
     if (src.rows > 0) stream_->read_input(n, group * group_in, group_in, src.row, src.rows, staged_.data());
   } else {
     src.data = in_data_ + (n * g_.in_channels + group * group_in) * g_.in_h * g_.in_w;
   }
-  copy_band(src, group_in, g_.in_h, g_.in_w, top, left, padded_w, first, band_rows_, buffer);
+  copy_band(src, group_in, g_.in_h, g_.in_w, top_, left_, padded_w_, first, band_rows_, buffer);
 }
 
 }  // namespace tconv::detail

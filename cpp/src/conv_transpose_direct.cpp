@@ -151,12 +151,7 @@ Band transposed_fused_band(const ConvGeometry& g, const PhasePlan& plan) {
   // would then copy each input row once per output row).
   const std::size_t out_steps = (g.out_h + sh - 1) / sh;
   const std::size_t by_input = std::max<std::size_t>({1, max_rel, budget_rows > max_rel ? budget_rows - max_rel : 1});
-  // A streamed call (conv_transpose2d_streamed) holds a band of one channel
-  // block's result rows too: no more than the input's share of the cache.
-  const std::size_t group_out = g.out_channels / g.groups;
-  const std::size_t by_result =
-      std::max<std::size_t>(1, kBandFloats / (std::min(group_out, kChannelBlock) * g.out_w * sh));
-  const std::size_t steps = std::min({out_steps, by_input, by_result});
+  const std::size_t steps = std::min({out_steps, by_input, std::max<std::size_t>(1, result_band_rows(g) / sh)});
   return {steps, steps + max_rel, 1};
 }
 
@@ -174,7 +169,8 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
   const Band bands = transposed_fused_band(g, plan);
   const std::size_t band = sh * bands.steps, band_rows = bands.rows;
   std::vector<float> buffer(group_in * band_rows * plan.padded_w);
-  BandRows io(g, in_data, out_data, stream, band, band_rows);
+  BandRows io(g, in_data, out_data, stream, band, band_rows, std::size_t(plan.top), std::size_t(plan.left),
+              plan.padded_w);
   std::vector<float> bias_block(kChannelBlock);
   // Taps of each (row phase, column phase), [row phase][sw]; the offsets hold
   // for the phase's first output row in the band, later rows of the phase
@@ -191,8 +187,11 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
       const Phase& row = plan.rows[ri];
       for (std::size_t c = 0; c < sw; ++c) {
         FusedTaps& ft = taps[ri * sw + c];
+        // Cleared, not reallocated: a later group reuses the first's
+        // capacity, so a streamed call allocates nothing once rows went out.
         ft.offsets.clear();
-        ft.weights.assign(blocks, {});
+        ft.weights.resize(blocks);
+        for (std::vector<float>& block : ft.weights) block.clear();
         if (!cols[c]) continue;
         const Phase& col = *cols[c];
         for (std::size_t icg = 0; icg < group_in; ++icg) {
@@ -213,7 +212,7 @@ void conv_transpose2d_direct_fused(const ConvGeometry& g, const float* in_data, 
     }
     for (std::size_t n = 0; n < g.batch; ++n) {
       for (std::size_t oh0 = 0; oh0 < g.out_h; oh0 += band) {
-        io.load(n, group, std::size_t(plan.top), std::size_t(plan.left), plan.padded_w, oh0 / sh, buffer.data());
+        io.load(n, group, oh0 / sh, buffer.data());
         const std::size_t rows_here = std::min(band, g.out_h - oh0);
         for (std::size_t blk = 0; blk < blocks; ++blk) {
           const std::size_t oc0 = group * group_out + kChannelBlock * blk;

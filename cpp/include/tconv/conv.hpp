@@ -56,12 +56,13 @@ Pair conv_transpose2d_output_size(const Pair& input_size, const Pair& kernel_siz
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias = std::nullopt, const Conv2dParams& params = {});
 
-/// Where conv2d_streamed and conv_transpose2d_streamed read their input and write their result: a band of
-/// rows at a time, through buffers small enough to stay in the cache. A
-/// caller whose tensors live outside the core (the JS API's arrays) copies
-/// each value once each way, instead of copying the whole input in, the core
-/// reading it back, writing the whole result and the caller copying that out:
-/// each of those passes goes through memory once the tensors outgrow the cache.
+/// Where conv2d_streamed and conv_transpose2d_streamed read their input and
+/// write their result: a band of rows at a time, through buffers small enough
+/// to stay in the cache. A caller whose tensors live outside the core (the JS
+/// API's arrays) copies each value once each way, instead of copying the whole
+/// input in, the core reading it back, writing the whole result and the caller
+/// copying that out: each of those passes goes through memory once the tensors
+/// outgrow the cache.
 class RowStream {
  public:
   /// Writes rows [row, row + rows) of input channels [channel, channel +
@@ -91,8 +92,9 @@ std::optional<Shape> conv2d_streamable(const Shape& input, const xt::xarray<floa
 
 /// conv2d of an input of shape `input` that `stream` provides, the result
 /// written to `stream` as it is computed: the same bits as conv2d. Returns the
-/// result's shape. Everything is checked before the first read; a call not
-/// computed in bands of rows throws InvalidArgument (any input size is taken).
+/// result's shape. Everything is checked, and every buffer allocated, before
+/// the first read; a call not computed in bands of rows throws
+/// InvalidArgument (any input size is taken).
 Shape conv2d_streamed(const Shape& input, const xt::xarray<float>& weight, const std::optional<xt::xarray<float>>& bias,
                       const Conv2dParams& params, RowStream& stream);
 
