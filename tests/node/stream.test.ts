@@ -294,18 +294,31 @@ describe('a streamed conv2d', () => {
   });
 
   it('reads an input that is a view of the module memory, which its allocations may detach', () => {
-    const x = randomTensor([1, 2, 20, 600], 9);
-    const w = randomTensor([2, 2, 3, 3], 10);
-    const expected = tc.conv2d(x, w, { padding: 1 });
+    const x = randomTensor([1, 2, 80, 200], 9);
+    const w = randomTensor([4, 2, 64, 128], 10); // 256 KB: prepare allocates it
+    const expected = tc.conv2d(x, w);
     const at = core._malloc(x.data.length * 4);
+    const fillers: number[] = [];
     try {
+      // Fill the heap until at most ~128 KB is free, so that prepare's copy of
+      // the weight must grow the memory (and detach the input's view).
+      let memory = core.HEAPF32.buffer;
+      for (let tries = 0; tries < 8 && core.HEAPF32.buffer === memory; tries++) {
+        let last = 0;
+        while (core.HEAPF32.buffer === memory) fillers.push((last = core._malloc(1 << 16)));
+        memory = core.HEAPF32.buffer;
+        const free = memory.byteLength - (last + (1 << 16));
+        if (free > 1 << 18) fillers.push(core._malloc(free - (1 << 17)));
+      }
+      expect(core.HEAPF32.buffer).toBe(memory);
       const view = core.HEAPF32.subarray(at / 4, at / 4 + x.data.length);
       view.set(x.data);
-      expect(Array.from(tc.conv2d({ data: view, shape: x.shape }, w, { padding: 1 }).data)).toEqual(
-        Array.from(expected.data),
-      );
+      const result = tc.conv2d({ data: view, shape: x.shape }, w);
+      expect(core.HEAPF32.buffer, 'the call grew the memory (else this test tests nothing)').not.toBe(memory);
+      expect(Array.from(result.data)).toEqual(Array.from(expected.data));
     } finally {
       core._free(at);
+      for (const p of fillers) core._free(p);
     }
   });
 });

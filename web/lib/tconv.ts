@@ -345,6 +345,8 @@ function streamRows(
     }
     return 0;
   } catch (error) {
+    // Not reached with the arrays convCall checked (no caller code runs
+    // during a call to detach or shrink them); kept so that it cannot crash.
     s.error = error;
     return 1;
   }
@@ -376,9 +378,9 @@ function outOption(
  * record, the core checks them and allocates the tensors, each tensor's elements
  * are copied in with one HEAPF32.set, and the result comes out with one set into
  * a new array (newResultArray) or into the caller's `out` (whose length the core
- * checked first). A conv2d the core computes in bands of rows is streamed: the
- * input is not copied in, the result array is made first, and the core asks for
- * each band of input rows and hands over each band of result rows (streamRows).
+ * checked first). A large call the core computes in bands of rows is streamed:
+ * the input is not copied in, the result array is made first, and the core asks
+ * for each band of input rows and hands over each band of result rows (streamRows).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
  */
 function convCall(
@@ -393,6 +395,9 @@ function convCall(
   out: Out | null,
 ): Tensor {
   const failure = () => new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
+  // A view of the module's own memory is copied first, as embindTensor does:
+  // prepare's allocations may grow that memory and detach the view.
+  const input = x.data.buffer === core.HEAPF32.buffer ? x.data.slice() : x.data;
   try {
     let f64 = core.HEAPF64;
     f64[at + layout.stride] = o.stride[0];
@@ -412,7 +417,7 @@ function convCall(
     if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw failure();
     f64 = core.HEAPF64; // the allocations may have grown the memory
     const streamed = f64[at + layout.streamed] === 1;
-    if (!streamed) copyIn(fn, 'input.data', core, f64[at + layout.input.data], x.data);
+    if (!streamed) copyIn(fn, 'input.data', core, f64[at + layout.input.data], input);
     if ('data' in w) copyIn(fn, 'weight.data', core, f64[at + layout.weight.data], w.data);
     if (bias !== null) copyIn(fn, 'bias', core, f64[at + layout.bias.data], bias);
     const r = layout.result;
@@ -421,8 +426,7 @@ function convCall(
       // prepare wrote the result's shape; run copies rows between the arrays and the core as it goes.
       for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
       const data = out === null ? newResultArray(f64[at + r.length]) : out.view;
-      // A view of the module's memory would be detached if the call's allocations grew it.
-      stream.input = x.data.buffer === core.HEAPF32.buffer ? x.data.slice() : x.data;
+      stream.input = input;
       stream.inputDims = itemDims(x.shape);
       stream.result = data;
       stream.resultDims = itemDims(shape);
