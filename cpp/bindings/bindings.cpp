@@ -270,7 +270,8 @@ void write_result_shape(TensorSlot& slot, const S& shape) {
   for (std::size_t d = 0; d < shape.size() && d < kSlotDims; ++d) slot.shape[d] = static_cast<double>(shape[d]);
 }
 
-/// conv2d_streamed's stream in the module: the wrapper's arrays, through tconv_js_rows.
+/// The stream of conv2d_streamed and conv_transpose2d_streamed in the module: the wrapper's arrays, through
+/// tconv_js_rows.
 class WrapperRows final : public RowStream {
  public:
   explicit WrapperRows(std::string_view function) : function_(function) {}

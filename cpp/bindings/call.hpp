@@ -63,11 +63,10 @@ struct ConvRecord {
   double weight_handle = 0;
   double error = 0;  ///< out: address of the core's message (UTF-8, NUL-terminated) after a failed step
   /// out (prepare): 1 when run streams the call (tconv::conv2d_streamed,
-  /// conv_transpose2d_streamed): the
-  /// input is not copied in (input.data stays 0), the result slot's length and
-  /// shape are already written, and run asks the wrapper, through
-  /// tconv_js_rows, for each band of input rows and hands it each band of
-  /// result rows for the caller's array; 0 otherwise.
+  /// conv_transpose2d_streamed): the input is not copied in (input.data stays
+  /// 0), the result slot's length and shape are already written, and run asks
+  /// the wrapper, through tconv_js_rows, for each band of input rows and hands
+  /// it each band of result rows for the caller's array; 0 otherwise.
   double streamed = 0;
 };
 
@@ -111,7 +110,7 @@ extern "C" {
 /// The wrapper's one call record, or 0 when it cannot be allocated.
 tconv::js::ConvCall* tconv_conv_new();
 /// Checks the options and the tensors' shapes (transposed: as conv_transpose2d)
-/// and allocates the tensors; writes their addresses. A conv2d that the core
+/// and allocates the tensors; writes their addresses. A call that the core
 /// streams (record.streamed) is checked whole here, and the input gets no tensor.
 int tconv_conv_prepare(tconv::js::ConvCall* call, int transposed);
 /// Runs the core on the filled tensors, checks the result against record.out, and writes the result slot

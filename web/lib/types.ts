@@ -10,13 +10,13 @@ export interface Tensor {
  * and convTranspose2d take it in place of a `{ data, shape }` weight and skip
  * the copy (8.4 MB a call for a 512×256×4×4 layer). A transposed layer with
  * 16 or more input channels per group and over 1,024 outputs whose stride
- * phases are 2 × 2 convolutions (kernel 4, stride 2) also keeps its Winograd-transformed weights, made by its first
- * convTranspose2d call (2.25 times the weight's memory more; a
- * 512×256×4×4 layer on an 8×8 input went from 14–15.6 to 9.7–12.3 ms a call,
- * caches cold, in Node). Later changes to the array
- * it was made from have no effect: make a new one. It belongs to the Tconv
- * that made it; after dispose() (or from another Tconv) a call that gets it
- * throws an Error naming `weight`. A forgotten one is freed when it is
+ * phases are 2 × 2 convolutions (kernel 4, stride 2) also keeps its
+ * Winograd-transformed weights, made by its first convTranspose2d call (2.25
+ * times the weight's memory more; a 512×256×4×4 layer on an 8×8 input went
+ * from 14–15.6 to 9.7–12.3 ms a call, caches cold, in Node). Later changes to
+ * the array it was made from have no effect: make a new one. It belongs to the
+ * Tconv that made it; after dispose() (or from another Tconv) a call that gets
+ * it throws an Error naming `weight`. A forgotten one is freed when it is
  * garbage-collected, but dispose() frees its memory at once. Where the host
  * has `Symbol.dispose`, `using w = tc.weight(...)` disposes it too.
  */
@@ -39,7 +39,8 @@ export interface OutOption {
   /**
    * Exactly the result's element count (the error names the count and shape
    * expected), not overlapping the arrays the call reads, and not a view of
-   * tconv's own WebAssembly memory. The result is copied into it in one piece
+   * tconv's own WebAssembly memory. The result is copied into it (a band of
+   * rows at a time for a large conv2d or convTranspose2d, as it is computed)
    * and returned as the result's data: `result.data === out`. A call that
    * throws leaves it unchanged.
    */
