@@ -276,7 +276,11 @@ void detail::conv2d_compute(const ConvGeometry& g, const float* input, const flo
     detail::conv2d_gemm(g, input, weight, output);
   } else {
     detail::fill_bias(g, bias, output);
-    detail::conv2d_rows(g, input, weight, output);
+    if (detail::sums_pixels(g.out_h, g.out_w, g)) {
+      detail::conv2d_pixels(g, input, weight, output);
+    } else {
+      detail::conv2d_rows(g, input, weight, output);
+    }
   }
 }
 
@@ -460,7 +464,11 @@ xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xar
   const ConvAlgorithm algorithm = detail::conv_transpose2d_algorithm(g, params.algorithm);
   if (algorithm == ConvAlgorithm::scatter) {
     detail::fill_bias(g, bias_data, output.data());
-    detail::conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
+    if (detail::sums_pixels(g.in_h, g.in_w, g)) {
+      detail::conv_transpose2d_pixels(g, input.data(), weight.data(), output.data());
+    } else {
+      detail::conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
+    }
   } else if (algorithm == ConvAlgorithm::gemm) {
     detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
   } else if (algorithm == ConvAlgorithm::gemm_columns) {

@@ -119,6 +119,43 @@ void conv2d_blocked(const ConvGeometry& g, const float* in_data, const float* w_
   }
 }
 
+// conv2d_rows pixel by pixel, for short rows (kShortRow): each output pixel
+// adds its taps in the row loop's order (input channel, kernel row, kernel
+// column), so the sums are the same bits.
+void conv2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t in_plane = g.in_h * g.in_w, kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t in_h = std::int64_t(g.in_h), in_w = std::int64_t(g.in_w);
+  float* out = out_data;
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t oc = 0; oc < g.out_channels; ++oc) {
+      const std::size_t group = oc / group_out;
+      const float* in_group = in_data + (n * g.in_channels + group * group_in) * in_plane;
+      const float* w_oc = w_data + oc * group_in * kernel_plane;
+      for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+        const std::int64_t ih0 = std::int64_t(oh) * g.stride[0] - g.padding[0];
+        for (std::size_t ow = 0; ow < g.out_w; ++ow, ++out) {
+          const std::int64_t iw0 = std::int64_t(ow) * g.stride[1] - g.padding[1];
+          float sum = *out;
+          for (std::size_t icg = 0; icg < group_in; ++icg) {
+            const float* plane = in_group + icg * in_plane;
+            const float* kernel = w_oc + icg * kernel_plane;
+            for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+              const std::int64_t ih = ih0 + std::int64_t(kh) * g.dilation[0];
+              if (ih < 0 || ih >= in_h) continue;
+              for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+                const std::int64_t iw = iw0 + std::int64_t(kw) * g.dilation[1];
+                if (iw >= 0 && iw < in_w) sum += kernel[kh * g.kernel_w + kw] * plane[ih * in_w + iw];
+              }
+            }
+          }
+          *out = sum;
+        }
+      }
+    }
+  }
+}
+
 // Every other conv2d: one output row at a time, the row staying in L1 while
 // every (input channel, kernel tap) adds a weighted input row to it. Padding
 // rows are skipped, not read. Column stride 1 gets here only when

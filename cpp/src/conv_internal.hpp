@@ -244,6 +244,24 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
                              float* out_data, RowStream* stream = nullptr);
 void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
+// Small planes (an explainer's are 2 to 5 pixels wide) are summed pixel by
+// pixel instead of by conv2d_rows or the scatter: working out each tap's
+// range of pixels and setting up its vector loop costs several times the few
+// products there. conv2d_pixels visits the output's pixels,
+// conv_transpose2d_pixels the input's; each output pixel gets its terms in the
+// same order as from the loops they replace, so the bits are the same, and
+// both accumulate onto the output. They visit every tap for every pixel,
+// even where it lands in the padding, so the plane times the kernel is
+// bounded too.
+inline constexpr std::size_t kShortRow = 8;          // narrower rows fill no more than one wasm vector or two
+inline constexpr std::size_t kPixelsMaxTaps = 4096;  // pixels × kernel taps, per channel pair
+inline bool sums_pixels(std::size_t h, std::size_t w, const ConvGeometry& g) {
+  const std::size_t plane = h * w, taps = g.kernel_h * g.kernel_w;  // within the element limit
+  return w < kShortRow && plane <= kPixelsMaxTaps && taps <= kPixelsMaxTaps && plane * taps <= kPixelsMaxTaps;
+}
+void conv2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
+
 // conv_transpose2d (conv_transpose_gemm.cpp); both write bias + sum.
 void conv_transpose2d_gemm(const ConvGeometry& g, const float* in_data, const float* w_data, const float* bias,
                            float* out_data);

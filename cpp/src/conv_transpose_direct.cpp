@@ -291,4 +291,41 @@ void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const
   }
 }
 
+// The scatter for small inputs (sums_pixels): the same loops, each input
+// pixel's output position checked as it goes instead of each tap's ranges
+// being worked out first. Each output pixel gets its terms in the same order.
+void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
+  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t out_h = std::int64_t(g.out_h), out_w = std::int64_t(g.out_w);
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
+      const std::size_t group = ic / group_in;
+      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
+      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
+        float* out_plane_ptr = out_data + (n * g.out_channels + group * group_out + ocg) * out_plane;
+        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
+        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
+          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
+            const float wv = kernel[kh * g.kernel_w + kw];
+            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
+            const float* in = in_plane_ptr;
+            for (std::size_t ih = 0; ih < g.in_h; ++ih, in += g.in_w) {
+              const std::int64_t oh = std::int64_t(ih) * g.stride[0] + row_offset;
+              if (oh < 0 || oh >= out_h) continue;
+              float* out_row = out_plane_ptr + oh * out_w;
+              for (std::size_t iw = 0; iw < g.in_w; ++iw) {
+                const std::int64_t ow = std::int64_t(iw) * g.stride[1] + col_offset;
+                if (ow >= 0 && ow < out_w) out_row[ow] += wv * in[iw];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace tconv::detail

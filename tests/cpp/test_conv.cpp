@@ -10,7 +10,8 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
-#include "../../cpp/src/geometry.hpp"  // valid_range, private to the core
+#include "../../cpp/src/conv_internal.hpp"  // conv2d_rows and conv2d_pixels, private to the core
+#include "../../cpp/src/geometry.hpp"       // valid_range, private to the core
 #include "conv_reference.hpp"
 #include "helpers.hpp"
 #include "tconv/conv.hpp"
@@ -325,6 +326,65 @@ TEST(conv2d, heavy_padding_costs_nothing_beyond_the_output) {
     EXPECT_EQ(y.shape()[2], 1u);
     EXPECT_TRUE(xt::allclose(y, naive_conv2d(x, w, p), 1e-4, 1e-5));
   }
+}
+
+// Small outputs are summed pixel by pixel (detail::sums_pixels); each pixel
+// must get the row loop's bits, whatever the stride, dilation, padding,
+// groups and batch. Both paths run on the same geometry here.
+TEST(conv2d, pixel_sums_give_the_row_loops_bits) {
+  std::mt19937 rng(61);
+  std::uniform_int_distribution<int> small(1, 3);
+  int compared = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t groups = std::size_t(small(rng)), group_in = std::size_t(small(rng));
+    const std::size_t group_out = std::size_t(small(rng)), batch = std::size_t(small(rng) % 2 + 1);
+    const std::size_t kh = std::size_t(small(rng) + trial % 2), kw = std::size_t(small(rng));
+    const std::size_t h = std::size_t(kh + rng() % 6), w = std::size_t(kw + rng() % 6);
+    Conv2dParams p;
+    p.stride = {small(rng), small(rng)};
+    p.padding = {std::int64_t(rng() % 3), std::int64_t(rng() % 3)};
+    p.dilation = {small(rng) % 2 + 1, small(rng) % 2 + 1};
+    p.groups = std::int64_t(groups);
+    const auto x = random_tensor({batch, groups * group_in, h, w}, rng);
+    const auto wt = random_tensor({groups * group_out, group_in, kh, kw}, rng);
+    const auto bias = random_tensor({groups * group_out}, rng);
+    detail::ConvGeometry g;
+    try {
+      g = detail::conv2d_geometry("conv2d", x, wt, bias, p);
+    } catch (const InvalidArgument&) {
+      continue;  // the dilated kernel reaches past the padded input
+    }
+    if (!detail::sums_pixels(g.out_h, g.out_w, g)) continue;  // a row of 8 or more
+    xt::xarray<float> rows = xt::xarray<float>::from_shape(detail::output_shape(g));
+    xt::xarray<float> pixels = xt::xarray<float>::from_shape(detail::output_shape(g));
+    detail::fill_bias(g, bias.data(), rows.data());
+    detail::fill_bias(g, bias.data(), pixels.data());
+    detail::conv2d_rows(g, x.data(), wt.data(), rows.data());
+    detail::conv2d_pixels(g, x.data(), wt.data(), pixels.data());
+    ASSERT_EQ(std::memcmp(rows.data(), pixels.data(), rows.size() * sizeof(float)), 0) << "trial " << trial;
+    EXPECT_TRUE(xt::allclose(pixels, naive_conv2d(x, wt, p) + xt::view(bias, xt::all(), xt::newaxis(), xt::newaxis()),
+                             1e-4, 1e-5))
+        << "trial " << trial;
+    ++compared;
+  }
+  EXPECT_GT(compared, 250);
+}
+
+// Only small outputs take the pixel sums: wide rows, a tall output or a
+// large kernel keep the row loop.
+TEST(conv2d, only_small_outputs_are_summed_by_pixel) {
+  const auto by_pixel = [](Shape input, Shape weight, std::int64_t padding = 0) {
+    Conv2dParams p;
+    p.padding = {padding, padding};
+    const detail::ConvGeometry g = detail::conv2d_geometry("conv2d", xt::xarray<float>::from_shape(input),
+                                                           xt::xarray<float>::from_shape(weight), std::nullopt, p);
+    return detail::sums_pixels(g.out_h, g.out_w, g);
+  };
+  EXPECT_TRUE(by_pixel({1, 1, 4, 4}, {1, 1, 3, 3}));          // the explainer's 2 × 2
+  EXPECT_FALSE(by_pixel({1, 1, 4, 10}, {1, 1, 3, 3}));        // 8 wide
+  EXPECT_FALSE(by_pixel({1, 1, 2000, 4}, {1, 1, 3, 3}));      // 1998 × 2 · 9 taps
+  EXPECT_TRUE(by_pixel({1, 1, 200, 4}, {1, 1, 200, 1}, 1));   // 3 × 6 · 200 taps
+  EXPECT_FALSE(by_pixel({1, 1, 300, 4}, {1, 1, 300, 1}, 1));  // 3 × 6 · 300 taps
 }
 
 // The index range of the direct loops, for any int64 step and offset (it

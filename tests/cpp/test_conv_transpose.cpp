@@ -7,10 +7,12 @@
 // since conv2d's and conv_transpose2d's tests together are far longer than a
 // file a newcomer reads in one sitting. conv2d's are in test_conv.cpp; the
 // references both use are in conv_reference.hpp.
+#include <cstring>
 #include <xtensor/xio.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
+#include "../../cpp/src/conv_internal.hpp"  // the scatter and the pixel sums, private to the core
 #include "conv_reference.hpp"
 #include "helpers.hpp"
 #include "tconv/conv.hpp"
@@ -238,6 +240,45 @@ TEST(conv_transpose2d, fused_direct_kernels_agree_with_the_scatter) {
       }
     }
   }
+}
+
+// Small inputs are scattered pixel by pixel (detail::sums_pixels); each
+// output pixel must get the scatter's bits, whatever the stride, dilation, padding,
+// output_padding, groups and batch. Both paths run on the same geometry here.
+TEST(conv_transpose2d, pixel_sums_give_the_scatters_bits) {
+  std::mt19937 rng(67);
+  std::uniform_int_distribution<int> small(1, 3);
+  int compared = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t groups = std::size_t(small(rng)), group_in = std::size_t(small(rng));
+    const std::size_t group_out = std::size_t(small(rng)), batch = std::size_t(small(rng) % 2 + 1);
+    ConvTranspose2dParams p;
+    p.stride = {small(rng) + trial % 2, small(rng)};
+    p.dilation = {small(rng), small(rng) % 2 + 1};
+    p.padding = {std::int64_t(rng() % 4), std::int64_t(rng() % 3)};
+    p.output_padding = {std::int64_t(rng() % std::uint64_t(std::max(p.stride[0], p.dilation[0]))), 0};
+    p.groups = std::int64_t(groups);
+    const auto x = random_tensor({batch, groups * group_in, 1 + rng() % 7, 1 + rng() % 7}, rng);
+    const auto wt =
+        random_tensor({groups * group_in, group_out, std::size_t(small(rng) + 1), std::size_t(small(rng))}, rng);
+    const auto bias = random_tensor({groups * group_out}, rng);
+    detail::ConvGeometry g;
+    try {
+      g = detail::conv_transpose2d_geometry("conv_transpose2d", x, wt, bias, p);
+    } catch (const InvalidArgument&) {
+      continue;  // the padding leaves no output
+    }
+    ASSERT_TRUE(detail::sums_pixels(g.in_h, g.in_w, g)) << "trial " << trial;
+    xt::xarray<float> scatter = xt::xarray<float>::from_shape(detail::output_shape(g));
+    xt::xarray<float> pixels = xt::xarray<float>::from_shape(detail::output_shape(g));
+    detail::fill_bias(g, bias.data(), scatter.data());
+    detail::fill_bias(g, bias.data(), pixels.data());
+    detail::conv_transpose2d_scatter(g, x.data(), wt.data(), scatter.data());
+    detail::conv_transpose2d_pixels(g, x.data(), wt.data(), pixels.data());
+    ASSERT_EQ(std::memcmp(scatter.data(), pixels.data(), scatter.size() * sizeof(float)), 0) << "trial " << trial;
+    ++compared;
+  }
+  EXPECT_GT(compared, 200);
 }
 
 TEST(conv_transpose2d, direct_agrees_with_the_scatter_across_row_bands) {
