@@ -96,8 +96,18 @@ export function read(fn: string, owner: string, object: object, key: PropertyKey
   try {
     return (object as Record<PropertyKey, unknown>)[key];
   } catch (error) {
-    fail(fn, `reading ${label(owner, key)} threw: ${messageOf(error)}`, error);
+    readFailed(fn, owner, key, error);
   }
+}
+
+/**
+ * The Error for a read of owner[key] that threw. The reads every call makes
+ * (a tensor's data and shape, the shape's numbers) are written at their own
+ * sites with this in their catch: through `read`, whose one site sees every
+ * object and key, they cost an explainer-sized call about 0.1 µs.
+ */
+function readFailed(fn: string, owner: string, key: PropertyKey, error: unknown): never {
+  fail(fn, `reading ${label(owner, key)} threw: ${messageOf(error)}`, error);
 }
 
 /**
@@ -129,8 +139,17 @@ export function tensor(fn: string, name: string, value: unknown): TensorArg {
   if (typeof value !== 'object' || value === null) {
     fail(fn, `${name} must be a tensor { data: Float32Array, shape: number[] }, got ${describe(value)}`);
   }
-  const data = read(fn, name, value, 'data');
-  const shape = read(fn, name, value, 'shape');
+  let data: unknown, shape: unknown;
+  try {
+    data = (value as { data: unknown }).data;
+  } catch (error) {
+    readFailed(fn, name, 'data', error);
+  }
+  try {
+    shape = (value as { shape: unknown }).shape;
+  } catch (error) {
+    readFailed(fn, name, 'shape', error);
+  }
   return {
     data: view(fn, `${name}.data`, data, ['Float32Array']),
     shape: numbers(fn, `${name}.shape`, shape),
@@ -141,13 +160,24 @@ export function tensor(fn: string, name: string, value: unknown): TensorArg {
 function numbers(fn: string, name: string, value: unknown): number[] {
   const wrong = (): never => fail(fn, `${name} must be an array of numbers, got ${describe(value)}`);
   if (!isArray(value)) wrong();
-  const length = read(fn, name, value as object, 'length');
+  const array = value as unknown[];
+  let length: unknown;
+  try {
+    length = array.length;
+  } catch (error) {
+    readFailed(fn, name, 'length', error);
+  }
   if (typeof length !== 'number' || !(length >= 0 && length <= MAX_SHAPE_READ) || !Number.isInteger(length)) {
     fail(fn, `${name} must be an array of at most ${MAX_SHAPE_READ} numbers, got ${describe(value)}`);
   }
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
-    const v = read(fn, name, value as object, i);
+    let v: unknown;
+    try {
+      v = array[i];
+    } catch (error) {
+      readFailed(fn, name, i, error);
+    }
     out.push(typeof v === 'number' ? v : wrong());
   }
   return out;

@@ -24,8 +24,8 @@ const UNINITIALISED_MIN_LENGTH = 16384;
  * (offset 0, no pool), so `result.data.buffer` holds the result alone and can
  * be transferred.
  */
-export function uninitialisedResult(length: number): Float32Array {
-  if (length < UNINITIALISED_MIN_LENGTH) return new Float32Array(length);
+export function uninitialisedResult(length: number): Float32Array | undefined {
+  if (length < UNINITIALISED_MIN_LENGTH) return undefined; // a plain array
   const bytes = Buffer.allocUnsafeSlow(length * Float32Array.BYTES_PER_ELEMENT);
   return new Float32Array(bytes.buffer, bytes.byteOffset, length);
 }

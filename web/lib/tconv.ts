@@ -372,13 +372,18 @@ function outOption(
   return { view: args.out(fn, value, core.HEAPF32.buffer, reads())!, caller: value as Float32Array };
 }
 
+/** The core's message for the call that failed (the record's error field points to it). */
+function callError(core: CoreModule, at: number, layout: CallLayout): Error {
+  return new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
+}
+
 /**
  * conv2d and convTranspose2d cross as numbers in wasm memory (cpp/bindings/call.hpp):
  * the snapshot's options and each tensor's length and shape go into the call's
  * record, the core checks them and allocates the tensors, each tensor's elements
- * are copied in with one HEAPF32.set, and the result comes out with one set into
- * a new array (newResultArray) or into the caller's `out` (whose length the core
- * checked first). A large call the core computes in bands of rows is streamed:
+ * are copied in with one HEAPF32.set, and the result comes out as one slice of
+ * the core's memory, or with one set into a new array (newResultArray) or into
+ * the caller's `out` (whose length the core checked first). A large call the core computes in bands of rows is streamed:
  * the input is not copied in, the result array is made first, and the core asks
  * for each band of input rows and hands over each band of result rows (streamRows).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
@@ -394,7 +399,6 @@ function convCall(
   o: RawConvOptions,
   out: Out | null,
 ): Tensor {
-  const failure = () => new Error(core.UTF8ToString(core.HEAPF64[at + layout.error]));
   // A view of the module's own memory is copied first, as embindTensor does:
   // prepare's allocations may grow that memory and detach the view.
   const input = x.data.buffer === core.HEAPF32.buffer ? x.data.slice() : x.data;
@@ -414,7 +418,7 @@ function convCall(
     f64[at + layout.weightHandle] = 'data' in w ? 0 : w.memory.address;
     f64[at + layout.bias.length] = bias === null ? -1 : bias.length;
     f64[at + layout.out] = out === null ? -1 : out.view.length;
-    if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw failure();
+    if (core._tconv_conv_prepare(at * 8, transposed ? 1 : 0) !== 0) throw callError(core, at, layout);
     f64 = core.HEAPF64; // the allocations may have grown the memory
     const streamed = f64[at + layout.streamed] === 1;
     if (!streamed) copyIn(fn, 'input.data', core, f64[at + layout.input.data], input);
@@ -425,24 +429,26 @@ function convCall(
     if (streamed) {
       // prepare wrote the result's shape; run copies rows between the arrays and the core as it goes.
       for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
-      const data = out === null ? newResultArray(f64[at + r.length]) : out.view;
+      const length = f64[at + r.length];
+      const data = out === null ? (newResultArray(length) ?? new Float32Array(length)) : out.view;
       stream.input = input;
       stream.inputDims = itemDims(x.shape);
       stream.result = data;
       stream.resultDims = itemDims(shape);
       if (core._tconv_conv_run(at * 8) !== 0) {
         if (stream.error !== undefined) args.fail(fn, 'input.data or the result could not be copied', stream.error);
-        throw failure();
+        throw callError(core, at, layout);
       }
       return { data: out === null ? data : out.caller, shape };
     }
-    if (core._tconv_conv_run(at * 8) !== 0) throw failure();
+    if (core._tconv_conv_run(at * 8) !== 0) throw callError(core, at, layout);
     f64 = core.HEAPF64;
     for (let i = 0; i < f64[at + r.rank]; i++) shape.push(f64[at + r.shape + i]);
     const begin = f64[at + r.data] / 4;
     const end = begin + f64[at + r.length];
     if (out === null) {
       const data = newResultArray(end - begin);
+      if (data === undefined) return { data: core.HEAPF32.slice(begin, end), shape };
       data.set(core.HEAPF32.subarray(begin, end));
       return { data, shape };
     }
@@ -457,14 +463,16 @@ function convCall(
 
 /**
  * A new Float32Array of `length` elements for a result, which the wrapper fills
- * whole before returning it. The default is `new Float32Array`, which zero-fills
- * it first; the Node entry passes one that skips that pass (node.ts).
+ * whole before returning it, or undefined for a plain new array. The Node entry
+ * passes one that skips the zero fill of large results (node.ts). A plain
+ * result is made by one `slice` of the core's memory, which costs about half
+ * of a new array and a copy into it (an explainer-sized call makes one).
  */
-export type NewResultArray = (length: number) => Float32Array;
+export type NewResultArray = (length: number) => Float32Array | undefined;
 
-const zeroFilled: NewResultArray = (length) => new Float32Array(length);
+const plainArray: NewResultArray = () => undefined;
 
-export function wrapCore(core: CoreModule, newResultArray: NewResultArray = zeroFilled): Tconv {
+export function wrapCore(core: CoreModule, newResultArray: NewResultArray = plainArray): Tconv {
   const limits: Readonly<Limits> = Object.freeze({ ...core.limits() });
   const address = core._tconv_conv_new();
   if (address === 0) throw new Error('tconv: out of memory (the call record)');
