@@ -66,9 +66,9 @@ export const EXTRA_COLUMNS = [
   {
     header: 'bytes/call (model)',
     legend:
-      "bytes/call (model) = the kernel's memory traffic as the core's model counts it (tconv/traffic.hpp: a buffer " +
+      "the kernel's memory traffic as the core's model counts it (tconv/traffic.hpp: a buffer " +
       'within half of a 1 MiB L2 is reused from the cache), against the least any algorithm moves (input, weights ' +
-      'and output once). The copies across the JS/wasm boundary come on top, except in a streamed conv2d (F), ' +
+      'and output once). The copies across the JS/wasm boundary come on top, except in a streamed call (B, C, F), ' +
       'whose input and result cross the boundary a band of rows at a time instead of being copied whole.',
     cell: trafficCell,
   },
