@@ -142,6 +142,13 @@ const fmt = (v, digits) => v.toFixed(digits);
 const fmtMs = (ms) => (ms >= 100 ? fmt(ms, 1) : ms >= 10 ? fmt(ms, 2) : fmt(ms, 3)) + ' ms';
 const fmtUs = (ms) => fmt(ms * 1000, ms * 1000 >= 100 ? 1 : 2) + ' µs';
 const fmtRatio = (r) => (r >= 10 ? fmt(r, 1) : fmt(r, 2)) + '×';
+/** A ratio beside its goal, with as many decimals as it takes not to print the goal itself (2.997 is not 3.00). */
+function fmtNear(r, goal) {
+  if (fmtRatio(r) !== fmtRatio(goal) || r === goal) return fmtRatio(r);
+  let digits = 3;
+  while (digits < 6 && fmt(r, digits) === fmt(goal, digits)) digits++;
+  return fmt(r, digits) + '×';
+}
 
 /** Aligned text table; `right[i]` right-aligns column i. */
 export function table(header, rows, right) {
@@ -323,7 +330,7 @@ export async function runBenchmark({
   for (const [id, goal] of Object.entries(targets.ratios ?? {})) {
     if (!find(id)) continue; // not run (TCONV_BENCH_ONLY)
     const s = speedup(id);
-    target(`${id}  ORT time / tconv time`, `≥ ${goal}×`, s && fmtRatio(s), s >= goal);
+    target(`${id}  ORT time / tconv time`, `≥ ${goal}×`, s && fmtNear(s, goal), s >= goal);
   }
   for (const r of results.filter((r) => r.wl.micro)) {
     const what = `A  ${r.wl.title.split(',')[0]}`;
