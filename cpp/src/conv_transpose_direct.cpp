@@ -255,49 +255,20 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
   }
 }
 
-// Tiny layers (the explainer's 2×2 → 4×4): the plain scatter, which needs no
-// set-up or buffers: input pixel (ih, iw) adds w[kh][kw]·x to output
-// (ih·stride − padding + kh·dilation, iw·stride − padding + kw·dilation).
-void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
-  const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
-  const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
-  const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
-  const std::int64_t sw = g.stride[1];
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
-      const std::size_t group = ic / group_in;
-      const float* in_plane_ptr = in_data + (n * g.in_channels + ic) * in_plane;
-      for (std::size_t ocg = 0; ocg < group_out; ++ocg) {
-        float* out_plane_ptr = out_data + (n * g.out_channels + group * group_out + ocg) * out_plane;
-        const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
-        for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
-          const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
-          const detail::Range rows = detail::valid_range(g.in_h, g.stride[0], row_offset, g.out_h);
-          for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
-            const float wv = kernel[kh * g.kernel_w + kw];
-            const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-            const detail::Range cols = detail::valid_range(g.in_w, sw, col_offset, g.out_w);
-            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
-              const float* in_row = in_plane_ptr + ih * g.in_w;
-              float* out_row = out_plane_ptr + (std::int64_t(ih) * g.stride[0] + row_offset) * std::int64_t(g.out_w);
-              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
-                out_row[std::int64_t(iw) * sw + col_offset] += wv * in_row[iw];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
+namespace {
 
-// The scatter for small inputs (sums_pixels): the same loops, each input
-// pixel's output position checked as it goes instead of each tap's ranges
-// being worked out first. Each output pixel gets its terms in the same order.
-void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+// The plain scatter, which needs no set-up or buffers: input pixel (ih, iw)
+// adds w[kh][kw]·x to output (ih·stride − padding + kh·dilation,
+// iw·stride − padding + kw·dilation). Each output pixel gets its terms in
+// (input channel, kh, kw) order. `kEveryPixel` visits every input pixel and
+// checks where it lands, for small inputs (sums_pixels); otherwise each tap's
+// range of input pixels is worked out first and its row loop vectorises.
+template <bool kEveryPixel>
+void scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   const std::size_t group_in = g.in_channels / g.groups, group_out = g.out_channels / g.groups;
   const std::size_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
   const std::size_t kernel_plane = g.kernel_h * g.kernel_w;
+  const std::int64_t sh = g.stride[0], sw = g.stride[1];
   const std::int64_t out_h = std::int64_t(g.out_h), out_w = std::int64_t(g.out_w);
   for (std::size_t n = 0; n < g.batch; ++n) {
     for (std::size_t ic = 0; ic < g.in_channels; ++ic) {
@@ -308,17 +279,20 @@ void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const 
         const float* kernel = w_data + (ic * group_out + ocg) * kernel_plane;
         for (std::size_t kh = 0; kh < g.kernel_h; ++kh) {
           const std::int64_t row_offset = std::int64_t(kh) * g.dilation[0] - g.padding[0];
+          const Range rows = kEveryPixel ? Range{0, g.in_h} : valid_range(g.in_h, sh, row_offset, g.out_h);
           for (std::size_t kw = 0; kw < g.kernel_w; ++kw) {
             const float wv = kernel[kh * g.kernel_w + kw];
             const std::int64_t col_offset = std::int64_t(kw) * g.dilation[1] - g.padding[1];
-            const float* in = in_plane_ptr;
-            for (std::size_t ih = 0; ih < g.in_h; ++ih, in += g.in_w) {
-              const std::int64_t oh = std::int64_t(ih) * g.stride[0] + row_offset;
-              if (oh < 0 || oh >= out_h) continue;
+            const Range cols = kEveryPixel ? Range{0, g.in_w} : valid_range(g.in_w, sw, col_offset, g.out_w);
+            for (std::size_t ih = rows.begin; ih < rows.end; ++ih) {
+              const std::int64_t oh = std::int64_t(ih) * sh + row_offset;
+              if (kEveryPixel && (oh < 0 || oh >= out_h)) continue;
+              const float* in_row = in_plane_ptr + ih * g.in_w;
               float* out_row = out_plane_ptr + oh * out_w;
-              for (std::size_t iw = 0; iw < g.in_w; ++iw) {
-                const std::int64_t ow = std::int64_t(iw) * g.stride[1] + col_offset;
-                if (ow >= 0 && ow < out_w) out_row[ow] += wv * in[iw];
+              for (std::size_t iw = cols.begin; iw < cols.end; ++iw) {
+                const std::int64_t ow = std::int64_t(iw) * sw + col_offset;
+                if (kEveryPixel && (ow < 0 || ow >= out_w)) continue;
+                out_row[ow] += wv * in_row[iw];
               }
             }
           }
@@ -326,6 +300,17 @@ void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const 
       }
     }
   }
+}
+
+}  // namespace
+
+// Tiny layers (the explainer's 2×2 → 4×4): the scatter.
+void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  scatter<false>(g, in_data, w_data, out_data);
+}
+
+void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
+  scatter<true>(g, in_data, w_data, out_data);
 }
 
 }  // namespace tconv::detail
