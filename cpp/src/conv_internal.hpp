@@ -244,7 +244,7 @@ void conv_transpose2d_direct(const ConvGeometry& g, const float* in_data, const 
                              float* out_data, RowStream* stream = nullptr);
 void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data);
 
-// Small planes (an explainer's are 2 to 5 pixels wide) are summed pixel by
+// Small planes (the explainer's 2 × 2 output and 2 × 2 input) are summed pixel by
 // pixel instead of by conv2d_rows or the scatter: working out each tap's
 // range of pixels and setting up its vector loop costs several times the few
 // products there. conv2d_pixels visits the output's pixels,

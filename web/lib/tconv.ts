@@ -383,9 +383,10 @@ function callError(core: CoreModule, at: number, layout: CallLayout): Error {
  * record, the core checks them and allocates the tensors, each tensor's elements
  * are copied in with one HEAPF32.set, and the result comes out as one slice of
  * the core's memory, or with one set into a new array (newResultArray) or into
- * the caller's `out` (whose length the core checked first). A large call the core computes in bands of rows is streamed:
- * the input is not copied in, the result array is made first, and the core asks
- * for each band of input rows and hands over each band of result rows (streamRows).
+ * the caller's `out` (whose length the core checked first). A large call the
+ * core computes in bands of rows is streamed: the input is not copied in, the
+ * result array is made first, and the core asks for each band of input rows
+ * and hands over each band of result rows (streamRows).
  * Embind's object conversions cost most of an explainer-sized call (~8 of 10 µs).
  */
 function convCall(
