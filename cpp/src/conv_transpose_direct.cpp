@@ -304,11 +304,13 @@ void scatter(const ConvGeometry& g, const float* in_data, const float* w_data, f
 
 }  // namespace
 
-// Tiny layers (the explainer's 2×2 → 4×4): the scatter.
+// Small layers and mostly-border ones (conv_transpose2d_algorithm), whose input is
+// 8 or more pixels wide or too large for the pixel form.
 void conv_transpose2d_scatter(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   scatter<false>(g, in_data, w_data, out_data);
 }
 
+// The rest of them, the explainer's 2×2 → 4×4 among them (sums_pixels).
 void conv_transpose2d_pixels(const ConvGeometry& g, const float* in_data, const float* w_data, float* out_data) {
   scatter<true>(g, in_data, w_data, out_data);
 }
