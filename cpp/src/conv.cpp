@@ -286,29 +286,30 @@ void detail::conv2d_compute(const ConvGeometry& g, const float* input, const flo
 
 xt::xarray<float> conv2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                          const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
-  const ConvGeometry g = detail::conv2d_geometry(kConv2d, input, weight, bias, params);
+  const ConvPlan plan =
+      detail::plan_of(detail::conv2d_geometry(kConv2d, input, weight, bias, params), false, ConvAlgorithm::automatic);
   // Uninitialised: the fused kernels write every pixel once (bias + sum),
   // which saves a pass over an output that can be much larger than the
   // input. Paths that accumulate start from fill_bias.
-  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
-  detail::conv2d_compute(g, input.data(), weight.data(), bias ? bias->data() : nullptr, output.data());
+  xt::xarray<float> output = xt::xarray<float>::from_shape(plan.result_shape());
+  plan.run(input.data(), weight.data(), bias ? bias->data() : nullptr, output.data());
   return output;
 }
 
 namespace {
 
-// A streamed call's validated geometry: its input is a shape, its weight and
-// bias tensors, checked with the call's own rules and messages.
+// The validated geometry of a call whose input is a shape (a streamed call's,
+// a plan's), its weight and bias tensors, checked with the call's own rules and messages.
 std::optional<Dims> dims_of(const std::optional<xt::xarray<float>>& bias) {
   return bias ? std::optional<Dims>(*bias) : std::nullopt;
 }
-ConvGeometry streamed_geometry(const Shape& input, const xt::xarray<float>& weight,
-                               const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
+ConvGeometry shape_geometry(const Shape& input, const xt::xarray<float>& weight,
+                            const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
   const std::optional<Dims> b = dims_of(bias);
   return detail::conv2d_geometry(kConv2d, Dims(input), Dims(weight), b ? &*b : nullptr, params);
 }
-ConvGeometry streamed_geometry(const Shape& input, const xt::xarray<float>& weight,
-                               const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+ConvGeometry shape_geometry(const Shape& input, const xt::xarray<float>& weight,
+                            const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
   const std::optional<Dims> b = dims_of(bias);
   return detail::conv_transpose2d_geometry(kConvTranspose2d, Dims(input), Dims(weight), b ? &*b : nullptr, params);
 }
@@ -327,7 +328,7 @@ template <class Params>
 std::optional<Shape> streamable(const Shape& input, const xt::xarray<float>& weight,
                                 const std::optional<xt::xarray<float>>& bias, const Params& params) {
   if (too_small_to_stream(input)) return std::nullopt;
-  const ConvGeometry g = streamed_geometry(input, weight, bias, params);
+  const ConvGeometry g = shape_geometry(input, weight, bias, params);
   if (!streams(g, params)) return std::nullopt;
   return detail::output_shape(g);
 }
@@ -336,12 +337,19 @@ std::optional<Shape> streamable(const Shape& input, const xt::xarray<float>& wei
 template <class Params>
 ConvGeometry streamed_call(std::string_view function, const Shape& input, const xt::xarray<float>& weight,
                            const std::optional<xt::xarray<float>>& bias, const Params& params) {
-  const ConvGeometry g = streamed_geometry(input, weight, bias, params);
+  const ConvGeometry g = shape_geometry(input, weight, bias, params);
   if (!streams(g, params)) {
     fail(function, "input shape " + format_shape(input) + " with these parameters is not computed in bands of rows (" +
                        std::string(function) + "_streamable offers nothing); use " + std::string(function));
   }
   return g;
+}
+
+// The plan of a checked transposed geometry: its algorithm is chosen (and a
+// requested one checked) once, for a result that has elements.
+ConvPlan transposed_plan(const ConvGeometry& g, ConvAlgorithm requested) {
+  const bool empty = g.batch * g.out_channels * g.out_h * g.out_w == 0;
+  return detail::plan_of(g, true, empty ? requested : detail::conv_transpose2d_algorithm(g, requested));
 }
 
 }  // namespace
@@ -455,35 +463,74 @@ ConvAlgorithm detail::conv_transpose2d_algorithm(const ConvGeometry& g, ConvAlgo
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                                    const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params,
                                    WeightCache* cache) {
-  const ConvGeometry g = detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params);
-  xt::xarray<float> output = xt::xarray<float>::from_shape(detail::output_shape(g));
+  const ConvPlan plan = transposed_plan(
+      detail::conv_transpose2d_geometry(kConvTranspose2d, input, weight, bias, params), params.algorithm);
+  xt::xarray<float> output = xt::xarray<float>::from_shape(plan.result_shape());
+  plan.run(input.data(), weight.data(), bias ? bias->data() : nullptr, output.data(), cache);
+  return output;
+}
+
+// ---------------------------------------------------------------- ConvPlan
+
+ConvPlan detail::plan_of(const ConvGeometry& geometry, bool transposed, ConvAlgorithm algorithm) {
+  return ConvPlan(geometry, transposed, algorithm);
+}
+
+ConvPlan ConvPlan::conv2d(const Shape& input, const xt::xarray<float>& weight,
+                          const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params) {
+  return detail::plan_of(shape_geometry(input, weight, bias, params), false, ConvAlgorithm::automatic);
+}
+
+ConvPlan ConvPlan::conv_transpose2d(const Shape& input, const xt::xarray<float>& weight,
+                                    const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params) {
+  return transposed_plan(shape_geometry(input, weight, bias, params), params.algorithm);
+}
+
+ConvPlan::ResultShape ConvPlan::result_shape() const noexcept {
+  const ConvGeometry& g = geometry_;
+  if (g.unbatched) return {{g.out_channels, g.out_h, g.out_w, 0}, 3};
+  return {{g.batch, g.out_channels, g.out_h, g.out_w}, 4};
+}
+
+std::size_t ConvPlan::result_size() const noexcept {
+  const ConvGeometry& g = geometry_;
+  return g.batch * g.out_channels * g.out_h * g.out_w;
+}
+
+std::size_t ConvPlan::input_size() const noexcept {
+  const ConvGeometry& g = geometry_;
+  return g.batch * g.in_channels * g.in_h * g.in_w;
+}
+
+void ConvPlan::run(const float* input, const float* weight, const float* bias, float* result,
+                   WeightCache* cache) const {
+  const ConvGeometry& g = geometry_;
+  if (!transposed_) {
+    detail::conv2d_compute(g, input, weight, bias, result);
+    return;
+  }
   // An empty batch (or channel count) has nothing to compute; the
   // algorithms would still size their scratch by the output's width.
-  if (output.size() == 0) return output;
-  const float* bias_data = bias ? bias->data() : nullptr;
-  const ConvAlgorithm algorithm = detail::conv_transpose2d_algorithm(g, params.algorithm);
-  if (algorithm == ConvAlgorithm::scatter) {
-    detail::fill_bias(g, bias_data, output.data());
+  if (result_size() == 0) return;
+  if (algorithm_ == ConvAlgorithm::scatter) {
+    detail::fill_bias(g, bias, result);
     if (detail::sums_pixels(g.in_h, g.in_w, g)) {
-      detail::conv_transpose2d_pixels(g, input.data(), weight.data(), output.data());
+      detail::conv_transpose2d_pixels(g, input, weight, result);
     } else {
-      detail::conv_transpose2d_scatter(g, input.data(), weight.data(), output.data());
+      detail::conv_transpose2d_scatter(g, input, weight, result);
     }
-  } else if (algorithm == ConvAlgorithm::gemm) {
-    detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
-  } else if (algorithm == ConvAlgorithm::gemm_columns) {
-    detail::conv_transpose2d_columns(g, input.data(), weight.data(), bias_data, output.data());
-  } else if (algorithm == ConvAlgorithm::winograd) {
-    detail::conv_transpose2d_winograd(g, input.data(), weight.data(), bias_data, output.data(), cache);
+  } else if (algorithm_ == ConvAlgorithm::gemm) {
+    detail::conv_transpose2d_gemm(g, input, weight, bias, result);
+  } else if (algorithm_ == ConvAlgorithm::gemm_columns) {
+    detail::conv_transpose2d_columns(g, input, weight, bias, result);
+  } else if (algorithm_ == ConvAlgorithm::winograd) {
+    detail::conv_transpose2d_winograd(g, input, weight, bias, result, cache);
     // An overflow in its transforms (conv_internal.hpp): the column product
     // gives what the direct sums give, inf or NaN only where they have one.
-    if (!detail::all_finite(output.data(), output.size())) {
-      detail::conv_transpose2d_gemm(g, input.data(), weight.data(), bias_data, output.data());
-    }
+    if (!detail::all_finite(result, result_size())) detail::conv_transpose2d_gemm(g, input, weight, bias, result);
   } else {
-    detail::conv_transpose2d_direct(g, input.data(), weight.data(), bias_data, output.data());
+    detail::conv_transpose2d_direct(g, input, weight, bias, result);
   }
-  return output;
 }
 
 }  // namespace tconv

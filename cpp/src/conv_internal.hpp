@@ -29,13 +29,8 @@
 
 namespace tconv::detail {
 
-// Everything a direct loop needs, after validation.
-struct ConvGeometry {
-  std::size_t batch, in_channels, out_channels, groups;
-  std::size_t in_h, in_w, out_h, out_w, kernel_h, kernel_w;
-  Pair stride, padding, dilation;
-  bool unbatched;
-};
+// ConvGeometry, everything a direct loop needs after validation, is in
+// tconv/conv.hpp: a ConvPlan holds one.
 
 // A tensor's shape as the argument checks read it: a tensor's, or a bare
 // Shape for the traffic model (traffic.cpp), which has no tensors.

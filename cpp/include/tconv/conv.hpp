@@ -2,6 +2,7 @@
 // (torch.nn.functional.conv2d / conv_transpose2d), NCHW float32.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -128,5 +129,69 @@ struct WeightCache {
 xt::xarray<float> conv_transpose2d(const xt::xarray<float>& input, const xt::xarray<float>& weight,
                                    const std::optional<xt::xarray<float>>& bias = std::nullopt,
                                    const ConvTranspose2dParams& params = {}, WeightCache* cache = nullptr);
+
+class ConvPlan;
+
+namespace detail {
+/// The checked sizes of one call, everything its algorithms read (what a ConvPlan keeps).
+struct ConvGeometry {
+  std::size_t batch, in_channels, out_channels, groups;
+  std::size_t in_h, in_w, out_h, out_w, kernel_h, kernel_w;
+  Pair stride, padding, dilation;
+  bool unbatched;
+};
+
+/// A plan of a checked geometry: conv.cpp's, for conv2d and conv_transpose2d themselves.
+ConvPlan plan_of(const ConvGeometry& geometry, bool transposed, ConvAlgorithm algorithm);
+}  // namespace detail
+
+/// A conv2d or conv_transpose2d checked once for the shapes of its tensors and
+/// its params: run() then computes a call on tensors of those shapes without
+/// checking them again, with the same bits (conv2d and conv_transpose2d are a
+/// plan and a run). A caller that repeats a call keeps the plan: the JS API
+/// does, for calls whose record repeats the last one's (the explainer's). A
+/// plan owns no memory, so keeping one holds none.
+class ConvPlan {
+ public:
+  /// Checks as conv2d(input, weight, bias, params) does, in its order and with
+  /// its messages, for an input of shape `input`; only the shapes of `weight`
+  /// and `bias` are read.
+  static ConvPlan conv2d(const Shape& input, const xt::xarray<float>& weight,
+                         const std::optional<xt::xarray<float>>& bias, const Conv2dParams& params);
+  /// The same for conv_transpose2d (the algorithm is chosen here, once).
+  static ConvPlan conv_transpose2d(const Shape& input, const xt::xarray<float>& weight,
+                                   const std::optional<xt::xarray<float>>& bias, const ConvTranspose2dParams& params);
+
+  /// The result's shape, without allocating: (N, C_out, H_out, W_out), or
+  /// (C_out, H_out, W_out) for an unbatched input.
+  struct ResultShape {
+    std::array<std::size_t, 4> dims;
+    std::size_t rank;
+    const std::size_t* begin() const noexcept { return dims.data(); }
+    const std::size_t* end() const noexcept { return dims.data() + rank; }
+    std::size_t size() const noexcept { return rank; }
+    std::size_t operator[](std::size_t d) const noexcept { return dims[d]; }
+  };
+  ResultShape result_shape() const noexcept;
+  /// Elements of the result (within kMaxElements: checked).
+  std::size_t result_size() const noexcept;
+  /// Elements of the input the plan was made for.
+  std::size_t input_size() const noexcept;
+
+  /// Writes every element of `result` (result_size() floats, which need not
+  /// be initialised) from arrays of the planned shapes; `bias` is read only if
+  /// the plan has one. `cache`: as conv_transpose2d's (conv2d has none).
+  void run(const float* input, const float* weight, const float* bias, float* result,
+           WeightCache* cache = nullptr) const;
+
+ private:
+  ConvPlan(const detail::ConvGeometry& geometry, bool transposed, ConvAlgorithm algorithm)
+      : geometry_(geometry), transposed_(transposed), algorithm_(algorithm) {}
+  friend ConvPlan detail::plan_of(const detail::ConvGeometry&, bool, ConvAlgorithm);
+
+  detail::ConvGeometry geometry_;
+  bool transposed_;
+  ConvAlgorithm algorithm_;  // conv_transpose2d's choice (a non-empty result); conv2d chooses as it runs
+};
 
 }  // namespace tconv
