@@ -6,9 +6,11 @@
 #include <emscripten/em_macros.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <set>
@@ -315,6 +317,70 @@ Weight* weight_handle(std::string_view function, double handle) {
   fail(function, "weight is not a live weight of this module (disposed?)");
 }
 
+/// The record's inputs that prepare's checks read (CallKey).
+CallKey key_of(const ConvCall& call) {
+  const ConvRecord& r = call.record;
+  CallKey key;
+  key.transposed = call.transposed ? 1 : 0;
+  key.options = r.options;
+  const auto slot = [](const TensorSlot& s, double* to) {
+    to[0] = s.length;
+    to[1] = s.rank;
+    const std::size_t rank = s.rank >= 0 && s.rank <= double(kSlotDims) ? std::size_t(s.rank) : 0;
+    std::copy(s.shape, s.shape + rank, to + 2);
+  };
+  slot(r.input, key.input);
+  if (r.weight_handle != 0) {
+    key.weight_handle = r.weight_handle;
+  } else {
+    slot(r.weight, key.weight);
+  }
+  key.bias_length = r.bias.length;
+  return key;
+}
+
+/// Bit for bit: a -0 where there was a 0 is a new key, and a NaN never passed a check.
+bool same_key(const CallKey& a, const CallKey& b) { return std::memcmp(&a, &b, sizeof(CallKey)) == 0; }
+
+/// The call's weight: the live handle's tensor (and cache), or a new tensor for the wrapper to fill.
+void use_weight(ConvCall& call, std::string_view function) {
+  ConvRecord& r = call.record;
+  if (r.weight_handle != 0) {
+    Weight* weight = weight_handle(function, r.weight_handle);
+    call.weight_used = &weight->tensor;
+    call.weight_cache = &weight->cache;
+  } else {
+    unfilled(function, "weight", r.weight, call.weight);
+    call.weight_used = &*call.weight;
+  }
+}
+
+/// A new bias tensor for the wrapper to fill, when the call has one.
+void use_bias(ConvCall& call, std::string_view function) {
+  ConvRecord& r = call.record;
+  if (r.bias.length < 0) return;
+  call.bias = unfilled_bias(function, r.bias.length);
+  r.bias.data = address(call.bias->data());
+}
+
+/// Whether the call's weight has the shape its plan was checked for.
+bool planned_weight(const ConvCall& call) {
+  const auto& shape = call.weight_used->shape();
+  return shape.size() == 4 && std::equal(shape.begin(), shape.end(), call.planned_weight);
+}
+
+/// Where a planned call's result starts in its tensors: after the input,
+/// rounded up to 16 bytes so that the result is as aligned as the allocation.
+std::size_t result_offset(const tconv::ConvPlan& plan) { return (plan.input_size() + 3) & ~std::size_t{3}; }
+
+/// The input and result of a planned call, in one allocation; the input's address goes to the wrapper.
+void allocate_planned(ConvCall& call) {
+  const tconv::ConvPlan& plan = *call.plan;
+  call.tensors.reset(new float[result_offset(plan) + plan.result_size()]);
+  call.record.input.data = address(call.tensors.get());
+  call.record.streamed = 0;
+}
+
 }  // namespace
 
 val conv_call_layout() {
@@ -372,6 +438,17 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
     ConvRecord& r = call->record;
+    const CallKey key = key_of(*call);
+    if (call->plan && same_key(key, call->planned)) {
+      // The options, the input's shape and the bias passed these checks for
+      // the plan; the weight is looked up again (a handle may be gone).
+      use_weight(*call, f);
+      if (planned_weight(*call)) {
+        use_bias(*call, f);
+        allocate_planned(*call);
+        return;
+      }
+    }
     // The order of the checks, and so which message a call with several faults gets: options, input, weight, bias.
     if (call->transposed) {
       call->conv_transpose2d_params = to_conv_transpose2d_params(f, r.options);
@@ -379,18 +456,8 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
       call->conv2d_params = to_conv2d_params(f, r.options);
     }
     call->input_shape = tensor_shape(f, "input", slot_dims(r.input), r.input.length);
-    if (r.weight_handle != 0) {
-      Weight* weight = weight_handle(f, r.weight_handle);
-      call->weight_used = &weight->tensor;
-      call->weight_cache = &weight->cache;
-    } else {
-      unfilled(f, "weight", r.weight, call->weight);
-      call->weight_used = &*call->weight;
-    }
-    if (r.bias.length >= 0) {
-      call->bias = unfilled_bias(f, r.bias.length);
-      r.bias.data = address(call->bias->data());
-    }
+    use_weight(*call, f);
+    use_bias(*call, f);
     const std::optional<tconv::Shape> streamed =
         call->transposed
             ? tconv::conv_transpose2d_streamable(call->input_shape, *call->weight_used, call->bias,
@@ -400,10 +467,15 @@ int tconv_conv_prepare(ConvCall* call, int transposed) {
     if (streamed) {
       if (r.out >= 0) check_out_length(f, r.out, *streamed);
       write_result_shape(r.result, *streamed);
-    } else {
-      call->input = xt::xarray<float>::from_shape(call->input_shape);
-      r.input.data = address(call->input->data());
+      return;
     }
+    call->plan = call->transposed
+                     ? tconv::ConvPlan::conv_transpose2d(call->input_shape, *call->weight_used, call->bias,
+                                                         call->conv_transpose2d_params)
+                     : tconv::ConvPlan::conv2d(call->input_shape, *call->weight_used, call->bias, call->conv2d_params);
+    call->planned = key;
+    std::copy(call->weight_used->shape().begin(), call->weight_used->shape().end(), call->planned_weight);
+    allocate_planned(*call);
   });
 }
 
@@ -411,7 +483,8 @@ int tconv_conv_run(ConvCall* call) {
   using namespace tconv::js;
   return step(*call, [&] {
     const std::string_view f = core_name(*call);
-    if (call->record.streamed != 0) {
+    ConvRecord& r = call->record;
+    if (r.streamed != 0) {
       WrapperRows rows(f);
       if (call->transposed) {
         tconv::conv_transpose2d_streamed(call->input_shape, *call->weight_used, call->bias,
@@ -421,25 +494,24 @@ int tconv_conv_run(ConvCall* call) {
       }
       return;
     }
-    call->result = call->transposed ? tconv::conv_transpose2d(*call->input, *call->weight_used, call->bias,
-                                                              call->conv_transpose2d_params, call->weight_cache)
-                                    : tconv::conv2d(*call->input, *call->weight_used, call->bias, call->conv2d_params);
-    const xt::xarray<float>& result = *call->result;
-    ConvRecord& r = call->record;
-    if (r.out >= 0) check_out_length(f, r.out, result);
-    write_result_shape(r.result, result.shape());
-    r.result.data = address(result.data());
+    const tconv::ConvPlan& plan = *call->plan;
+    if (r.out >= 0) check_out_length(f, r.out, plan);
+    float* result = call->tensors.get() + result_offset(plan);
+    plan.run(call->tensors.get(), call->weight_used->data(), call->bias ? call->bias->data() : nullptr, result,
+             call->weight_cache);
+    write_result_shape(r.result, plan.result_shape());
+    r.result.data = address(result);
   });
 }
 
 void tconv_conv_release(ConvCall* call) {
-  // The wrapper writes every input field before each call; what is freed here is what a call allocated.
-  call->input.reset();
+  // The wrapper writes every input field before each call; what is freed here
+  // is what a call allocated (the plan and its key hold no memory).
+  call->tensors.reset();
   call->weight.reset();
   call->weight_used = nullptr;
   call->weight_cache = nullptr;
   call->bias.reset();
-  call->result.reset();
   tconv::Shape().swap(call->input_shape);
   std::string().swap(call->message);
   call->record.error = 0;

@@ -81,6 +81,13 @@ void check_out_length(std::string_view function, double out_length, const xt::xa
   }
 }
 
+void check_out_length(std::string_view function, double out_length, const ConvPlan& plan) {
+  if (out_length != static_cast<double>(plan.result_size())) {
+    const ConvPlan::ResultShape shape = plan.result_shape();
+    check_out_length(function, out_length, Shape(shape.begin(), shape.end()));
+  }
+}
+
 std::string out_of_memory(std::string_view function) {
   return std::string(function) + ": out of memory (WebAssembly memory is limited to 2 GiB; try a smaller input)";
 }

@@ -100,6 +100,8 @@ val to_js(const xt::xarray<float>& tensor, const val& out);
 void check_out_length(std::string_view function, double out_length, const Shape& result);
 /// The same for a computed result (its shape is copied only for the message).
 void check_out_length(std::string_view function, double out_length, const xt::xarray<float>& result);
+/// The same for a planned call's result.
+void check_out_length(std::string_view function, double out_length, const ConvPlan& plan);
 val to_js(const Pair& pair);
 /// A fresh JS-owned typed array copied from wasm memory in one call.
 val float32_copy(const float* data, std::size_t size);
