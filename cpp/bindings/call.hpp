@@ -80,14 +80,17 @@ struct Weight {
 };
 
 /// What prepare's checks read from a record, all doubles and zero where
-/// unused: the options and each tensor's length and shape (the weight's only
-/// when no handle is given). Two equal keys pass the same checks, except that
-/// of the handle, which may have been freed since.
+/// unused: the options and each tensor's length, rank and shape (the weight's
+/// only when no handle is given). Two equal keys pass the same checks, except
+/// that of the handle, which may have been freed since. A shape keeps its
+/// first kKeyDims entries: a call the checks passed has rank 3 or 4, and a
+/// longer one differs from it in rank already.
+inline constexpr std::size_t kKeyDims = 4;
 struct CallKey {
   double transposed = 0;
   ConvOptions options;
-  double input[2 + kSlotDims] = {};   // length, rank, shape
-  double weight[2 + kSlotDims] = {};  // the same
+  double input[2 + kKeyDims] = {};   // length, rank, shape
+  double weight[2 + kKeyDims] = {};  // the same
   double weight_handle = 0;
   double bias_length = 0;
 };

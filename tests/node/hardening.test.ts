@@ -104,6 +104,31 @@ describe('arguments are read once', () => {
     expect(reads).toBe(1);
   });
 
+  it('conv options are read once each in their documented order, and a getter that throws is named', () => {
+    const conv = ['bias', 'stride', 'padding', 'dilation', 'groups', 'out'];
+    const cases: [string, (o: object) => Tensor, string[]][] = [
+      ['conv2d', (o) => tc.conv2d(seedX(), seedK(), o), conv],
+      ['convTranspose2d', (o) => tc.convTranspose2d(seedX(), seedK(), o), [...conv, 'outputPadding']],
+    ];
+    for (const [fn, call, keys] of cases) {
+      const seen: PropertyKey[] = [];
+      call(new Proxy({}, { get: (_, k) => void seen.push(k) }));
+      expect(seen).toEqual(keys);
+      for (const key of keys) {
+        const throwing = new Proxy(
+          {},
+          {
+            get: (_, k) => {
+              if (k === key) throw new Error('no');
+            },
+          },
+        );
+        expect(errorOf(() => call(throwing)).message).toBe(`${fn}: reading ${key} threw: no`);
+      }
+    }
+    expectHealthy();
+  });
+
   it('a Float32Array subclass with a lying length is copied by its real length', () => {
     const x = new LyingFloat32Array(seedX().data);
     expect(Array.from(tc.conv2d({ shape: [1, 1, 4, 4], data: x }, seedK()).data)).toEqual(SEED_OUT);
