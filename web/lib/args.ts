@@ -276,12 +276,15 @@ export function out(
   reads: readonly (readonly [string, Float32Array | null])[],
 ): Float32Array | null {
   if (value === undefined || value === null) return null;
-  const target = view(fn, 'out', value, ['Float32Array']);
-  if (target.buffer === heap) fail(fn, "out must not be a view of tconv's WebAssembly memory");
+  if (viewKind(value) !== 'Float32Array') fail(fn, `out must be a Float32Array, got ${describe(value)}`);
+  // The buffer is read once, here: each read of a view's buffer getter costs a call ~20 ns.
+  const buffer = typedArrayBuffer.call(value);
+  const target = rebuilt(fn, 'out', 'Float32Array', value, buffer);
+  if (buffer === heap) fail(fn, "out must not be a view of tconv's WebAssembly memory");
   const begin = target.byteOffset;
   const end = begin + target.byteLength;
   for (const [name, input] of reads) {
-    if (input === null || input.buffer !== target.buffer) continue;
+    if (input === null || input.buffer !== buffer) continue;
     if (input.byteOffset < end && begin < input.byteOffset + input.byteLength) {
       fail(fn, `out must not overlap ${name}, which the call reads`);
     }

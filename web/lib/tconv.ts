@@ -417,11 +417,12 @@ interface Out {
 function outOption(
   fn: string,
   core: CoreModule,
+  record: CallRecord,
   value: unknown,
   reads: () => [string, Float32Array | null][],
 ): Out | null {
   if (value === undefined || value === null) return null;
-  return { view: args.out(fn, value, core.HEAPF32.buffer, reads())!, caller: value as Float32Array };
+  return { view: args.out(fn, value, heapBuffer(core, record), reads())!, caller: value as Float32Array };
 }
 
 /** The core's message for the call that failed (the record's error field points to it). */
@@ -594,7 +595,7 @@ export function wrapCore(core: CoreModule, newResultArray: NewResultArray = plai
       const w = convWeight(fn, weight);
       const o = convCallOptions(fn, options, CONV_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      const out = outOption(fn, core, o.out, () => reads(x, w, bias));
+      const out = outOption(fn, core, record, o.out, () => reads(x, w, bias));
       return convCall(core, record, fn, false, x, w, bias, convOptions(fn, o), out);
     },
 
@@ -604,7 +605,7 @@ export function wrapCore(core: CoreModule, newResultArray: NewResultArray = plai
       const w = convWeight(fn, weight);
       const o = convCallOptions(fn, options, CONV_TRANSPOSE_KEYS);
       const bias = args.optionalFloat32(fn, 'bias', o.bias);
-      const out = outOption(fn, core, o.out, () => reads(x, w, bias));
+      const out = outOption(fn, core, record, o.out, () => reads(x, w, bias));
       return convCall(core, record, fn, true, x, w, bias, convOptions(fn, o), out);
     },
 
@@ -651,7 +652,7 @@ export function wrapCore(core: CoreModule, newResultArray: NewResultArray = plai
         scaleFactor: o.scaleFactor === undefined ? null : args.pair(fn, 'scaleFactor', o.scaleFactor, 0),
         alignCorners: args.boolean(fn, 'alignCorners', o.alignCorners),
       };
-      const out = outOption(fn, core, o.out, () => [['input.data', x.data]]);
+      const out = outOption(fn, core, record, o.out, () => [['input.data', x.data]]);
       const result = unwrap(core.interpolate(x, raw, out && out.view));
       return out === null ? result : { data: out.caller, shape: result.shape };
     },
