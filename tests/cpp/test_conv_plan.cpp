@@ -53,6 +53,24 @@ bool same_bits(const xt::xarray<float>& a, const xt::xarray<float>& b) {
   return a.shape() == b.shape() && (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
+// `plan` run on three sets of random tensors of its shapes: each result must
+// have the bits of `function` (the public call) and, for a batched result with
+// elements, the values of `reference` (a definition, without the bias) plus the bias.
+template <class Function, class Reference>
+void runs_as(const ConvPlan& plan, const Shape& input, const Shape& weight,
+             const std::optional<xt::xarray<float>>& bias, std::mt19937& rng, Function function, Reference reference,
+             int trial) {
+  for (int set = 0; set < 3; ++set) {
+    const auto x = random_tensor(input, rng);
+    const auto w = random_tensor(weight, rng);
+    const auto y = run(plan, x, w, bias);
+    ASSERT_TRUE(same_bits(y, function(x, w))) << "trial " << trial << ", set " << set;
+    if (input.size() == 4 && y.size() > 0) {  // xtensor's allclose must not see an empty tensor
+      ASSERT_TRUE(xt::allclose(y, with_bias(reference(x, w, y), bias), 1e-4, 1e-5)) << "trial " << trial;
+    }
+  }
+}
+
 TEST(ConvPlan, seed_examples_by_hand) {
   const ConvPlan conv = ConvPlan::conv2d({1, 1, 4, 4}, kSeedKernel, std::nullopt, {});
   EXPECT_EQ(dims_of(conv.result_shape()), (std::vector<std::size_t>{1, 1, 2, 2}));
@@ -100,15 +118,9 @@ TEST(ConvPlan, one_plan_runs_any_data_of_its_shapes) {
       } catch (const InvalidArgument&) {
         continue;  // the dilated kernel reaches past the padded input
       }
-      for (int set = 0; set < 3; ++set) {
-        const auto x = random_tensor(input, rng);
-        const auto wt = random_tensor(shape_of(weight), rng);
-        const auto y = run(*plan, x, wt, bias);
-        ASSERT_TRUE(same_bits(y, conv2d(x, wt, bias, p))) << "trial " << trial << ", set " << set;
-        if (!unbatched && y.size() > 0) {  // xtensor's allclose must not see an empty tensor
-          ASSERT_TRUE(xt::allclose(y, with_bias(test::naive_conv2d(x, wt, p), bias), 1e-4, 1e-5)) << "trial " << trial;
-        }
-      }
+      runs_as(
+          *plan, input, shape_of(weight), bias, rng, [&](auto& x, auto& w) { return conv2d(x, w, bias, p); },
+          [&](auto& x, auto& w, auto&) { return test::naive_conv2d(x, w, p); }, trial);
       ++conv_compared;
     } else {
       ConvTranspose2dParams p;
@@ -126,17 +138,12 @@ TEST(ConvPlan, one_plan_runs_any_data_of_its_shapes) {
       } catch (const InvalidArgument&) {
         continue;  // the padding leaves no output
       }
-      for (int set = 0; set < 3; ++set) {
-        const auto x = random_tensor(input, rng);
-        const auto wt = random_tensor(shape_of(weight), rng);
-        const auto y = run(*plan, x, wt, bias);
-        ASSERT_TRUE(same_bits(y, conv_transpose2d(x, wt, bias, p))) << "trial " << trial << ", set " << set;
-        if (!unbatched && y.size() > 0) {  // xtensor's allclose must not see an empty tensor
-          const Pair out{std::int64_t(y.shape()[2]), std::int64_t(y.shape()[3])};
-          ASSERT_TRUE(xt::allclose(y, with_bias(test::scatter_reference(x, wt, out, p), bias), 1e-4, 1e-5))
-              << "trial " << trial;
-        }
-      }
+      runs_as(
+          *plan, input, shape_of(weight), bias, rng, [&](auto& x, auto& w) { return conv_transpose2d(x, w, bias, p); },
+          [&](auto& x, auto& w, auto& y) {
+            return test::scatter_reference(x, w, {std::int64_t(y.shape()[2]), std::int64_t(y.shape()[3])}, p);
+          },
+          trial);
       ++transposed_compared;
     }
   }

@@ -71,3 +71,13 @@ export function randomTensor(shape: number[], seed: number): Tensor {
   for (let i = 0; i < size; i++) data[i] = next() * 2 - 1;
   return { data, shape };
 }
+
+/** A call's result as plain values, or its error's message. */
+export function outcome(call: () => Tensor): { shape: number[]; data: number[] } | string {
+  try {
+    const r = call();
+    return { shape: r.shape, data: Array.from(r.data) };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -20,7 +20,7 @@ import { wrapCore } from '../../web/lib/tconv.js';
 import type { Tensor, Weight } from '../../web/lib/types.js';
 import createCore from '../../web/wasm/core.mjs';
 import { convGeometry, type Geometry, optionsOf } from './conv-geometry.js';
-import { randomTensor } from './helpers.js';
+import { outcome, randomTensor } from './helpers.js';
 
 const wasmBinary = readFileSync(new URL('../../web/wasm/core.wasm', import.meta.url));
 const core = await createCore({ wasmBinary });
@@ -28,16 +28,6 @@ const tc = wrapCore(core);
 const fresh = wrapCore(core); // its own record, whose plan each reference call replaces
 
 type Call = (t: typeof tc) => Tensor;
-
-/** A call's result as plain values, or its error's message. */
-function outcome(call: () => Tensor): { shape: number[]; data: number[] } | string {
-  try {
-    const r = call();
-    return { shape: r.shape, data: Array.from(r.data) };
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /** The call on `fresh` after a call of another geometry there, so that its plan is made anew. */
 function reference(call: Call) {

@@ -23,7 +23,7 @@ import { wrapCore } from '../../web/lib/tconv.js';
 import type { Tensor, Weight } from '../../web/lib/types.js';
 import createCore from '../../web/wasm/core.mjs';
 import { convGeometry, optionsOf } from './conv-geometry.js';
-import { randomTensor } from './helpers.js';
+import { outcome, randomTensor } from './helpers.js';
 
 const wasmBinary = readFileSync(new URL('../../web/wasm/core.wasm', import.meta.url));
 const core = await createCore({ wasmBinary });
@@ -37,16 +37,6 @@ const same = (a: Tensor, b: Tensor) => {
   expect(a.shape).toEqual(b.shape);
   expect(Array.from(a.data)).toEqual(Array.from(b.data));
 };
-
-/** A call's result as plain values, or its error's message. */
-function outcome(call: () => Tensor): { shape: number[]; data: number[] } | string {
-  try {
-    const r = call();
-    return { shape: r.shape, data: Array.from(r.data) };
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /** The garbage collector, for the FinalizationRegistry case (vitest starts Node without --expose-gc). */
 function collector(): () => void {
