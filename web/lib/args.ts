@@ -115,11 +115,19 @@ export function readFailed(fn: string, owner: string, key: PropertyKey, error: u
  * (no copy), built from the engine's slots: its length is the real one.
  */
 export function view<K extends ViewName>(fn: string, name: string, value: unknown, kinds: readonly K[]): View<K> {
+  const kind = checkedKind(fn, name, value, kinds);
+  return rebuilt(fn, name, kind, value, typedArrayBuffer.call(value));
+}
+
+const FLOAT32 = ['Float32Array'] as const;
+
+/** The typed array kind of `value` if it is one of `kinds`, else an Error naming `name`. */
+function checkedKind<K extends ViewName>(fn: string, name: string, value: unknown, kinds: readonly K[]): K {
   const kind = viewKind(value) as K | undefined;
   if (kind === undefined || !kinds.includes(kind)) {
     fail(fn, `${name} must be a ${kinds.join(' or ')}, got ${describe(value)}`);
   }
-  return rebuilt(fn, name, kind, value, typedArrayBuffer.call(value));
+  return kind;
 }
 
 /** `view`'s typed array once the kind is checked, over `buffer` (the value's, read once by the caller). */
@@ -165,10 +173,10 @@ export function tensor(fn: string, name: string, value: unknown): TensorArg {
   } catch (error) {
     readFailed(fn, name, 'shape', error);
   }
-  if (viewKind(data) !== 'Float32Array') fail(fn, `${name}.data must be a Float32Array, got ${describe(data)}`);
+  const kind = checkedKind(fn, `${name}.data`, data, FLOAT32);
   const buffer = typedArrayBuffer.call(data);
   return {
-    data: rebuilt(fn, `${name}.data`, 'Float32Array', data, buffer),
+    data: rebuilt(fn, `${name}.data`, kind, data, buffer),
     shape: numbers(fn, `${name}.shape`, shape),
     buffer,
   };
@@ -276,10 +284,10 @@ export function out(
   reads: readonly (readonly [string, Float32Array | null])[],
 ): Float32Array | null {
   if (value === undefined || value === null) return null;
-  if (viewKind(value) !== 'Float32Array') fail(fn, `out must be a Float32Array, got ${describe(value)}`);
+  const kind = checkedKind(fn, 'out', value, FLOAT32);
   // The buffer is read once, here: each read of a view's buffer getter costs a call ~20 ns.
   const buffer = typedArrayBuffer.call(value);
-  const target = rebuilt(fn, 'out', 'Float32Array', value, buffer);
+  const target = rebuilt(fn, 'out', kind, value, buffer);
   if (buffer === heap) fail(fn, "out must not be a view of tconv's WebAssembly memory");
   const begin = target.byteOffset;
   const end = begin + target.byteLength;

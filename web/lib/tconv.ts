@@ -433,7 +433,8 @@ function callError(core: CoreModule, at: number, layout: CallLayout): Error {
 /**
  * conv2d and convTranspose2d cross as numbers in wasm memory (cpp/bindings/call.hpp):
  * the snapshot's options and each tensor's length and shape go into the call's
- * record, the core checks them and allocates the tensors, each tensor's elements
+ * record, the core checks them (or, when they repeat the last call's, runs the
+ * plan it made then) and allocates the tensors, each tensor's elements
  * are copied in with one HEAPF32.set, and the result comes out as one slice of
  * the core's memory, or with one set into a new array (newResultArray) or into
  * the caller's `out` (whose length the core checked first). A large call the
