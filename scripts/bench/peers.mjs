@@ -13,6 +13,12 @@
 //          (input copied in, output copied out)
 //   tfjs   tf.tensor4d(input) → op → dataSync() → dispose; the filter is a
 //          tensor made once, like ORT's initializers
+//   new array  not a library (`floor: true`): a new Float32Array of the
+//          result's size, written once with fill. Every call that returns a
+//          new array pays at least that (the OS maps fresh pages on first
+//          touch), so it bounds what any library can reach; timed in the
+//          same rounds as the libraries, it sees the same spells. Not run for
+//          the explainer-sized calls (`skip`).
 // Layout changes for tfjs (NCHW → NHWC input, torch → tf filter) happen once,
 // outside the timed region.
 //
@@ -43,6 +49,17 @@ function tconv(name, tc, withOut) {
 
 export const tconvPeer = (tc) => tconv('tconv', tc, false);
 export const tconvOutPeer = (tc) => tconv('tconv out', tc, true);
+
+/** The floor of a call that returns a new array (see the top of this file). */
+export const newArrayPeer = () => ({
+  name: 'new array',
+  floor: true,
+  prepare(wl) {
+    if (wl.micro) return { skip: true };
+    const length = wl.output.reduce((a, b) => a * b, 1);
+    return { run: () => new Float32Array(length).fill(1) };
+  },
+});
 
 // ---------------------------------------------------------------- onnxruntime-web
 
