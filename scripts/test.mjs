@@ -8,8 +8,8 @@
 // sets up, builds and runs one suite the same way; arguments after `--` go to
 // ctest (native) or Vitest (node, browser): `npm run test:browser -- tests/browser/grid.test.ts`.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -20,6 +20,12 @@ import { build, chromiumPath, root, setup } from './toolchain.mjs';
 const FUZZ_SECONDS = 60;
 
 const totals = { passed: 0, failed: 0 };
+
+// Where the native side's own lines go: the terminal, or (beside Vitest) a
+// list printed after Vitest's output, so that the two do not interleave.
+let say = (message) => console.log(message);
+// The native side's tools write here: the terminal, or a log file.
+let nativeStdio = 'inherit';
 
 /** A child process with the terminal as its output, as a promise of its exit status (the event loop keeps running). */
 function runChild(command, args, options) {
@@ -44,30 +50,36 @@ function junitTestCases(xml) {
  * the report does not show, counts as one failure.
  */
 async function ctest(preset, args) {
-  console.log(`\n[tconv] ctest --preset ${preset}`);
+  say(`\n[tconv] ctest --preset ${preset}`);
   const report = join(root, 'build', preset, 'ctest-junit.xml');
   rmSync(report, { force: true });
-  const status = await runChild('ctest', ['--preset', preset, '--output-junit', report, ...args]);
+  const status = await runChild('ctest', ['--preset', preset, '--output-junit', report, ...args], {
+    stdio: nativeStdio,
+  });
   const cases = existsSync(report) ? junitTestCases(readFileSync(report, 'utf8')) : [];
   const passed = cases.filter((c) => c.status === 'run').length;
   const failed = cases.filter((c) => c.status !== 'run' && c.status !== 'disabled').length;
   if (cases.length === 0 || (status !== 0 && failed === 0)) {
-    console.log(`[tconv] ctest --preset ${preset} ran no test or failed outside its tests (exit ${status})`);
+    say(`[tconv] ctest --preset ${preset} ran no test or failed outside its tests (exit ${status})`);
     totals.failed += 1;
   }
   totals.passed += passed;
   totals.failed += failed;
 }
 
-/** Vitest on the given projects (all when none), counted from its JSON report. */
-function vitest(projects, args) {
+/**
+ * Vitest on the given projects (all when none), counted from its JSON report.
+ * Runs in the background (the event loop keeps running); if this process
+ * exits first (a failed build beside it), it takes Vitest with it.
+ */
+async function vitest(projects, args) {
   const report = join(root, 'build', 'vitest-report.json');
   mkdirSync(join(root, 'build'), { recursive: true });
   rmSync(report, { force: true });
   const selection = projects.flatMap((p) => ['--project', p]);
   console.log(`\n[tconv] vitest run ${selection.join(' ')}`);
   const env = { ...process.env, CHROMIUM_PATH: chromiumPath() ?? '' };
-  const r = spawnSync(
+  const child = spawn(
     process.execPath,
     [
       join(root, 'node_modules/vitest/vitest.mjs'),
@@ -80,6 +92,13 @@ function vitest(projects, args) {
     ],
     { cwd: root, stdio: 'inherit', env },
   );
+  const stop = () => child.kill();
+  process.on('exit', stop);
+  const status = await new Promise((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', resolve);
+  });
+  process.off('exit', stop);
   let failed = 0;
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -87,7 +106,7 @@ function vitest(projects, args) {
     failed = json.numFailedTests;
   }
   // A suite that failed to load, or a missing report, fails the run too.
-  totals.failed += r.status !== 0 && failed === 0 ? 1 : failed;
+  totals.failed += status !== 0 && failed === 0 ? 1 : failed;
 }
 
 /**
@@ -96,32 +115,34 @@ function vitest(projects, args) {
  * Counted as one test; the suites still run after a failure.
  */
 async function typecheck() {
-  console.log('\n[tconv] tsc -b (every TypeScript layer)');
-  const status = await runChild(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+  say('\n[tconv] tsc -b (every TypeScript layer)');
+  const status = await runChild(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+    stdio: nativeStdio,
+  });
   if (status === 0) {
     totals.passed += 1;
   } else {
     totals.failed += 1;
-    console.log(`[tconv] type check FAILED (exit ${status}); run npx tsc -b`);
+    say(`[tconv] type check FAILED (exit ${status}); run npx tsc -b`);
   }
 }
 
 /** The fuzz target, on one core: the committed seeds are read, never written; new inputs go to a scratch folder. */
 async function fuzz() {
-  console.log(`\n[tconv] libFuzzer for ${FUZZ_SECONDS} s (tests/fuzz)`);
+  say(`\n[tconv] libFuzzer for ${FUZZ_SECONDS} s (tests/fuzz)`);
   const scratch = mkdtempSync(join(tmpdir(), 'tconv-fuzz-'));
   const result = await runFuzzer({ seconds: FUZZ_SECONDS, corpus: scratch, quiet: true });
   rmSync(scratch, { recursive: true, force: true });
   if (result.ok) {
     totals.passed += 1;
-    console.log(`[tconv] fuzz passed: ${formatStats(result.stats)}`);
+    say(`[tconv] fuzz passed: ${formatStats(result.stats)}`);
     return;
   }
   totals.failed += 1;
-  console.log(result.tail.join('\n'));
-  console.log(`[tconv] fuzz FAILED after ${formatStats(result.stats)}`);
+  say(result.tail.join('\n'));
+  say(`[tconv] fuzz FAILED after ${formatStats(result.stats)}`);
   for (const f of result.findings)
-    console.log(`[tconv] reproducer: ${relative(root, f)}  (npm run fuzz -- ${relative(root, f)})`);
+    say(`[tconv] reproducer: ${relative(root, f)}  (npm run fuzz -- ${relative(root, f)})`);
 }
 
 /** Each suite: the system packages it needs (toolchain.mjs setup), what it builds, and how it runs. */
@@ -139,7 +160,7 @@ const SUITES = {
     targets: ['wasm'],
     run: async (args) => {
       await typecheck();
-      vitest(['node'], args);
+      await vitest(['node'], args);
     },
   },
   // The browser suites' global setup builds the site from the wasm build.
@@ -149,15 +170,38 @@ const SUITES = {
 const [suite, ...args] = process.argv.slice(2);
 if (suite === undefined) {
   setup(['wasm', 'native', 'browser', 'fuzz']);
-  build(['native', 'asan', 'wasm', 'fuzz']);
+  build(['wasm']);
+  // Vitest starts as soon as the core is built, and the native side (its
+  // builds, ctest, the type check and the fuzzer's minute) runs beside it:
+  // the browser suites wait more than they compute (where a page fault costs
+  // ~11 µs, a new page with its renderer takes ~0.5 s), and run alone they
+  // left a core idle for most of ten minutes. The native side's tools write
+  // to build/native-suites.log, and its own lines come after Vitest's output.
+  const js = vitest([], []); // both projects in one run: they share the machine's cores
+  const deferred = [];
+  say = (message) => deferred.push(message);
+  const logPath = join(root, 'build', 'native-suites.log');
+  const logFd = openSync(logPath, 'w');
+  nativeStdio = ['ignore', logFd, logFd];
+  const logTail = () => readFileSync(logPath, 'utf8').split('\n').slice(-80).join('\n');
+  // A failed build exits at once (toolchain.mjs run): show why.
+  const onFailedBuild = (code) => code !== 0 && console.log(`${deferred.join('\n')}\n${logTail()}`);
+  process.on('exit', onFailedBuild);
+  const failedBefore = totals.failed;
+  build(['native', 'asan', 'fuzz'], { stdio: nativeStdio, say: (m) => say(`[tconv] ${m}`) });
+  process.off('exit', onFailedBuild);
   // The fuzzer's minute takes one core while the native suites and the type
-  // check, one process at a time, take the other: ~50 s less than one after
-  // the other, on a run that comes close to its 15-minute budget in a slow spell.
+  // check, one process at a time, take another.
   const fuzzing = fuzz();
   await SUITES.native.run([]);
   await typecheck();
   await fuzzing;
-  vitest([], []); // both projects in one run: they share the machine's cores
+  closeSync(logFd);
+  const nativeFailed = totals.failed > failedBefore;
+  await js;
+  console.log(`\n[tconv] native side (the tools' output: ${relative(root, logPath)})`);
+  for (const message of deferred) console.log(message);
+  if (nativeFailed) console.log(logTail());
 } else if (suite in SUITES) {
   const { parts, targets, run } = SUITES[suite];
   setup(parts);
