@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 import { formatStats, runFuzzer } from './fuzz.mjs';
@@ -18,6 +18,9 @@ import { build, chromiumPath, root, setup } from './toolchain.mjs';
 
 // Long enough to replay the seed corpus and explore past it, short enough for every run.
 const FUZZ_SECONDS = 60;
+// The native side's nice value beside Vitest: low enough that a browser suite
+// waking up gets a core at once, yet the builds still take every idle cycle.
+const NATIVE_SIDE_NICE = 10;
 
 const totals = { passed: 0, failed: 0 };
 
@@ -65,6 +68,7 @@ async function ctest(preset, args) {
   }
   totals.passed += passed;
   totals.failed += failed;
+  say(`[tconv] ctest --preset ${preset}: ${passed} passed, ${failed} failed`);
 }
 
 /**
@@ -178,6 +182,10 @@ if (suite === undefined) {
   // left a core idle for most of ten minutes. The native side's tools write
   // to build/native-suites.log, and its own lines come after Vitest's output.
   const js = vitest([], []); // both projects in one run: they share the machine's cores
+  // What this process starts from here on runs at a lower priority than
+  // Vitest, which waits on pages more than it computes: the builds take the
+  // cycles it leaves (the nice value is inherited by each child).
+  setPriority(NATIVE_SIDE_NICE);
   const deferred = [];
   say = (message) => deferred.push(message);
   const logPath = join(root, 'build', 'native-suites.log');
