@@ -18,8 +18,8 @@ import { build, chromiumPath, root, setup } from './toolchain.mjs';
 
 // Long enough to replay the seed corpus and explore past it, short enough for every run.
 const FUZZ_SECONDS = 60;
-// The native side's nice value beside Vitest: a browser suite that wakes up
-// gets a core at once, and the builds still take every idle cycle.
+// The native side's nice value beside Vitest: low enough that a browser suite
+// waking up gets a core at once, yet the builds still take every idle cycle.
 const NATIVE_SIDE_NICE = 10;
 
 const totals = { passed: 0, failed: 0 };
@@ -183,28 +183,25 @@ if (suite === undefined) {
   // to build/native-suites.log, and its own lines come after Vitest's output.
   const js = vitest([], []); // both projects in one run: they share the machine's cores
   // What this process starts from here on runs at a lower priority than
-  // Vitest: the builds take the cycles the suites leave (children inherit it).
+  // Vitest, which waits on pages more than it computes: the builds take the
+  // cycles it leaves (the nice value is inherited by each child).
   setPriority(NATIVE_SIDE_NICE);
   const deferred = [];
   say = (message) => deferred.push(message);
   const logPath = join(root, 'build', 'native-suites.log');
   const logFd = openSync(logPath, 'w');
   nativeStdio = ['ignore', logFd, logFd];
+  const logTail = () => readFileSync(logPath, 'utf8').split('\n').slice(-80).join('\n');
+  // A failed build exits at once (toolchain.mjs run): show why.
+  const onFailedBuild = (code) => code !== 0 && console.log(`${deferred.join('\n')}\n${logTail()}`);
+  process.on('exit', onFailedBuild);
   const failedBefore = totals.failed;
-  // Each build in a child process, so that the event loop keeps reading the fuzzer's output.
-  const built = async (target) => {
-    say(`[tconv] building ${target}`);
-    const status = await runChild(process.execPath, [join(root, 'scripts/build.mjs'), target], { stdio: nativeStdio });
-    if (status !== 0) {
-      totals.failed += 1;
-      say(`[tconv] building ${target} FAILED (exit ${status}); its tests did not run`);
-    }
-    return status === 0;
-  };
-  // The fuzzer's minute runs on one core while the native and ASan builds and their suites take the other.
-  const fuzzing = (await built('fuzz')) ? fuzz() : undefined;
-  if (await built('native')) await ctest('native', []);
-  if (await built('asan')) await ctest('asan', []);
+  build(['native', 'asan', 'fuzz'], { stdio: nativeStdio, say: (m) => say(`[tconv] ${m}`) });
+  process.off('exit', onFailedBuild);
+  // The fuzzer's minute takes one core while the native suites and the type
+  // check, one process at a time, take another.
+  const fuzzing = fuzz();
+  await SUITES.native.run([]);
   await typecheck();
   await fuzzing;
   closeSync(logFd);
@@ -212,7 +209,7 @@ if (suite === undefined) {
   await js;
   console.log(`\n[tconv] native side (the tools' output: ${relative(root, logPath)})`);
   for (const message of deferred) console.log(message);
-  if (nativeFailed) console.log(readFileSync(logPath, 'utf8').split('\n').slice(-80).join('\n'));
+  if (nativeFailed) console.log(logTail());
 } else if (suite in SUITES) {
   const { parts, targets, run } = SUITES[suite];
   setup(parts);

@@ -151,12 +151,12 @@ function emscriptenArgs() {
   return args;
 }
 
-function cmakeBuild(preset) {
+function cmakeBuild(preset, options) {
   // build.ninja is written only by a configure step that succeeded.
   if (!existsSync(join(root, 'build', preset, 'build.ninja'))) {
-    run('cmake', ['--preset', preset, ...(preset === 'wasm' ? emscriptenArgs() : [])]);
+    run('cmake', ['--preset', preset, ...(preset === 'wasm' ? emscriptenArgs() : [])], options);
   }
-  run('cmake', ['--build', '--preset', preset]);
+  run('cmake', ['--build', '--preset', preset], options);
 }
 
 function copyIfChanged(from, to) {
@@ -169,14 +169,19 @@ function copyIfChanged(from, to) {
   copyFileSync(from, to);
 }
 
-/** Builds the given targets: 'native', 'asan', 'wasm' (+ the JS package in build/js), 'fuzz'. */
-export function build(targets) {
+/**
+ * Builds the given targets: 'native', 'asan', 'wasm' (+ the JS package in build/js), 'fuzz'.
+ * `options.stdio` sends the tools' output elsewhere (npm test's native side, beside Vitest);
+ * `options.say` prints the step lines.
+ */
+export function build(targets, { stdio, say = log } = {}) {
+  const options = stdio ? { stdio } : {};
   for (const target of targets) {
-    log(`building ${target}`);
-    cmakeBuild(target);
+    say(`building ${target}`);
+    cmakeBuild(target, options);
     if (target === 'wasm') {
       // The library's layer (web/lib/tsconfig.json) is also the package's emit config.
-      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/lib/tsconfig.json']);
+      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/lib/tsconfig.json'], options);
       for (const file of ['core.mjs', 'core.wasm', 'core.d.mts']) {
         copyIfChanged(join(root, 'web/wasm', file), join(root, 'build/js/wasm', file));
       }
