@@ -182,9 +182,7 @@ if (suite === undefined) {
   // left a core idle for most of ten minutes. The native side's tools write
   // to build/native-suites.log, and its own lines come after Vitest's output.
   const js = vitest([], []); // both projects in one run: they share the machine's cores
-  // What this process starts from here on runs at a lower priority than
-  // Vitest, which waits on pages more than it computes: the builds take the
-  // cycles it leaves (the nice value is inherited by each child).
+  // Every child started from here on inherits the lower priority.
   setPriority(NATIVE_SIDE_NICE);
   const deferred = [];
   say = (message) => deferred.push(message);

@@ -25,6 +25,7 @@
 // Works in Node and in the browser.
 
 import { singleNodeModel } from './onnx.mjs';
+import { prod } from './workloads.mjs';
 
 // ---------------------------------------------------------------- tconv
 
@@ -56,7 +57,7 @@ export const newArrayPeer = () => ({
   floor: true,
   prepare(wl) {
     if (wl.micro) return { skip: true };
-    const length = wl.output.reduce((a, b) => a * b, 1);
+    const length = prod(wl.output);
     return { run: () => new Float32Array(length).fill(1) };
   },
 });

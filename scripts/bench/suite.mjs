@@ -23,7 +23,7 @@ import { rate } from './contend.mjs';
 import { EXTRA_COLUMNS } from './extra.mjs';
 import { measurePeak } from './peak.mjs';
 import { newArrayPeer, ortPeer, tconvOutPeer, tconvPeer, tfjsPeer } from './peers.mjs';
-import { makeInputs, workloads } from './workloads.mjs';
+import { makeInputs, prod, workloads } from './workloads.mjs';
 
 const MIN_BATCH_MS = 5;
 const MAX_SAMPLES = 200;
@@ -344,7 +344,7 @@ export async function runBenchmark({
     const s = speedup(id);
     const { wl, byPeer } = find(id);
     // ORT returns a new array too, so no such call can be more than ORT / floor times faster than ORT's.
-    const floats = wl.output.reduce((a, b) => a * b, 1);
+    const floats = prod(wl.output);
     const floor = floorMs(id);
     const bound = floor && byPeer.ORT?.ms && byPeer.ORT.ms / floor;
     const capped = bound < goal ? `, at most ${fmtRatio(bound)} with a new array here` : '';
@@ -389,7 +389,7 @@ export async function runBenchmark({
   const interpolations = results.filter((r) => r.wl.op === 'interpolate');
   if (interpolations.length && floorMs('G')) {
     const wl = interpolations[0].wl;
-    const outputFloats = wl.output.reduce((a, b) => a * b, 1);
+    const outputFloats = prod(wl.output);
     const ms = floorMs('G');
     const gbs = wl.bytes / (ms * 1e6);
     notes.push(
